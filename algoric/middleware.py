@@ -1,0 +1,96 @@
+"""Project-wide middleware: request ids, private caching and the staff MFA rule."""
+
+import logging
+import re
+import uuid
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
+
+from .request_id import request_id_var
+
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+security_log = logging.getLogger("algoric.security")
+
+
+class RequestIdMiddleware:
+    """Give each request an id, echoed in ``X-Request-ID`` and used in logs and error pages.
+
+    An incoming ``X-Request-ID`` from a proxy is kept when it is a plain token of
+    8 to 64 letters, digits or dashes; anything else is replaced by a new UUID4.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class PrivateNoStoreMiddleware:
+    """Mark every response to a signed-in user ``Cache-Control: no-store, private``.
+
+    Pages that show personal data must never be kept by a shared or browser cache.
+    Responses that set their own ``Cache-Control`` are left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header(
+            "Cache-Control"
+        ):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
+
+
+# Path prefixes of staff pages, in both languages.
+STAFF_PREFIXES = ("/admin/", "/staff/", "/en/admin/", "/en/staff/")
+
+
+class StaffMfaRequiredMiddleware:
+    """Send a staff member who has not enrolled TOTP to the enrolment page.
+
+    Applies to every staff page (the Django admin and the portal's ``/staff/``
+    pages, in both languages). Views that are staff-only also check this through
+    ``algoric.permissions.staff_required``; this middleware covers the admin.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.is_staff
+            and request.path.startswith(STAFF_PREFIXES)
+            and not is_mfa_enabled(user)
+        ):
+            security_log.info("staff without MFA sent to enrol: user=%s path=%s", user.pk,
+                              request.path)
+            messages.warning(
+                request,
+                _("Staff accounts must use two-factor authentication. "
+                  "Set up an authenticator app to continue."),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

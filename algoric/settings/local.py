@@ -1,0 +1,9 @@
+"""Settings for a laptop: the default when ``DJANGO_SETTINGS_MODULE`` is not set.
+
+DEBUG is on unless ``DJANGO_DEBUG`` says otherwise; everything else comes from ``base``.
+"""
+
+from .base import *  # noqa: F401,F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)

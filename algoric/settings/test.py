@@ -1,0 +1,40 @@
+"""Settings for the test suite.
+
+On the embedded defaults: in-memory SQLite, eager Celery, emails kept in memory.
+With ``DATABASE_URL`` and ``CELERY_BROKER_URL`` set, the same suite runs against
+PostgreSQL and Redis; tests marked ``worker`` then start a real Celery worker.
+"""
+
+import os
+
+from .base import *  # noqa: F401,F403
+from .base import CELERY_TASK_ALWAYS_EAGER, VAR_DIR, env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+
+# A queue of its own per test session, so a shared Redis never hands this run's
+# messages to another run's worker (or the other way round).
+CELERY_TASK_DEFAULT_QUEUE = env.str(
+    "CELERY_TASK_DEFAULT_QUEUE", default=f"algoric-test-{os.getpid()}"
+)
+if CELERY_TASK_ALWAYS_EAGER:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+else:
+    # The worker is another process: messages are exchanged through files.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / f"test-mail-{os.getpid()}"))
+
+# Each rate-limited test gets its own counters (the database cache table is cleared
+# between tests by the fixtures in tests/conftest.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "algoric_cache",
+    }
+}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,32 @@
+"""URL configuration: every page exists in French (no prefix) and English (``/en/``)."""
+
+from allauth.account.decorators import secure_admin_login
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from . import views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Algoric"
+admin.site.site_title = "Algoric"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("members.urls")),
+    path("account/notifications/", include("algoric.notifications.urls")),
+    path("", include("algoric.pages.urls")),
+    prefix_default_language=False,
+)
+
+handler400 = views.bad_request
+handler403 = views.permission_denied
+handler404 = views.page_not_found
+handler500 = views.server_error
