@@ -30,3 +30,4 @@ handler400 = views.bad_request
 handler403 = views.permission_denied
 handler404 = views.page_not_found
 handler500 = views.server_error
+handler429 = views.too_many_requests

@@ -31,6 +31,11 @@ def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 
 
+def too_many_requests(request, exception=None):
+    """429 page for every rate limit (allauth's and the portal's)."""
+    return render(request, "429.html", status=429)
+
+
 def page_not_found(request, exception=None):
     """Generic 404 page."""
     return render(request, "404.html", status=404)

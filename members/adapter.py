@@ -1,11 +1,13 @@
 """allauth adapter: allauth's own emails go through the notification outbox."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils import translation
 
 from algoric.notifications.services import notification_create
+from algoric.ratelimit import RateLimited
 
 from .models import User
 
@@ -50,3 +52,12 @@ class AccountAdapter(DefaultAccountAdapter):
             language=translation.get_language(),
             in_inbox=not event.startswith(SECRET_BEARING),
         )
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Count a login attempt; past the failed-login limit, answer 429 (not a form error)."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "too_many_login_attempts":
+                raise RateLimited from exc
+            raise

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "algoric.ratelimit.RateLimitedMiddleware",
     "algoric.middleware.StaffMfaRequiredMiddleware",
     "algoric.middleware.PrivateNoStoreMiddleware",
 ]

@@ -1,0 +1,153 @@
+"""Fixtures of the browser tests: one headless Chromium per session, one page per test.
+
+The tests drive Debian's Chromium (``/usr/bin/chromium``, or ``$CHROMIUM_PATH``)
+through Playwright's sync API; Playwright's own browser downloads are never used.
+Without that executable the browser tests are skipped, with the reason given.
+
+Each page records what would go unnoticed in a browser: console errors, uncaught
+JavaScript exceptions, Content-Security-Policy violations, failed requests and
+HTTP error responses. A test reads them from ``page.problems`` and asserts on them.
+"""
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an asyncio event loop in the test thread; without this,
+# Django refuses ORM calls made from the test body ("SynchronousOnlyOperation").
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+#: Where screenshots are written (``var/`` is git-ignored).
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+#: Upper bound of every single wait in the browser tests (milliseconds).
+TIMEOUT_MS = 15_000
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# Reports every CSP violation to the test through an exposed binding. Init scripts are
+# injected by the browser itself, so the page's CSP (script-src 'self') does not block it.
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__algoricReportCsp({
+    directive: event.effectiveDirective || event.violatedDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+    page: document.location.href,
+  });
+});
+"""
+
+
+def _chromium_path() -> str | None:
+    """The Chromium executable to drive, or ``None`` when there is none."""
+    candidate = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
+    if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+        return candidate
+    return shutil.which(candidate) if not os.path.isabs(candidate) else None
+
+
+@dataclass
+class PageProblems:
+    """What went wrong in the browser while a test ran."""
+
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    csp_violations: list[dict] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    error_responses: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """A readable list of every problem, for assertion messages."""
+        lines = []
+        for name in ("console_errors", "page_errors", "csp_violations", "failed_requests",
+                     "error_responses"):
+            for item in getattr(self, name):
+                lines.append(f"{name}: {item}")
+        return "\n".join(lines) or "(none)"
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOT_DIR
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium driven by Playwright, shared by the session's browser tests."""
+    executable = _chromium_path()
+    if executable is None:
+        pytest.skip(
+            "Chromium not found: install Debian's chromium (/usr/bin/chromium) or set "
+            "CHROMIUM_PATH to a Chromium executable (Playwright's downloads are not used)"
+        )
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            timeout=TIMEOUT_MS,
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A fresh browser context and page that record console errors and CSP violations.
+
+    The recorded problems are in ``page.problems`` (a :class:`PageProblems`).
+    """
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900},
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    problems = PageProblems()
+
+    context.expose_function(
+        "__algoricReportCsp", lambda report: problems.csp_violations.append(report)
+    )
+    context.add_init_script(_CSP_LISTENER)
+
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda msg: msg.type == "error"
+        and problems.console_errors.append(f"{msg.text} @ {msg.location.get('url', '')}"),
+    )
+    page.on("pageerror", lambda exc: problems.page_errors.append(str(exc)))
+    page.on(
+        "requestfailed",
+        lambda request: problems.failed_requests.append(
+            f"{request.method} {request.url}: {request.failure}"
+        ),
+    )
+    page.on(
+        "response",
+        lambda response: response.status >= 400
+        and problems.error_responses.append(f"{response.status} {response.url}"),
+    )
+    page.problems = problems
+    try:
+        yield page
+    finally:
+        context.close()

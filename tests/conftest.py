@@ -1,0 +1,61 @@
+"""Shared fixtures: users, staff with TOTP, and a clean rate-limit cache per test."""
+
+import time
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
+
+from .factories import PASSWORD, StaffFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """Start every test in French: a request leaves its language active in the thread,
+    and ``reverse()`` in the next test would otherwise build ``/en/`` URLs."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache(request):
+    """Start every database test with empty rate-limit counters."""
+    uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if uses_db or request.node.get_closest_marker("django_db"):
+        cache.clear()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def staff(db):
+    """A staff member who has not enrolled MFA."""
+    return StaffFactory()
+
+
+@pytest.fixture
+def staff_with_mfa(db):
+    """A staff member with an active TOTP authenticator; ``.totp_secret`` holds its secret."""
+    user = StaffFactory()
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    user.totp_secret = secret
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return user
+
+
+def totp_code(secret: str) -> str:
+    """The TOTP code of ``secret`` for the current 30 s period (RFC 6238)."""
+    return str(hotp_value(secret, int(time.time()) // 30)).zfill(6)
