@@ -1,7 +1,7 @@
 """A visitor's journey in a real browser: read in French, switch to English, sign up,
 confirm the email address, log in and enrol an authenticator app (TOTP).
 
-Screenshots of each step are written to ``var/screenshots/`` (01-… to 07-…).
+Screenshots of each step are written to ``var/screenshots/`` (01-… to 09-…).
 """
 
 import re
@@ -18,6 +18,7 @@ from algoric.pages.models import Page
 from members.models import User
 
 pytestmark = pytest.mark.browser
+expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").expect
 
 EMAIL = "ada.kerbrat@example.org"
 PASSWORD = "Tide-mill-Auray-2026-qz"  # 23 characters, not common, unlike the name and email
@@ -43,6 +44,18 @@ def _form_with(page, field_name: str):
     return page.locator(f"form:has([name='{field_name}'])")
 
 
+def _chrome_texts(page) -> dict[str, str]:
+    """Texts of the site's own interface around the page (menu, sign-up link, footer)."""
+    locators = {
+        "menu_join": page.locator("#main-nav a.nav-link[href$='/join/']"),
+        "menu_hardware": page.locator("#main-nav a.nav-link[href$='/hardware/']"),
+        "sign_up": page.locator("#main-nav a[href$='/accounts/signup/']"),
+        "footer_legal": page.locator("footer a[href$='/legal/']"),
+        "footer_text": page.locator("footer p").first,
+    }
+    return {key: locator.inner_text().strip() for key, locator in locators.items()}
+
+
 def _current_totp(secret: str) -> str:
     """A TOTP code that stays valid for at least 4 more seconds (waits if needed)."""
     remaining = TOTP_PERIOD - time.time() % TOTP_PERIOD
@@ -56,7 +69,6 @@ def test_visitor_signs_up_confirms_logs_in_and_enrols_totp(
     live_server, browser_page, screenshot_dir
 ):
     page = browser_page
-    expect = pytest.importorskip("playwright.sync_api").expect
     # The public pages come from a data migration; serialized_rollback restores them
     # even after another transactional test has flushed the database.
     missions = Page.objects.get(slug="missions")
@@ -73,6 +85,7 @@ def test_visitor_signs_up_confirms_logs_in_and_enrols_totp(
     expect(switcher).to_have_count(1)
     expect(switcher).to_have_attribute("value", "en")
     expect(switcher).to_have_text("EN")
+    chrome_fr = _chrome_texts(page)
     _shot(page, screenshot_dir, "01-missions-fr.png")
 
     # 2. The "EN" button of the language switcher leads to the same page in English.
@@ -85,6 +98,9 @@ def test_visitor_signs_up_confirms_logs_in_and_enrols_totp(
     switcher = page.locator("form.language-switcher button[name='language']")
     expect(switcher).to_have_attribute("value", "fr")
     expect(switcher).to_have_text("FR")
+    chrome_en = _chrome_texts(page)
+    untranslated = {key for key in chrome_fr if chrome_fr[key] == chrome_en[key]}
+    assert not untranslated, f"header/footer not translated into French: {chrome_en}"
     _shot(page, screenshot_dir, "02-missions-en.png")
 
     # 3. Sign-up in English.
@@ -118,11 +134,12 @@ def test_visitor_signs_up_confirms_logs_in_and_enrols_totp(
 
     page.goto(_url(live_server, link.path))  # the live server's host and port
     expect(page.locator("h1")).to_have_text(re.compile("confirm email address", re.IGNORECASE))
+    _shot(page, screenshot_dir, "05-confirm-email.png")
     with page.expect_navigation():
         page.locator("form[action*='/confirm-email/'] button[type='submit']").click()
     page.wait_for_load_state()
     assert user.emailaddress_set.get(email__iexact=EMAIL).verified
-    _shot(page, screenshot_dir, "05-email-confirmed.png")
+    _shot(page, screenshot_dir, "06-email-confirmed.png")
 
     # allauth may resume the pending sign-up login on confirmation: start from logged out.
     logout = page.locator("form[action$='/accounts/logout/'] button[type='submit']")
@@ -141,7 +158,7 @@ def test_visitor_signs_up_confirms_logs_in_and_enrols_totp(
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_have_text("Your profile")
     expect(page.locator("main")).to_contain_text(EMAIL)
-    _shot(page, screenshot_dir, "06-profile.png")
+    _shot(page, screenshot_dir, "07-profile.png")
 
     # 6. Enrol an authenticator app (reauthenticating first if allauth asks for it).
     page.goto(_url(live_server, "/en/accounts/2fa/totp/activate/"))
@@ -154,7 +171,7 @@ def test_visitor_signs_up_confirms_logs_in_and_enrols_totp(
     expect(page.locator("img[src^='data:image/svg+xml']")).to_be_visible()
     secret = page.locator("#authenticator_secret").input_value().strip()
     assert re.fullmatch(r"[A-Z2-7]{16,}=*", secret), secret
-    _shot(page, screenshot_dir, "07-totp-activate.png")
+    _shot(page, screenshot_dir, "08-totp-activate.png")
 
     form = _form_with(page, "code")
     form.locator("input[name='code']").fill(_current_totp(secret))
@@ -168,7 +185,7 @@ def test_visitor_signs_up_confirms_logs_in_and_enrols_totp(
     else:
         expect(page.locator("main")).to_contain_text("authenticator app is active")
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-    _shot(page, screenshot_dir, "08-totp-enabled.png")
+    _shot(page, screenshot_dir, "09-totp-enabled.png")
 
     # 7. Nothing went wrong in the browser along the way.
     problems = page.problems
