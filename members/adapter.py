@@ -1,9 +1,9 @@
 """allauth adapter: allauth's own emails go through the notification outbox."""
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.core.exceptions import ValidationError
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from algoric.notifications.services import notification_create

@@ -37,7 +37,9 @@ def test_user_model_uses_email_as_login():
     assert User.objects.get_by_natural_key("someone@example.org") == user
 
 
-def test_signup_stores_confirmation_in_outbox_and_sends_it(client, django_capture_on_commit_callbacks):
+def test_signup_stores_confirmation_in_outbox_and_sends_it(
+    client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = signup(client, "new.member@example.org")
     assert response.status_code == HTTPStatus.FOUND

@@ -43,10 +43,13 @@ def test_notify_stores_then_sends_after_commit(member, django_capture_on_commit_
 
 def test_notify_inside_rolled_back_transaction_leaves_nothing(member,
                                                               django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            notify(event="welcome", recipient=member)
-            raise RuntimeError("the business change failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        notify(event="welcome", recipient=member)
+        raise RuntimeError("the business change failed")
     assert not Notification.objects.exists()
     assert mail.outbox == []
 
