@@ -21,7 +21,9 @@ ENV PIP_NO_CACHE_DIR=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH
 
-# gettext provides msgfmt for compilemessages; it stays in this stage only.
+# gettext provides msgfmt for compilemessages; it stays in this stage only (its
+# version is Debian's of the base image, so it is not pinned).
+# hadolint ignore=DL3008
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gettext \
  && rm -rf /var/lib/apt/lists/*
@@ -71,23 +73,24 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=algoric.settings.production \
-    ALGORIC_VAR_DIR=/var/lib/algoric \
-    PRIVATE_MEDIA_ROOT=/var/lib/algoric/private
+    ALGORIC_VAR_DIR=/var/lib/algoric
 
 RUN groupadd --system --gid 10001 algoric \
  && useradd --system --uid 10001 --gid algoric --home-dir /var/lib/algoric \
         --no-create-home --shell /usr/sbin/nologin algoric
 
 # Code and dependencies belong to root and are read-only for the portal's user;
-# only the private-files directory (a named volume in compose, which takes this
-# ownership when it is first created) is writable by it.
+# only the private-files directory is writable by it: $ALGORIC_VAR_DIR/private, the
+# default PRIVATE_MEDIA_ROOT, a named volume in compose that takes this ownership
+# when it is first created.
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
 COPY --from=build /var/lib/algoric/staticfiles /var/lib/algoric/staticfiles
 RUN install -d -o algoric -g algoric -m 0750 /var/lib/algoric/private
 
 WORKDIR /app
-USER algoric:algoric
+# Numeric, so that a runtime enforcing non-root users can verify it.
+USER 10001:10001
 
 EXPOSE 8000
 

@@ -22,11 +22,44 @@ def _french_by_default():
 
 
 @pytest.fixture(autouse=True)
+def _celery_mode(request):
+    """Run tasks inline except in tests marked ``worker``.
+
+    On the embedded defaults Celery is eager anyway. Against real servers, the
+    ``worker`` tests go through Redis and a real worker; the others keep checking
+    the services step by step, on PostgreSQL.
+    """
+    from algoric.celery import app as celery_app
+
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _broker_backoff_closed():
+    """No test inherits another's broker back-off (see ``notification_enqueue``)."""
+    from algoric.notifications import services
+
+    services._broker_down_until = 0.0
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache(request):
     """Start every database test with empty rate-limit counters."""
-    uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
-    if uses_db or request.node.get_closest_marker("django_db"):
-        cache.clear()
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if {"transactional_db", "live_server"} & names or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker:
+        request.getfixturevalue("db")
+    else:
+        return
+    cache.clear()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -130,20 +131,34 @@ def notify(
     )
 
 
-def notification_enqueue(*, notification_id: int) -> bool:
+#: After the broker failed to take a message, requests skip publishing for this many
+#: seconds (the rows wait in the outbox for the sweeper), so that a frozen broker
+#: costs one request one socket timeout, not every request.
+BROKER_BACKOFF_SECONDS = 10.0
+_broker_down_until = 0.0
+
+
+def notification_enqueue(*, notification_id: int, honour_backoff: bool = True) -> bool:
     """Queue the sending task for one notification. Never raises.
 
     Returns ``True`` when the broker took the message, ``False`` when it could not
-    be reached (the row stays pending; the sweeper queues it again).
+    be reached (the row stays pending; the sweeper queues it again). After a
+    failure, calls within :data:`BROKER_BACKOFF_SECONDS` return ``False`` at once
+    unless ``honour_backoff`` is false (the sweeper's case).
     """
+    global _broker_down_until
     from .tasks import send_notification
 
+    if honour_backoff and time.monotonic() < _broker_down_until:
+        return False
     try:
         send_notification.apply_async(args=[notification_id])
     except Exception:  # any broker trouble: the outbox row is the source of truth
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.warning("notification %s not queued (broker unavailable); the sweeper will "
                        "retry", notification_id, exc_info=True)
         return False
+    _broker_down_until = 0.0
     Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING).update(
         queued_at=timezone.now()
     )
@@ -219,7 +234,7 @@ def notification_sweep(*, now=None, limit: int = 500) -> int:
     )
     queued = 0
     for notification_id in ids:
-        if notification_enqueue(notification_id=notification_id):
+        if notification_enqueue(notification_id=notification_id, honour_backoff=False):
             queued += 1
         else:
             break  # broker down: try again at the next sweep

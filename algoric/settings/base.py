@@ -251,12 +251,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing from a web request must fail fast when the broker is down or frozen:
 # one try, short socket timeouts (seconds). The outbox sweeper sends what was not queued.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_CONNECTION_MAX_RETRIES = 0
+# The worker itself reconnects for ever when the broker comes back.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "socket_timeout": 2,
     "socket_connect_timeout": 2,
+    # Producer side: one reconnection attempt at most, without waiting between tries.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
     "max_connections": 20,
     "health_check_interval": 10,
 }

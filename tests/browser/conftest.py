@@ -72,11 +72,51 @@ class PageProblems:
     def summary(self) -> str:
         """A readable list of every problem, for assertion messages."""
         lines = []
-        for name in ("console_errors", "page_errors", "csp_violations", "failed_requests",
-                     "error_responses"):
+        for name in (
+            "console_errors",
+            "page_errors",
+            "csp_violations",
+            "failed_requests",
+            "error_responses",
+        ):
             for item in getattr(self, name):
                 lines.append(f"{name}: {item}")
         return "\n".join(lines) or "(none)"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can see a failure."""
+    report = yield
+    setattr(item, f"_report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def public_pages(transactional_db):
+    """Make sure the public pages created by the ``pages`` data migrations exist.
+
+    Another transactional test may have flushed the database before this one; the
+    data migrations of the ``pages`` app are then run again, on their historical
+    models, exactly as ``migrate`` runs them on an empty database.
+    """
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    from algoric.pages.models import Page
+
+    if not Page.objects.exists():
+        loader = MigrationLoader(connection)
+        keys = sorted(key for key in loader.disk_migrations if key[0] == "pages")
+        for key in keys:
+            migration = loader.disk_migrations[key]
+            state_apps = loader.project_state(key, at_end=False).apps
+            for operation in migration.operations:
+                if isinstance(operation, RunPython):
+                    with connection.schema_editor() as schema_editor:
+                        operation.code(state_apps, schema_editor)
+    return Page.objects.all()
 
 
 @pytest.fixture(scope="session")
@@ -109,10 +149,11 @@ def chromium():
 
 
 @pytest.fixture
-def browser_page(chromium):
+def browser_page(request, chromium, screenshot_dir):
     """A fresh browser context and page that record console errors and CSP violations.
 
-    The recorded problems are in ``page.problems`` (a :class:`PageProblems`).
+    The recorded problems are in ``page.problems`` (a :class:`PageProblems`). When the
+    test fails, the page as it was is saved as ``FAILED-<test name>.png``.
     """
     context = chromium.new_context(
         viewport={"width": 1280, "height": 900},
@@ -131,8 +172,10 @@ def browser_page(chromium):
     page = context.new_page()
     page.on(
         "console",
-        lambda msg: msg.type == "error"
-        and problems.console_errors.append(f"{msg.text} @ {msg.location.get('url', '')}"),
+        lambda msg: (
+            msg.type == "error"
+            and problems.console_errors.append(f"{msg.text} @ {msg.location.get('url', '')}")
+        ),
     )
     page.on("pageerror", lambda exc: problems.page_errors.append(str(exc)))
     page.on(
@@ -143,11 +186,21 @@ def browser_page(chromium):
     )
     page.on(
         "response",
-        lambda response: response.status >= 400
-        and problems.error_responses.append(f"{response.status} {response.url}"),
+        lambda response: (
+            response.status >= 400
+            and problems.error_responses.append(f"{response.status} {response.url}")
+        ),
     )
     page.problems = problems
     try:
         yield page
+        report = getattr(request.node, "_report_call", None)
+        if report is not None and report.failed:
+            page.screenshot(
+                path=str(screenshot_dir / f"FAILED-{request.node.name}.png"),
+                full_page=True,
+                timeout=TIMEOUT_MS,
+            )
+            print(f"Browser problems recorded before the failure:\n{problems.summary()}")
     finally:
         context.close()

@@ -14,14 +14,13 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 
 from algoric.notifications.models import Notification
-from algoric.pages.models import Page
 from members.models import User
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").expect
 
 EMAIL = "ada.kerbrat@example.org"
-PASSWORD = "Tide-mill-Auray-2026-qz"  # 23 characters, not common, unlike the name and email
+PASSWORD = "Tide-mill-Auray-2026-qz"  # 23 characters, unrelated to the name and email
 TOTP_PERIOD = 30
 
 CONFIRM_LINK_RE = re.compile(r"https?://[^\s\"'<>]+/accounts/confirm-email/[^\s\"'<>/]+/")
@@ -64,14 +63,12 @@ def _current_totp(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // TOTP_PERIOD))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_visitor_signs_up_confirms_logs_in_and_enrols_totp(
-    live_server, browser_page, screenshot_dir
+    live_server, public_pages, browser_page, screenshot_dir
 ):
     page = browser_page
-    # The public pages come from a data migration; serialized_rollback restores them
-    # even after another transactional test has flushed the database.
-    missions = Page.objects.get(slug="missions")
+    missions = public_pages.get(slug="missions")
     assert missions.title_fr != missions.title_en
 
     # 1. The visitor reads the missions page in French (no URL prefix).

@@ -113,6 +113,21 @@ def test_broker_down_at_submit_keeps_notification_and_sweeper_delivers_once(
     assert [m.to for m in mail.outbox] == [["down@example.org"]]
 
 
+def test_after_a_broker_failure_requests_skip_publishing_for_a_while(member):
+    broken = mock.patch.object(send_notification, "apply_async",
+                               side_effect=OperationalError("Timeout reading from socket"))
+    ids = [Notification.objects.create(recipient=member, email=member.email, event="e",
+                                       subject="s", body="b").pk for _ in range(3)]
+    with broken as apply_async:
+        assert not services.notification_enqueue(notification_id=ids[0])
+        assert not services.notification_enqueue(notification_id=ids[1])
+        assert apply_async.call_count == 1  # the second request did not wait on the broker
+    # The sweeper does not honour the back-off, and a success closes it.
+    assert services.notification_enqueue(notification_id=ids[2], honour_backoff=False)
+    assert services.notification_enqueue(notification_id=ids[1])
+    assert len(mail.outbox) == 2
+
+
 def test_smtp_failure_is_recorded_and_retried_then_marked_failed(member):
     notification = Notification.objects.create(
         recipient=member, email=member.email, event="welcome", subject="s", body="b"
@@ -139,7 +154,7 @@ def test_sweeper_ignores_fresh_and_recently_queued_rows(member):
     with mock.patch.object(services, "notification_enqueue", return_value=True) as enqueue:
         assert notification_sweep() == 0
         assert notification_sweep(now=later(30)) == 1
-    enqueue.assert_called_once_with(notification_id=fresh.pk)
+    enqueue.assert_called_once_with(notification_id=fresh.pk, honour_backoff=False)
     assert queued.pk != fresh.pk
 
 

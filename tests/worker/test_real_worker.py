@@ -1,0 +1,57 @@
+"""Notifications through a real Celery worker and Redis, including a broker outage."""
+
+import time
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from algoric.notifications.models import Notification
+from algoric.notifications.services import notification_sweep, notify
+
+from ..factories import UserFactory
+from .conftest import REAL_SERVERS, SKIP_REASON, broker_unreachable, mails_to, wait_for
+
+pytestmark = [pytest.mark.worker, pytest.mark.skipif(not REAL_SERVERS, reason=SKIP_REASON)]
+
+
+def status_of(pk):
+    return Notification.objects.get(pk=pk).status
+
+
+def test_notification_travels_through_the_real_worker(transactional_db, celery_worker_process):
+    user = UserFactory(email="worker.path@example.org", language="en")
+    notification = notify(event="welcome", recipient=user)  # autocommit: queued at once
+    assert wait_for(lambda: status_of(notification.pk) == Notification.Status.SENT)
+    notification.refresh_from_db()
+    assert notification.queued_at is not None and notification.attempts == 1
+    messages = wait_for(lambda: mails_to(user.email))
+    assert len(messages) == 1
+    assert "Subject: [Algoric] Welcome to Algoric" in messages[0]
+
+
+def test_broker_down_at_submit_loses_nothing_and_delivers_once(
+    transactional_db, celery_worker_process, client
+):
+    email = "broker.down@example.org"
+    with broker_unreachable():
+        started = time.monotonic()
+        response = client.post(reverse("account_signup"), {
+            "first_name": "Nolwenn", "last_name": "Tanguy", "email": email,
+            "password1": "Ty-Kreiz-Loch-2026-calcul", "password2": "Ty-Kreiz-Loch-2026-calcul",
+        })
+        elapsed = time.monotonic() - started
+    assert response.status_code == HTTPStatus.FOUND
+    assert elapsed < 3, f"sign-up took {elapsed:.2f} s with the broker down"
+    notification = Notification.objects.get(email=email)
+    assert (notification.status, notification.queued_at) == (Notification.Status.PENDING, None)
+    assert mails_to(email) == []
+
+    # The broker is reachable again: the sweeper queues it and the worker sends it.
+    assert notification_sweep(now=timezone.now() + timedelta(seconds=10)) == 1
+    assert wait_for(lambda: status_of(notification.pk) == Notification.Status.SENT)
+    assert notification_sweep(now=timezone.now() + timedelta(minutes=5)) == 0
+    time.sleep(1)  # give a duplicate, if any, the time to arrive
+    assert len(mails_to(email)) == 1
