@@ -228,7 +228,6 @@ else:
     vars().update(_email)
 # Bounded SMTP I/O: a silent SMTP server cannot hang a worker (seconds).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
-STAFF_NOTIFICATION_EMAIL = env.str("STAFF_NOTIFICATION_EMAIL", default="staff@algoric.org")
 
 # --- Celery ---------------------------------------------------------------------------------
 

@@ -97,8 +97,8 @@ def public_pages(transactional_db):
     """Make sure the public pages created by the ``pages`` data migrations exist.
 
     Another transactional test may have flushed the database before this one; the
-    data migrations of the ``pages`` app are then run again, on their historical
-    models, exactly as ``migrate`` runs them on an empty database.
+    ``RunPython`` operations of the ``pages`` migrations are then run again, in order,
+    on the historical models (they create only the pages that are missing).
     """
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
