@@ -4,6 +4,9 @@ DEBUG is on unless ``DJANGO_DEBUG`` says otherwise; everything else comes from `
 """
 
 from .base import *  # noqa: F401,F403
-from .base import env
+from .base import VAR_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+
+# The embedded defaults keep the database, emails and private files here.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
