@@ -14,3 +14,19 @@ def test_every_environment_variable_is_documented():
                                 .read_text(), flags=re.M))
     assert read, "no variable found: the pattern is out of date"
     assert read - documented == set()
+
+
+def test_french_catalogue_is_complete():
+    """Every interface string has a French translation, none of them fuzzy."""
+    text = (BASE_DIR / "locale" / "fr" / "LC_MESSAGES" / "django.po").read_text()
+    untranslated = []
+    for entry in text.split("\n\n")[1:]:  # the first entry is the header
+        if "#, fuzzy" in entry:
+            untranslated.append(entry)
+            continue
+        for match in re.finditer(r'^msgstr(?:\[\d\])? ""\n(?!")', entry, flags=re.M):
+            untranslated.append(entry)
+            break
+    assert untranslated == []
+    mo = BASE_DIR / "locale" / "fr" / "LC_MESSAGES" / "django.mo"
+    assert mo.exists()

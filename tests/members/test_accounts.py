@@ -221,3 +221,13 @@ def test_profile_refuses_bad_cluster_login(client, member):
                             "cluster_login": "Root; rm -rf"})
     assert response.status_code == HTTPStatus.OK
     assert "lettres minuscules" in response.content.decode()
+
+
+def test_login_success_and_failure_are_logged_without_password(client, member, caplog):
+    caplog.set_level("INFO", logger="algoric.security")
+    client.post(reverse("account_login"), {"login": member.email, "password": "Wrong-pass-26!"})
+    client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
+    text = caplog.text
+    assert "login failed" in text and member.email in text
+    assert f"login succeeded: user={member.pk}" in text
+    assert "Wrong-pass-26!" not in text and PASSWORD not in text
