@@ -6,6 +6,7 @@ Used only when the suite runs against PostgreSQL and Redis (``DATABASE_URL`` and
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -33,16 +34,12 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, tmp_path_factory):
-    """Start ``celery worker`` on this session's queue and test database; stop it after.
+def start_worker(*, node: str, log_path: Path, broker_url: str | None = None):
+    """Start ``celery worker`` on this session's queue and test database.
 
-    Yields the worker's node name. Waits at most 60 s for the worker to answer a ping.
+    Returns the process once the worker answers a ping (at most 60 s), or fails
+    the test with the end of the worker's log.
     """
-    if not REAL_SERVERS:
-        pytest.skip(SKIP_REASON)
-    node = f"test-{os.getpid()}@{socket.gethostname()}"
-    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "algoric.settings.test",
@@ -50,6 +47,8 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
         "CELERY_TASK_DEFAULT_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
         "EMAIL_FILE_PATH": str(settings.EMAIL_FILE_PATH),
     }
+    if broker_url:
+        env["CELERY_BROKER_URL"] = broker_url
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "algoric", "worker", "-n", node,
@@ -58,46 +57,121 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
             cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail("the worker exited:\n" + log_path.read_text()[-3000:])
+        if "ready." in log_path.read_text(errors="replace"):
+            return process
+        time.sleep(0.2)
+    stop_process(process)
+    pytest.fail("the worker was not ready within 60 s:\n" + log_path.read_text()[-3000:])
+
+
+def stop_process(process, timeout: float = 20) -> None:
+    """Stop a process group started by these fixtures: SIGTERM, then SIGKILL."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail("the worker exited:\n" + log_path.read_text()[-3000:])
-            replies = celery_app.control.ping(destination=[node], timeout=1.0)
-            if replies:
-                break
-        else:
-            pytest.fail("the worker did not answer within 60 s:\n" + log_path.read_text()[-3000:])
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, tmp_path_factory):
+    """A worker on the broker of ``CELERY_BROKER_URL``, for the whole session."""
+    if not REAL_SERVERS:
+        pytest.skip(SKIP_REASON)
+    node = f"test-{os.getpid()}@{socket.gethostname()}"
+    process = start_worker(node=node, log_path=tmp_path_factory.mktemp("worker") / "worker.log")
+    try:
         yield node
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop_process(process)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PrivateRedis:
+    """A ``redis-server`` of the test's own on 127.0.0.1, that the test may stop and restart."""
+
+    def __init__(self, folder: Path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.folder = folder
+        self.process = None
+
+    def start(self) -> None:
+        """Start the server and wait (at most 10 s) until it answers PING."""
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(
+                ("127.0.0.1", self.port), timeout=0.5
+            ) as conn:
+                conn.sendall(b"PING\r\n")
+                if conn.recv(16).startswith(b"+PONG"):
+                    return
+            time.sleep(0.1)
+        raise RuntimeError("private redis-server did not start")
+
+    def stop(self) -> None:
+        """Stop the server (its queue content is lost, as after a crash without persistence)."""
+        if self.process is not None:
+            stop_process(self.process)
+            self.process = None
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A Redis server the test owns; skipped when ``redis-server`` is not installed."""
+    if not REAL_SERVERS:
+        pytest.skip(SKIP_REASON)
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = PrivateRedis(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @contextlib.contextmanager
-def broker_unreachable():
-    """Point this process's Celery producer at a closed port, as if Redis were down."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        dead_port = probe.getsockname()[1]
+def producer_broker(url: str):
+    """Make this process publish to ``url`` instead of the configured broker."""
     original = celery_app.conf.broker_write_url
 
     def reset_pools():
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
-    celery_app.conf.broker_write_url = f"redis://127.0.0.1:{dead_port}/0"
+    celery_app.conf.broker_write_url = url
     reset_pools()
     try:
         yield
     finally:
         celery_app.conf.broker_write_url = original
         reset_pools()
+
+
+def broker_unreachable():
+    """Point this process's Celery producer at a closed port, as if Redis were down."""
+    return producer_broker(f"redis://127.0.0.1:{free_port()}/0")
 
 
 def mails_to(address: str) -> list[str]:
