@@ -1,6 +1,9 @@
-"""Password validators that Django does not ship."""
+"""Validators: passwords (beyond Django's), SIRET, RNSR and UAI codes."""
+
+import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 
@@ -36,3 +39,60 @@ class MaximumLengthValidator:
             "Your password must contain at most %(max_length)d characters.",
             self.max_length,
         ) % {"max_length": self.max_length}
+
+
+def luhn_is_valid(digits: str) -> bool:
+    """Return whether the string of digits passes the Luhn (mod 10) check.
+
+    Source: ISO/IEC 7812-1, annex B; INSEE uses it for SIREN and SIRET numbers.
+    """
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+#: SIRET of La Poste establishments: SIREN 356000000 does not follow the Luhn rule;
+#: INSEE checks them by the sum of the digits being a multiple of 5.
+LA_POSTE_SIREN = "356000000"
+
+
+def validate_siret(value: str) -> None:
+    """Check a French SIRET: 14 digits (spaces ignored) passing the Luhn check.
+
+    Raises ``ValidationError`` (code ``siret_format`` or ``siret_checksum``). The
+    La Poste exception (SIREN 356 000 000, digit sum multiple of 5) is accepted, as
+    INSEE documents it.
+    """
+    digits = value.replace(" ", "")
+    if not re.fullmatch(r"\d{14}", digits):
+        raise ValidationError(_("A SIRET number has exactly 14 digits."), code="siret_format")
+    if digits.startswith(LA_POSTE_SIREN):
+        valid = sum(int(c) for c in digits) % 5 == 0
+    else:
+        valid = luhn_is_valid(digits)
+    if not valid:
+        raise ValidationError(
+            _("This SIRET number is not valid (its check digit does not match)."),
+            code="siret_checksum",
+        )
+
+
+def validate_research_code(value: str) -> None:
+    """Check an RNSR laboratory code (9 digits and a letter, e.g. ``200912345X``) or a UAI
+    school code (7 digits and a letter, e.g. ``0561234A``). Raises ``ValidationError``.
+
+    Formats: RNSR, Répertoire national des structures de recherche (MESR); UAI,
+    Unité administrative immatriculée (Éducation nationale, BCE directory).
+    """
+    if not re.fullmatch(r"\d{9}[A-Z]|\d{7}[A-Z]", value.strip().upper()):
+        raise ValidationError(
+            _("Enter an RNSR code (9 digits and a letter) or a UAI code (7 digits and a "
+              "letter)."),
+            code="research_code_format",
+        )

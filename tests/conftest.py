@@ -92,3 +92,23 @@ def staff_with_mfa(db):
 def totp_code(secret: str) -> str:
     """The TOTP code of ``secret`` for the current 30 s period (RFC 6238)."""
     return str(hotp_value(secret, int(time.time()) // 30)).zfill(6)
+
+
+@pytest.fixture
+def organisation(db):
+    """An SME with a representative (``organisation.representative``), a referent and a
+    plain member; published SME terms and this year's fee exist."""
+    from .factories import (
+        FeeScheduleFactory,
+        OrganisationFactory,
+        OrganisationMemberFactory,
+        TermsTemplateFactory,
+    )
+
+    TermsTemplateFactory()
+    FeeScheduleFactory()
+    org = OrganisationFactory()
+    org.representative = OrganisationMemberFactory(organisation=org, role="representative").user
+    org.referent = OrganisationMemberFactory(organisation=org, role="referent").user
+    org.plain_member = OrganisationMemberFactory(organisation=org, role="member").user
+    return org

@@ -59,7 +59,8 @@ def notification_create(
             notification and queues nothing.
         in_inbox: whether the recipient sees it in their portal inbox.
 
-    Returns the stored (or, for a repeated ``dedupe_key``, the existing) notification.
+    Returns the stored (or, for a repeated ``dedupe_key``, the existing) notification;
+    its attribute ``created`` tells which (``True`` when this call stored it).
     """
     fields = {
         "recipient": recipient,
@@ -75,14 +76,18 @@ def notification_create(
     if dedupe_key:
         existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
+            existing.created = False
             return existing
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(**fields)
         except IntegrityError:
-            return Notification.objects.get(dedupe_key=dedupe_key)
+            existing = Notification.objects.get(dedupe_key=dedupe_key)
+            existing.created = False
+            return existing
     else:
         notification = Notification.objects.create(**fields)
+    notification.created = True
     transaction.on_commit(partial(notification_enqueue, notification_id=notification.pk))
     return notification
 

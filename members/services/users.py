@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
-from .models import User
+from ..models import User
 
 PROFILE_FIELDS = ("first_name", "last_name", "language", "cluster_login")
 

@@ -1,0 +1,72 @@
+"""Writes of the members app (CONVENTIONS.md: every write and status change is a service).
+
+The services live in modules by subject; the names below are the public interface.
+"""
+
+from .access import AccessReason, AccessStatus, organisation_access_status
+from .agreements import (
+    agreement_approve,
+    agreement_countersign,
+    agreement_create,
+    agreement_reject,
+    agreement_renew,
+    agreement_request_changes,
+    agreement_submit,
+    agreement_terminate,
+    agreement_update_draft,
+    agreement_upload_signed,
+    agreements_expire,
+    agreements_send_expiry_reminders,
+)
+from .errors import TransitionError
+from .memberships import (
+    membership_open,
+    membership_record_payment,
+    membership_waive,
+    memberships_lapse,
+    memberships_send_reminders,
+)
+from .organisations import (
+    invitation_accept,
+    invitation_create,
+    invitation_revoke,
+    organisation_create,
+    organisation_member_remove,
+    organisation_member_set_role,
+    organisation_update,
+    role_of,
+)
+from .users import user_update_profile
+
+__all__ = [
+    "AccessReason",
+    "AccessStatus",
+    "TransitionError",
+    "agreement_approve",
+    "agreement_countersign",
+    "agreement_create",
+    "agreement_reject",
+    "agreement_renew",
+    "agreement_request_changes",
+    "agreement_submit",
+    "agreement_terminate",
+    "agreement_update_draft",
+    "agreement_upload_signed",
+    "agreements_expire",
+    "agreements_send_expiry_reminders",
+    "invitation_accept",
+    "invitation_create",
+    "invitation_revoke",
+    "membership_open",
+    "membership_record_payment",
+    "membership_waive",
+    "memberships_lapse",
+    "memberships_send_reminders",
+    "organisation_access_status",
+    "organisation_create",
+    "organisation_member_remove",
+    "organisation_member_set_role",
+    "organisation_update",
+    "role_of",
+    "user_update_profile",
+]

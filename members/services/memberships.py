@@ -1,0 +1,199 @@
+"""Writes on yearly memberships (adhésions): open, pay, waive, lapse, remind."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from algoric.notifications.services import notify
+
+from ..models import FeeSchedule, Membership, MembershipEvent, Organisation, OrganisationMember
+from .errors import TransitionError
+
+Status = Membership.Status
+
+#: Allowed membership transitions.
+ALLOWED = {
+    Status.PENDING: {Status.PAID, Status.WAIVED, Status.LAPSED},
+    Status.PAID: set(),
+    Status.WAIVED: set(),
+    Status.LAPSED: {Status.PAID},
+}
+
+#: Days after a membership is opened when its representatives are reminded it is unpaid.
+UNPAID_REMINDER_DAYS = (14, 45)
+#: Days before the end of the year when paid members are reminded to renew.
+RENEWAL_REMINDER_DAYS_BEFORE_YEAR_END = 30
+
+
+def fee_for(*, kind: str, year: int) -> FeeSchedule | None:
+    """The fee schedule row for ``kind`` and ``year``, or ``None`` when staff set none."""
+    return FeeSchedule.objects.filter(kind=kind, year=year).first()
+
+
+def representatives(organisation: Organisation):
+    """The users who represent ``organisation``."""
+    return [m.user for m in organisation.members.filter(
+        role=OrganisationMember.Role.REPRESENTATIVE).select_related("user")]
+
+
+@transaction.atomic
+def membership_open(*, organisation: Organisation, year: int, actor=None) -> Membership:
+    """Open the membership of ``organisation`` for ``year`` at the scheduled fee.
+
+    Representatives may open the current or the next year; staff any year.
+    Returns the existing membership when there is one. Raises ``ValidationError``
+    when staff have set no fee for that kind and year, ``PermissionDenied`` for
+    someone who does not represent the organisation.
+    """
+    if actor is not None and not actor.is_staff:
+        from .organisations import require_representative
+
+        require_representative(organisation=organisation, user=actor)
+        this_year = timezone.localdate().year
+        if year not in (this_year, this_year + 1):
+            raise PermissionDenied
+    existing = Membership.objects.filter(organisation=organisation, year=year).first()
+    if existing:
+        return existing
+    fee = fee_for(kind=organisation.kind, year=year)
+    if fee is None:
+        raise ValidationError(
+            _("No membership fee is set for this kind of organisation in %(year)s yet. "
+              "The association's staff will open the membership.") % {"year": year}
+        )
+    membership, _created = Membership.objects.get_or_create(
+        organisation=organisation, year=year, defaults={"fee": fee.amount}
+    )
+    if _created:
+        MembershipEvent.objects.create(membership=membership, actor=actor,
+                                       to_status=Status.PENDING)
+    return membership
+
+
+def membership_open_if_fee_known(*, organisation: Organisation, year: int) -> Membership | None:
+    """Like :func:`membership_open` by the system, but ``None`` when no fee is set."""
+    if fee_for(kind=organisation.kind, year=year) is None:
+        return None
+    return membership_open(organisation=organisation, year=year)
+
+
+def _transition(*, membership: Membership, to: str, actor, note: str = "",
+                fields: dict | None = None) -> Membership:
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if to not in ALLOWED[locked.status]:
+        raise TransitionError(
+            _("A membership that is “%(status)s” cannot become “%(to)s”.")
+            % {"status": locked.get_status_display(), "to": Status(to).label}
+        )
+    previous = locked.status
+    locked.status = to
+    for name, value in (fields or {}).items():
+        setattr(locked, name, value)
+    locked.save()
+    MembershipEvent.objects.create(membership=locked, actor=actor, from_status=previous,
+                                   to_status=to, note=note)
+    return locked
+
+
+@transaction.atomic
+def membership_record_payment(*, membership: Membership, paid_on: dt.date, reference: str,
+                              actor) -> Membership:
+    """Record the payment of a membership (staff only): pending or lapsed → paid.
+
+    ``paid_on`` is the date the association received the money; ``reference`` the
+    bank transfer or cheque reference. Notifies the representatives. Raises
+    ``PermissionDenied``, ``ValidationError`` or :class:`TransitionError`.
+    """
+    if not actor.is_staff:
+        raise PermissionDenied
+    reference = (reference or "").strip()
+    if not reference:
+        raise ValidationError(_("Give the payment reference."))
+    if paid_on > timezone.localdate():
+        raise ValidationError(_("The payment date cannot be in the future."))
+    membership = _transition(membership=membership, to=Status.PAID, actor=actor,
+                             note=reference[:100],
+                             fields={"paid_on": paid_on, "payment_reference": reference[:100]})
+    for user in representatives(membership.organisation):
+        notify(event="membership_paid", recipient=user,
+               context={"membership": membership, "organisation": membership.organisation},
+               dedupe_key=f"membership_paid:{membership.pk}:{user.pk}")
+    return membership
+
+
+@transaction.atomic
+def membership_waive(*, membership: Membership, note: str, actor) -> Membership:
+    """Waive the fee of a membership (staff only), with the reason in ``note``."""
+    if not actor.is_staff:
+        raise PermissionDenied
+    if not (note or "").strip():
+        raise ValidationError(_("Say why the fee is waived."))
+    note = note.strip()
+    return _transition(membership=membership, to=Status.WAIVED, actor=actor, note=note,
+                       fields={"note": note})
+
+
+def memberships_lapse(*, today: dt.date | None = None) -> int:
+    """Mark lapsed the memberships of past years still unpaid. Returns how many."""
+    today = today or timezone.localdate()
+    count = 0
+    for membership in Membership.objects.filter(status=Status.PENDING, year__lt=today.year):
+        with transaction.atomic():
+            try:
+                _transition(membership=membership, to=Status.LAPSED, actor=None,
+                            note="year ended unpaid")
+            except TransitionError:
+                continue
+            count += 1
+    return count
+
+
+def memberships_send_reminders(*, today: dt.date | None = None) -> int:
+    """Remind representatives of unpaid memberships and of renewals; each reminder once.
+
+    - unpaid: :data:`UNPAID_REMINDER_DAYS` days after the membership was opened;
+    - renewal: from :data:`RENEWAL_REMINDER_DAYS_BEFORE_YEAR_END` days before 31
+      December, to organisations in good standing this year with no membership
+      opened for the next.
+
+    Returns the number of notifications created (the dedupe key makes a reminder
+    already sent a no-op).
+    """
+    today = today or timezone.localdate()
+    created = 0
+    for membership in Membership.objects.filter(status=Status.PENDING).select_related(
+        "organisation"
+    ):
+        age = (today - timezone.localtime(membership.created_at).date()).days
+        due = [d for d in UNPAID_REMINDER_DAYS if age >= d]
+        if not due:
+            continue
+        step = max(due)
+        for user in representatives(membership.organisation):
+            with transaction.atomic():
+                created += notify(
+                    event="membership_unpaid", recipient=user,
+                    context={"membership": membership, "organisation": membership.organisation},
+                    dedupe_key=f"membership_unpaid:{membership.pk}:{step}:{user.pk}",
+                ).created
+    year_end = dt.date(today.year, 12, 31)
+    if (year_end - today).days <= RENEWAL_REMINDER_DAYS_BEFORE_YEAR_END:
+        renewed = Membership.objects.filter(year=today.year + 1).values("organisation")
+        for membership in Membership.objects.filter(
+            year=today.year, status__in=[Status.PAID, Status.WAIVED]
+        ).exclude(organisation__in=renewed).select_related("organisation"):
+            for user in representatives(membership.organisation):
+                with transaction.atomic():
+                    created += notify(
+                        event="membership_renewal", recipient=user,
+                        context={"membership": membership, "next_year": today.year + 1,
+                                 "organisation": membership.organisation},
+                        dedupe_key=f"membership_renewal:{membership.organisation_id}:"
+                                   f"{today.year + 1}:{user.pk}",
+                    ).created
+    return created
