@@ -58,6 +58,9 @@ class AgreementNumberSequence(models.Model):
     year = models.PositiveSmallIntegerField(unique=True)
     last_number = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
 
 class AgreementQuerySet(models.QuerySet):
     def visible_to(self, user):

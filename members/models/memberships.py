@@ -92,3 +92,6 @@ class MembershipEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.membership}: {self.from_status or '∅'} → {self.to_status}"
