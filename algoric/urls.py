@@ -20,8 +20,9 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
-    path("account/", include("members.urls")),
     path("account/notifications/", include("algoric.notifications.urls")),
+    path("staff/", include("members.urls_staff")),
+    path("", include("members.urls")),
     path("", include("algoric.pages.urls")),
     prefix_default_language=False,
 )

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import profile
 
 app_name = "members"
 
 urlpatterns = [
-    path("profile/", views.profile, name="profile"),
+    path("account/profile/", profile.profile, name="profile"),
 ]

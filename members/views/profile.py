@@ -7,8 +7,8 @@ from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .forms import ProfileForm
-from .services import user_update_profile
+from ..forms import ProfileForm
+from ..services import user_update_profile
 
 
 @login_required
