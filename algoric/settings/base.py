@@ -9,6 +9,7 @@ in eager mode (tasks run inline) and emails written as files under ``var/mail/``
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -280,6 +281,22 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "algoric.notifications.tasks.sweep_notifications",
         "schedule": 60.0,
+    },
+    "agreements-expire": {
+        "task": "members.tasks.expire_agreements",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    "agreements-expiry-reminders": {
+        "task": "members.tasks.send_agreement_expiry_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "memberships-lapse": {
+        "task": "members.tasks.lapse_memberships",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "memberships-reminders": {
+        "task": "members.tasks.send_membership_reminders",
+        "schedule": crontab(hour=8, minute=15),
     },
 }
 
