@@ -75,6 +75,16 @@ ENV PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=algoric.settings.production \
     ALGORIC_VAR_DIR=/var/lib/algoric
 
+# WeasyPrint (the agreement and report PDFs) loads Pango, PangoFT2 and HarfBuzz's
+# subsetter at run time (without the subsetter it warns, and future versions require
+# it); the PDFs are set in DejaVu Sans/Serif (fonts-dejavu-core). Debian's versions of
+# the base image, so not pinned.
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 algoric \
  && useradd --system --uid 10001 --gid algoric --home-dir /var/lib/algoric \
         --no-create-home --shell /usr/sbin/nologin algoric

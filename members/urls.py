@@ -1,9 +1,48 @@
+"""Member pages: profile, organisations, invitations, memberships and agreements.
+
+Included at the site root inside ``i18n_patterns`` (French without prefix, English under ``/en/``).
+"""
+
 from django.urls import path
 
-from .views import profile
+from .views import agreements, invitations, organisations, profile
 
 app_name = "members"
 
 urlpatterns = [
     path("account/profile/", profile.profile, name="profile"),
+    # Organisations
+    path("organisations/", organisations.organisation_list, name="organisation_list"),
+    path("organisations/new/", organisations.organisation_create_view,
+         name="organisation_create"),
+    path("organisations/<int:pk>/", organisations.organisation_detail,
+         name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", organisations.organisation_edit,
+         name="organisation_edit"),
+    path("organisations/<int:pk>/invite/", organisations.organisation_invite,
+         name="organisation_invite"),
+    path("organisations/<int:pk>/invitations/<int:invitation_pk>/revoke/",
+         organisations.organisation_invitation_revoke, name="invitation_revoke"),
+    path("organisations/<int:pk>/members/<int:member_pk>/role/",
+         organisations.organisation_member_role, name="member_role"),
+    path("organisations/<int:pk>/members/<int:member_pk>/remove/",
+         organisations.organisation_member_remove_view, name="member_remove"),
+    path("organisations/<int:pk>/leave/", organisations.organisation_leave,
+         name="organisation_leave"),
+    path("organisations/<int:pk>/memberships/open/", organisations.organisation_membership_open,
+         name="membership_open"),
+    path("organisations/<int:pk>/agreements/new/", organisations.organisation_agreement_create,
+         name="agreement_create"),
+    # Invitations
+    path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
+    # Agreements
+    path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/edit/", agreements.agreement_edit, name="agreement_edit"),
+    path("agreements/<int:pk>/submit/", agreements.agreement_submit_view,
+         name="agreement_submit"),
+    path("agreements/<int:pk>/upload/", agreements.agreement_upload, name="agreement_upload"),
+    path("agreements/<int:pk>/renew/", agreements.agreement_renew_view, name="agreement_renew"),
+    path("agreements/<int:pk>/agreement.pdf", agreements.agreement_pdf, name="agreement_pdf"),
+    path("agreements/<int:pk>/signed.pdf", agreements.agreement_signed_pdf,
+         name="agreement_signed_pdf"),
 ]

@@ -8,6 +8,7 @@ only representatives may take raise ``PermissionDenied`` in the services (403).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -92,18 +93,15 @@ def organisation_list(request):
 def organisation_create_view(request):
     """Create an organisation; the person who creates it becomes its representative."""
     form = OrganisationForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                organisation = organisation_create(data=form.cleaned_data, actor=request.user)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The organisation has been created. You are its "
-                                            "representative."))
-                return redirect("members:organisation_detail", pk=organisation.pk)
-        return render(request, "members/organisation_form.html",
-                      {"form": form, "organisation": None}, status=400)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = organisation_create(data=form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The organisation has been created. You are its "
+                                        "representative."))
+            return redirect("members:organisation_detail", pk=organisation.pk)
     return render(request, "members/organisation_form.html", {"form": form, "organisation": None})
 
 
@@ -116,18 +114,15 @@ def organisation_edit(request, pk: int):
         raise PermissionDenied(_("Only the organisation's representatives may do this."))
     initial = model_to_dict(organisation, fields=OrganisationForm._meta.fields)
     form = OrganisationForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                organisation_update(organisation=organisation, data=form.cleaned_data,
-                                    actor=request.user)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The organisation's details have been saved."))
-                return redirect("members:organisation_detail", pk=organisation.pk)
-        return render(request, "members/organisation_form.html",
-                      {"form": form, "organisation": organisation}, status=400)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation_update(organisation=organisation, data=form.cleaned_data,
+                                actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The organisation's details have been saved."))
+            return redirect("members:organisation_detail", pk=organisation.pk)
     return render(request, "members/organisation_form.html",
                   {"form": form, "organisation": organisation})
 
@@ -170,6 +165,7 @@ def organisation_detail(request, pk: int):
         "role_choices": Role.choices,
         "invitations": organisation_open_invitations(organisation=organisation),
         "invitation_form": InvitationForm(auto_id="id_invite_%s") if is_representative else None,
+        "invitation_valid_days": settings.INVITATION_VALID_DAYS,
         "memberships": memberships,
         "years_to_join": _years_to_join(organisation, memberships) if is_representative else [],
         "agreements": agreements,

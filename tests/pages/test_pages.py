@@ -127,4 +127,4 @@ def test_staff_page_is_not_cached(client, staff_with_mfa):
 
 def test_member_sees_no_staff_link(client):
     client.force_login(UserFactory())
-    assert reverse("pages:staff_list") not in client.get("/").content.decode()
+    assert reverse("staff:dashboard") not in client.get("/").content.decode()
