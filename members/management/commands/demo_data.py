@@ -1,17 +1,26 @@
 """``manage.py demo_data``: demo accounts for a local portal (idempotent)."""
 
+from decimal import Decimal
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from members.models import User
+from members.models import FeeSchedule, User
 
 #: (email, password, first name, last name, is_staff) — local demonstration only.
 DEMO_USERS = [
     ("staff@demo.algoric.org", "demo-staff-Penn-Ar-Bed-2026", "Maïwenn", "Le Goff", True),
     ("member@demo.algoric.org", "demo-member-Ria-Etel-2026", "Yann", "Kervella", False),
 ]
+
+
+#: Placeholder yearly fees (EUR) so that the membership workflow can be tried locally.
+#: They are demo values, not the association's prices.
+DEMO_FEES = {"sme": "250", "lab": "150", "public_body": "150", "school": "50",
+             "association": "50", "individual": "20"}
 
 
 class Command(BaseCommand):
@@ -43,9 +52,21 @@ class Command(BaseCommand):
             EmailAddress.objects.update_or_create(
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
+        year = timezone.localdate().year
+        created_fees = []
+        for kind, amount in DEMO_FEES.items():
+            _fee, created = FeeSchedule.objects.get_or_create(
+                kind=kind, year=year, defaults={"amount": Decimal(amount)}
+            )
+            if created:
+                created_fees.append(kind)
         self.stdout.write(self.style.SUCCESS("Demo accounts (local use only):"))
         for email, password, _first, _last, is_staff in DEMO_USERS:
             role = "staff (asked to set up TOTP at the first staff page)" if is_staff else "member"
             self.stdout.write(f"  {email:28} {password:32} {role}")
+        if created_fees:
+            self.stdout.write(f"Placeholder membership fees for {year} created for: "
+                              f"{', '.join(created_fees)} (demo values: staff set the real "
+                              "ones under Staff → Membership fees).")
         outbox = getattr(settings, "EMAIL_FILE_PATH", "the configured SMTP server")
         self.stdout.write(f"Emails are written to {outbox}")
