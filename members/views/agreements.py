@@ -26,7 +26,7 @@ from ..services import (
     agreement_upload_signed,
     role_of,
 )
-from .organisations import add_service_errors, error_messages
+from .feedback import add_service_errors, show_errors
 
 Status = Agreement.Status
 
@@ -134,11 +134,6 @@ def agreement_edit(request, pk: int):
     return render(request, "members/agreement_form.html", {"form": form, "agreement": agreement})
 
 
-def _show(request, exc: ValidationError) -> None:
-    for message in error_messages(exc):
-        messages.error(request, message)
-
-
 @login_required
 @require_POST
 def agreement_submit_view(request, pk: int):
@@ -147,7 +142,7 @@ def agreement_submit_view(request, pk: int):
     try:
         agreement_submit(agreement=agreement, actor=request.user)
     except ValidationError as exc:
-        _show(request, exc)
+        show_errors(request, exc)
     else:
         messages.success(request, _("Agreement %(number)s has been submitted. The association "
                                     "will review it.") % {"number": agreement.number})
@@ -167,7 +162,7 @@ def agreement_upload(request, pk: int):
         agreement_upload_signed(agreement=agreement, uploaded=request.FILES.get("signed_pdf"),
                                 actor=request.user)
     except ValidationError as exc:
-        _show(request, exc)
+        show_errors(request, exc)
     else:
         messages.success(request, _("Thank you: the signed agreement has been received. The "
                                     "association will countersign it."))
@@ -182,7 +177,7 @@ def agreement_renew_view(request, pk: int):
     try:
         renewal = agreement_renew(agreement=agreement, actor=request.user)
     except ValidationError as exc:
-        _show(request, exc)
+        show_errors(request, exc)
         return redirect("members:agreement_detail", pk=agreement.pk)
     messages.success(request, _("Draft agreement %(number)s renews %(previous)s. Check it, "
                                 "then submit it.")
@@ -200,7 +195,7 @@ def agreement_pdf(request, pk: int):
     try:
         content = agreement_pdf_for_download(agreement=agreement)
     except ValidationError as exc:
-        _show(request, exc)
+        show_errors(request, exc)
         return redirect("members:agreement_detail", pk=agreement.pk)
     return download_response(content, filename=f"{agreement.number}.pdf")
 

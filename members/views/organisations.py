@@ -41,6 +41,7 @@ from ..services import (
 )
 from ..services.agreements import IN_PROGRESS
 from ..services.memberships import fee_for
+from .feedback import add_service_errors, form_error_texts, show_errors
 
 Role = OrganisationMember.Role
 
@@ -48,31 +49,9 @@ Role = OrganisationMember.Role
 JOIN_NEXT_YEAR_FROM_MONTH = 10
 
 
-def error_messages(exc: ValidationError) -> list[str]:
-    """The messages of a ``ValidationError`` as a flat list (field names dropped)."""
-    return [str(message) for message in exc.messages]
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on ``form``: a dict goes field by field
-    (unknown fields become form-wide errors), anything else is form-wide."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _show_errors(request, exc: ValidationError) -> None:
-    for message in error_messages(exc):
-        messages.error(request, message)
-
-
 def _form_errors_to_messages(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+    for text in form_error_texts(form):
+        messages.error(request, text)
 
 
 @login_required
@@ -189,7 +168,7 @@ def organisation_invite(request, pk: int):
                                        email=form.cleaned_data["email"],
                                        role=form.cleaned_data["role"], actor=request.user)
     except ValidationError as exc:
-        _show_errors(request, exc)
+        show_errors(request, exc)
     else:
         messages.success(request, _("An invitation has been sent to %(email)s.")
                          % {"email": invitation.email})
@@ -222,7 +201,7 @@ def organisation_member_role(request, pk: int, member_pk: int):
         member = organisation_member_set_role(member=member, role=form.cleaned_data["role"],
                                               actor=request.user)
     except ValidationError as exc:
-        _show_errors(request, exc)
+        show_errors(request, exc)
     else:
         messages.success(request, _("%(person)s is now %(role)s.")
                          % {"person": member.user.display_name,
@@ -239,7 +218,7 @@ def organisation_member_remove_view(request, pk: int, member_pk: int):
     try:
         organisation_member_remove(member=member, actor=request.user)
     except ValidationError as exc:
-        _show_errors(request, exc)
+        show_errors(request, exc)
         return redirect("members:organisation_detail", pk=organisation.pk)
     if member.user_id == request.user.pk:
         messages.success(request, _("You have left %(name)s.") % {"name": organisation.name})
@@ -258,7 +237,7 @@ def organisation_leave(request, pk: int):
     try:
         organisation_member_remove(member=member, actor=request.user)
     except ValidationError as exc:
-        _show_errors(request, exc)
+        show_errors(request, exc)
         return redirect("members:organisation_detail", pk=organisation.pk)
     messages.success(request, _("You have left %(name)s.") % {"name": organisation.name})
     return redirect("members:organisation_list")
@@ -277,7 +256,7 @@ def organisation_membership_open(request, pk: int):
         membership = membership_open(organisation=organisation, year=form.cleaned_data["year"],
                                      actor=request.user)
     except ValidationError as exc:
-        _show_errors(request, exc)
+        show_errors(request, exc)
     else:
         messages.success(
             request,
@@ -295,7 +274,7 @@ def organisation_agreement_create(request, pk: int):
     try:
         agreement = agreement_create(organisation=organisation, actor=request.user)
     except ValidationError as exc:
-        _show_errors(request, exc)
+        show_errors(request, exc)
         return redirect("members:organisation_detail", pk=organisation.pk)
     messages.success(request, _("Draft agreement %(number)s has been started. Check who will "
                                 "sign it, then submit it to the association.")

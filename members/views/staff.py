@@ -65,6 +65,7 @@ from ..services import (
 )
 from ..services.fees import FEE_YEAR_MAX, FEE_YEAR_MIN, fee_schedule_set
 from ..services.terms import terms_create_version, terms_in_use, terms_publish, terms_update
+from .feedback import error_messages, form_error_texts
 
 #: Organisations per page on the staff list (each row computes its access status).
 ORGANISATIONS_PER_PAGE = 50
@@ -78,17 +79,10 @@ def _error_status(exc: ValidationError) -> int:
 
 
 def _error_texts(errors) -> list[str]:
-    """The messages of a ``ValidationError``, or of a bound form's errors (each after its
-    field's label), flattened."""
+    """The messages of a ``ValidationError``, or of a bound form's errors, flattened."""
     if isinstance(errors, ValidationError):
-        return list(errors.messages)
-    texts = []
-    for name, field_errors in errors.errors.items():
-        field = errors.fields.get(name)
-        for text in field_errors:
-            texts.append(_("%(field)s: %(error)s") % {"field": field.label, "error": text}
-                         if field is not None and field.label else str(text))
-    return texts
+        return error_messages(errors)
+    return form_error_texts(errors)
 
 
 def _refused(request, texts: list[str]) -> None:
