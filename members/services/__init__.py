@@ -3,7 +3,12 @@
 The services live in modules by subject; the names below are the public interface.
 """
 
-from .access import AccessReason, AccessStatus, organisation_access_status
+from .access import (
+    AccessReason,
+    AccessStatus,
+    organisation_access_status,
+    organisation_access_statuses,
+)
 from .agreements import (
     agreement_approve,
     agreement_countersign,
@@ -63,6 +68,7 @@ __all__ = [
     "memberships_lapse",
     "memberships_send_reminders",
     "organisation_access_status",
+    "organisation_access_statuses",
     "organisation_create",
     "organisation_member_remove",
     "organisation_member_set_role",

@@ -33,6 +33,7 @@ from ..services import (
     invitation_revoke,
     membership_open,
     organisation_access_status,
+    organisation_access_statuses,
     organisation_create,
     organisation_member_remove,
     organisation_member_set_role,
@@ -58,13 +59,13 @@ def _form_errors_to_messages(request, form) -> None:
 @require_GET
 def organisation_list(request):
     """The signed-in person's organisations, with their role and each one's access status."""
-    rows = []
-    for organisation in organisation_list_for_user(user=request.user):
-        rows.append({
-            "organisation": organisation,
-            "role_label": Role(organisation.my_role).label if organisation.my_role else "",
-            "access": organisation_access_status(organisation=organisation),
-        })
+    organisations = list(organisation_list_for_user(user=request.user))
+    statuses = organisation_access_statuses(organisations=organisations)
+    rows = [{
+        "organisation": organisation,
+        "role_label": Role(organisation.my_role).label if organisation.my_role else "",
+        "access": statuses[organisation.pk],
+    } for organisation in organisations]
     return render(request, "members/organisation_list.html", {"rows": rows})
 
 

@@ -62,6 +62,7 @@ from ..services import (
     membership_record_payment,
     membership_waive,
     organisation_access_status,
+    organisation_access_statuses,
 )
 from ..services.fees import FEE_YEAR_MAX, FEE_YEAR_MIN, fee_schedule_set
 from ..services.terms import terms_create_version, terms_in_use, terms_publish, terms_update
@@ -117,8 +118,8 @@ def organisation_list(request):
     else:
         kind = ""
     page = Paginator(queryset, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(organisation, organisation_access_status(organisation=organisation))
-            for organisation in page.object_list]
+    statuses = organisation_access_statuses(organisations=page.object_list)
+    rows = [(organisation, statuses[organisation.pk]) for organisation in page.object_list]
     return render(request, "staff/organisation_list.html", {
         "page": page, "rows": rows, "query": query, "kind": kind,
         "kinds": OrganisationKind.choices,
