@@ -95,7 +95,7 @@ def test_draft_records_terms_kind_and_history(draft, organisation):
 
 
 def test_only_one_agreement_in_progress(draft, organisation):
-    with pytest.raises(ValidationError, match="already in progress"):
+    with pytest.raises(ValidationError, match="déjà en cours|already in progress"):
         services.agreement_create(organisation=organisation, actor=organisation.representative)
 
 
@@ -194,7 +194,7 @@ def test_request_changes_and_reject_need_a_note(draft, reviewer, organisation):
     [
         ("evil.pdf", b"<html><script>alert(1)</script></html>", "PDF"),
         ("half.pdf", b"%PDF-1.7\n<html><body>not really</body></html>", "PDF"),
-        ("big.pdf", b"0" * (10 * 1024 * 1024 + 1), "10 MB"),
+        ("big.pdf", b"0" * (10 * 1024 * 1024 + 1), "10 Mo|10 MB"),
     ],
 )
 def test_upload_refuses_what_is_not_a_small_pdf(draft, reviewer, organisation, name, content,
