@@ -305,6 +305,36 @@ CELERY_BEAT_SCHEDULE = {
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 NOTIFICATION_SWEEP_AFTER = env.int("NOTIFICATION_SWEEP_AFTER", default=60)
 
+# --- Energy model (resources.energy; Green Algorithms) --------------------------------------
+
+# Power usage effectiveness: facility energy / IT energy. 1.67 is the world average
+# data-centre PUE used by Green Algorithms as its default (Uptime Institute survey 2019).
+ENERGY_PUE = env.float("ENERGY_PUE", default=1.67)
+ENERGY_PUE_SOURCE = env.str(
+    "ENERGY_PUE_SOURCE",
+    default="Green Algorithms default (world average data centre, Uptime Institute 2019)",
+)
+# Grid carbon intensity, gCO2e/kWh: France, Green Algorithms data set (CC-BY-4.0).
+ENERGY_CARBON_INTENSITY_G_PER_KWH = env.float("ENERGY_CARBON_INTENSITY_G_PER_KWH",
+                                              default=51.28)
+ENERGY_CARBON_INTENSITY_SOURCE = env.str(
+    "ENERGY_CARBON_INTENSITY_SOURCE",
+    default="France, Green Algorithms data set (green-algorithms.org, CC-BY-4.0)",
+)
+# Electricity price, EUR/kWh, all taxes included: EDF regulated "Tarif Bleu" base
+# option, from 1 February 2025. Set the association's own contract price here.
+ENERGY_PRICE_EUR_PER_KWH = env.float("ENERGY_PRICE_EUR_PER_KWH", default=0.2016)
+ENERGY_PRICE_SOURCE = env.str(
+    "ENERGY_PRICE_SOURCE",
+    default="EDF Tarif Bleu, base option, 1 February 2025 (regulated tariff, incl. taxes)",
+)
+# Share of the energy that the site could recover as useful heat (0 to 1). No heat
+# recovery is installed by default.
+ENERGY_HEAT_RECOVERY_FRACTION = env.float("ENERGY_HEAT_RECOVERY_FRACTION", default=0.0)
+ENERGY_HEAT_RECOVERY_SOURCE = env.str(
+    "ENERGY_HEAT_RECOVERY_SOURCE", default="no heat recovery installed (site setting)"
+)
+
 # --- Logging --------------------------------------------------------------------------------
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -144,6 +144,9 @@ def agreement_create(*, organisation: Organisation, actor: User,
     Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.agreements.filter(status__in=IN_PROGRESS).exists():
         raise ValidationError(_("An agreement of this organisation is already in progress."))
+    if renewed_from is None and organisation.agreements.filter(status=Status.ACTIVE).exists():
+        raise ValidationError(_("This organisation already has an active agreement: renew it "
+                                "from the agreement's page instead."))
     terms = terms_current(kind=organisation.kind)
     agreement = Agreement.objects.create(
         number=agreement_number_next(year=timezone.localdate().year),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..forms import InvitationForm, MemberRoleForm, MembershipOpenForm, OrganisationForm
-from ..models import OrganisationMember
+from ..models import Agreement, OrganisationMember
 from ..selectors import (
     membership_history,
     organisation_for_user,
@@ -150,7 +150,8 @@ def organisation_detail(request, pk: int):
         "years_to_join": _years_to_join(organisation, memberships) if is_representative else [],
         "agreements": agreements,
         "can_start_agreement": is_representative and not any(
-            agreement.status in IN_PROGRESS for agreement in agreements),
+            agreement.status in IN_PROGRESS | {Agreement.Status.ACTIVE}
+            for agreement in agreements),
     }
     return render(request, "members/organisation_detail.html", context)
 

@@ -284,3 +284,9 @@ def test_notifications_are_in_the_recipients_language(draft, reviewer, organisat
     assert "approved" in approved.subject and approved.language == "en"
     reviewer_mail = Notification.objects.get(event="agreement_submitted")
     assert "soumise" in reviewer_mail.subject.lower() or "soumis" in reviewer_mail.subject.lower()
+
+
+def test_a_new_agreement_cannot_start_beside_an_active_one(draft, reviewer, organisation):
+    advance(draft, reviewer, Status.ACTIVE)
+    with pytest.raises(ValidationError, match="renouvel|renew"):
+        services.agreement_create(organisation=organisation, actor=organisation.representative)
