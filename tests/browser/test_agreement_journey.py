@@ -212,7 +212,7 @@ def test_sme_joins_signs_agreement_and_may_use_the_centre(
     # 2. The member logs in, opens "My organisations" and creates the SME.
     _log_in(rep, live_server, member.email)
     expect(rep.locator("html")).to_have_attribute("lang", "fr")
-    nav_link = rep.locator("#main-nav a.nav-link[href='/organisations/']")
+    nav_link = rep.locator("nav.member-bar a.nav-link[href='/organisations/']")
     expect(nav_link).to_have_text(fr("My organisations"))
     _click_and_wait(rep, nav_link)
     assert _path(rep) == "/organisations/"
@@ -354,7 +354,7 @@ def test_sme_joins_signs_agreement_and_may_use_the_centre(
     # (its "Cancel" button submits another form, through its ``form`` attribute)
     _click_and_wait(desk, code_form.locator("button[type='submit']:not([form])"))
     assert _path(desk) == "/account/profile/", desk.url
-    _click_and_wait(desk, desk.locator("#main-nav a.nav-link[href='/staff/']"))
+    _click_and_wait(desk, desk.locator("nav.member-bar a.nav-link[href='/staff/']"))
     expect(desk.locator("main h1")).to_have_text(fr("Staff: to do"))
     to_review = desk.locator("section[aria-labelledby='to-review']")
     expect(to_review.locator("tbody tr", has_text=agreement.number)).to_contain_text(ORG_NAME)
@@ -416,7 +416,7 @@ def test_sme_joins_signs_agreement_and_may_use_the_centre(
     _shot(rep, screenshot_dir, 10, "agreement-signed")
 
     # 7. Staff countersign it, then record the membership payment.
-    _click_and_wait(desk, desk.locator("#main-nav a.nav-link[href='/staff/']"))
+    _click_and_wait(desk, desk.locator("nav.member-bar a.nav-link[href='/staff/']"))
     to_countersign = desk.locator("section[aria-labelledby='to-countersign']")
     _click_and_wait(desk, to_countersign.locator(f"a[href='/staff/agreements/{agreement.pk}/']"))
     starts_on = desk.locator("form[action$='/countersign/'] input[name='starts_on']")
