@@ -21,8 +21,10 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("account/notifications/", include("algoric.notifications.urls")),
+    path("staff/projects/", include("projects.urls_staff")),
     path("staff/", include("members.urls_staff")),
     path("", include("members.urls")),
+    path("", include("projects.urls")),
     path("", include("algoric.pages.urls")),
     prefix_default_language=False,
 )

@@ -294,6 +294,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "members.tasks.lapse_memberships",
         "schedule": crontab(hour=0, minute=30),
     },
+    "allocations-expire": {
+        "task": "projects.tasks.expire_allocations",
+        "schedule": crontab(hour=0, minute=45),
+    },
+    "allocations-expiry-reminders": {
+        "task": "projects.tasks.send_allocation_expiry_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "memberships-reminders": {
         "task": "members.tasks.send_membership_reminders",
         "schedule": crontab(hour=8, minute=15),
@@ -304,6 +312,9 @@ CELERY_BEAT_SCHEDULE = {
 # and how old a pending message must be before the sweeper queues it again (seconds).
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 NOTIFICATION_SWEEP_AFTER = env.int("NOTIFICATION_SWEEP_AFTER", default=60)
+
+# Longest time box of an emergency grant, in days from the decision.
+EMERGENCY_GRANT_MAX_DAYS = env.int("EMERGENCY_GRANT_MAX_DAYS", default=30)
 
 # --- Energy model (resources.energy; Green Algorithms) --------------------------------------
 

@@ -1,0 +1,1 @@
+"""Writes of the projects app: projects and their people, resource requests, allocations."""

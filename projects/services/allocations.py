@@ -1,0 +1,133 @@
+"""Allocations: created or extended by approved requests; suspended, expired, reminded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from algoric.notifications.services import notify
+
+from ..models import Allocation, AllocationGrant, Project, ResourceRequest, ResourceRequestCell
+from .errors import TransitionError
+from .requests import leads
+
+#: Days before the end of an allocation when its project's leads are reminded (once).
+EXPIRY_REMINDER_DAYS = 30
+
+
+def allocation_period(*, project: Project, year: int,
+                      emergency_ends_on: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """Start and end dates of an allocation for ``year``: the calendar year clipped to the
+    project's dates; for an emergency grant, from today to ``emergency_ends_on``."""
+    if emergency_ends_on is not None:
+        return timezone.localdate(), emergency_ends_on
+    start = max(dt.date(year, 1, 1), project.starts_on)
+    end = min(dt.date(year, 12, 31), project.ends_on)
+    return start, max(start, end)
+
+
+def allocations_grant(*, request: ResourceRequest, actor) -> list[Allocation]:
+    """Create or increase the project's allocations by what ``request`` granted.
+
+    One :class:`AllocationGrant` per (allocation, request), so running it twice for
+    the same request adds nothing. Activates a draft project. Must run in the
+    decision's transaction.
+    """
+    project = request.project
+    changed = []
+    cells = (ResourceRequestCell.objects.filter(row__request=request, granted__gt=0)
+             .select_related("row"))
+    for cell in cells:
+        start, end = allocation_period(project=project, year=cell.year,
+                                       emergency_ends_on=request.emergency_ends_on)
+        allocation, created = Allocation.objects.select_for_update().get_or_create(
+            project=project, resource_id=cell.row.resource_id, year=cell.year,
+            defaults={"amount": Decimal(0), "starts_on": start, "ends_on": end})
+        if AllocationGrant.objects.filter(allocation=allocation, request=request).exists():
+            continue
+        AllocationGrant.objects.create(allocation=allocation, request=request,
+                                       amount=cell.granted, granted_by=actor)
+        allocation.amount = F("amount") + cell.granted
+        allocation.starts_on = min(allocation.starts_on, start)
+        allocation.ends_on = max(allocation.ends_on, end)
+        if allocation.status == Allocation.Status.EXPIRED and allocation.ends_on >= \
+                timezone.localdate():
+            allocation.status = Allocation.Status.ACTIVE
+        allocation.save()
+        allocation.refresh_from_db()
+        changed.append(allocation)
+    if changed and project.status == Project.Status.DRAFT:
+        Project.objects.filter(pk=project.pk, status=Project.Status.DRAFT).update(
+            status=Project.Status.ACTIVE)
+    return changed
+
+
+@transaction.atomic
+def allocation_suspend(*, allocation: Allocation, reason: str, actor) -> Allocation:
+    """Suspend an active allocation (staff), with the reason; the PI and managers are told."""
+    if not actor.is_staff:
+        raise PermissionDenied
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for the suspension."))
+    changed = Allocation.objects.filter(pk=allocation.pk, status=Allocation.Status.ACTIVE
+                                        ).update(status=Allocation.Status.SUSPENDED,
+                                                 suspended_reason=reason.strip(),
+                                                 updated_at=timezone.now())
+    if not changed:
+        raise TransitionError(_("Only an active allocation can be suspended."))
+    allocation.refresh_from_db()
+    for user in leads(allocation.project):
+        notify(event="allocation_suspended", recipient=user,
+               context={"allocation": allocation, "project": allocation.project,
+                        "reason": allocation.suspended_reason})
+    return allocation
+
+
+@transaction.atomic
+def allocation_resume(*, allocation: Allocation, actor) -> Allocation:
+    """Lift a suspension (staff): active again, or expired if its end date has passed."""
+    if not actor.is_staff:
+        raise PermissionDenied
+    status = (Allocation.Status.ACTIVE if allocation.ends_on >= timezone.localdate()
+              else Allocation.Status.EXPIRED)
+    changed = Allocation.objects.filter(pk=allocation.pk, status=Allocation.Status.SUSPENDED
+                                        ).update(status=status, suspended_reason="",
+                                                 updated_at=timezone.now())
+    if not changed:
+        raise TransitionError(_("This allocation is not suspended."))
+    allocation.refresh_from_db()
+    return allocation
+
+
+def allocations_expire(*, today: dt.date | None = None) -> int:
+    """Mark expired the active allocations whose end date has passed. Returns how many."""
+    today = today or timezone.localdate()
+    return Allocation.objects.filter(status=Allocation.Status.ACTIVE, ends_on__lt=today).update(
+        status=Allocation.Status.EXPIRED, updated_at=timezone.now())
+
+
+def allocations_send_expiry_reminders(*, today: dt.date | None = None) -> int:
+    """Remind the PI and managers :data:`EXPIRY_REMINDER_DAYS` days before an allocation ends,
+    once per allocation. Returns the number of notifications created."""
+    today = today or timezone.localdate()
+    created = 0
+    for allocation in Allocation.objects.filter(
+        status=Allocation.Status.ACTIVE, ends_on__gte=today,
+        ends_on__lte=today + dt.timedelta(days=EXPIRY_REMINDER_DAYS),
+    ).select_related("project", "resource"):
+        for user in leads(allocation.project):
+            with transaction.atomic():
+                created += notify(
+                    event="allocation_expiring", recipient=user,
+                    context={"allocation": allocation, "project": allocation.project,
+                             "days_left": (allocation.ends_on - today).days},
+                    dedupe_key=f"allocation_expiring:{allocation.pk}:{allocation.ends_on}:"
+                               f"{user.pk}",
+                ).created
+    return created

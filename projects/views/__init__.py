@@ -1,0 +1,1 @@
+"""Views of the projects app, by subject."""
