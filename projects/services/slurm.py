@@ -1,0 +1,131 @@
+"""What Slurm should hold for the portal's projects: accounts, users and limits.
+
+``slurm_plan`` computes it from the database; ``render_commands`` and
+``render_flat`` print it for ``sacctmgr``. Limits are ``GrpTRESMins`` (Slurm
+accounting, sacctmgr(1)): CPU in core-minutes (granted core-hours × 60) and GPU as
+``gres/gpu`` minutes (granted GPU-hours × 60), from the year's allocations;
+a suspended or expired allocation counts zero, so its account is stopped.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
+
+from django.utils import timezone
+
+from resources.models import ResourceKind
+
+from ..models import Allocation, Project, ProjectMember
+
+
+@dataclass
+class SlurmAccountPlan:
+    """One Slurm account of a project on one cluster, its users and its limits (minutes)."""
+
+    cluster: str
+    account: str
+    description: str
+    organisation: str
+    users: list[str] = field(default_factory=list)
+    cpu_minutes: int = 0
+    gpu_minutes: int = 0
+
+
+def _minutes(hours: Decimal) -> int:
+    return int((hours * 60).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def slurm_plan(*, year: int | None = None, cluster: str | None = None) -> list[SlurmAccountPlan]:
+    """Accounts to create and limits to set for ``year`` (default: this year).
+
+    Every project with a CPU or GPU allocation for ``year`` on a resource mapped to
+    a Slurm cluster gets an account on that cluster (named by its Slurm account),
+    with its members' cluster logins as users. Only ``active`` allocations of an
+    ``active`` project count towards the limits; anything else gives zero.
+    Sorted by cluster then account, users sorted: the output is stable.
+    """
+    year = year or timezone.localdate().year
+    allocations = (Allocation.objects.filter(
+        year=year, resource__kind__in=[ResourceKind.CPU, ResourceKind.GPU])
+        .exclude(resource__slurm_cluster="")
+        .select_related("project__organisation", "resource"))
+    if cluster:
+        allocations = allocations.filter(resource__slurm_cluster=cluster)
+    plans: dict[tuple[str, str], SlurmAccountPlan] = {}
+    for allocation in allocations:
+        project = allocation.project
+        key = (allocation.resource.slurm_cluster, project.slurm_account)
+        plan = plans.get(key)
+        if plan is None:
+            plan = plans[key] = SlurmAccountPlan(
+                cluster=key[0], account=key[1], description=project.acronym,
+                organisation=project.organisation.name)
+        counts = (allocation.status == Allocation.Status.ACTIVE
+                  and project.status == Project.Status.ACTIVE)
+        minutes = _minutes(allocation.amount) if counts else 0
+        if allocation.resource.kind == ResourceKind.CPU:
+            plan.cpu_minutes += minutes
+        else:
+            plan.gpu_minutes += minutes
+    logins = {}
+    for member in ProjectMember.objects.filter(
+        project__slurm_account__in={account for _cluster, account in plans}
+    ).exclude(user__cluster_login="").select_related("project", "user"):
+        logins.setdefault(member.project.slurm_account, set()).add(member.user.cluster_login)
+    result = []
+    for key in sorted(plans):
+        plan = plans[key]
+        plan.users = sorted(logins.get(plan.account, set()))
+        result.append(plan)
+    return result
+
+
+def tres_mins(plan: SlurmAccountPlan) -> str:
+    """The ``GrpTRESMins`` value of a plan: ``cpu=N,gres/gpu=M``."""
+    return f"cpu={plan.cpu_minutes},gres/gpu={plan.gpu_minutes}"
+
+
+def render_commands(plans: list[SlurmAccountPlan]) -> list[str]:
+    """``sacctmgr -i`` command lines that create the accounts and users and set the limits.
+
+    Adding an account or user that exists only prints a notice in sacctmgr, so the
+    lines can be run again; the ``modify`` line sets the limits to the plan.
+    """
+    lines = []
+    for plan in plans:
+        cluster, account = shlex.quote(plan.cluster), shlex.quote(plan.account)
+        lines.append(
+            f"sacctmgr -i add account {account} Cluster={cluster} "
+            f"Description={shlex.quote(plan.description)} "
+            f"Organization={shlex.quote(plan.organisation)}")
+        lines.extend(f"sacctmgr -i add user {shlex.quote(login)} Account={account} "
+                     f"Cluster={cluster}" for login in plan.users)
+        lines.append(f"sacctmgr -i modify account where name={account} cluster={cluster} "
+                     f"set GrpTRESMins={tres_mins(plan)}")
+    return lines
+
+
+def _flat_value(text: str) -> str:
+    return "'" + text.replace("'", "").replace(":", " ").replace("\n", " ") + "'"
+
+
+def render_flat(plans: list[SlurmAccountPlan]) -> list[str]:
+    """A ``sacctmgr load`` flat file (one block per cluster), same content as the commands."""
+    lines = []
+    current = None
+    for plan in plans:
+        if plan.cluster != current:
+            current = plan.cluster
+            lines.append(f"Cluster - {_flat_value(plan.cluster)}")
+            lines.append("Parent - 'root'")
+        lines.append(
+            f"Account - {_flat_value(plan.account)}:Description={_flat_value(plan.description)}"
+            f":Organization={_flat_value(plan.organisation)}:GrpTRESMins={tres_mins(plan)}")
+        if plan.users:
+            lines.append(f"Parent - {_flat_value(plan.account)}")
+            lines.extend(f"User - {_flat_value(login)}:DefaultAccount={_flat_value(plan.account)}"
+                         for login in plan.users)
+            lines.append("Parent - 'root'")
+    return lines
