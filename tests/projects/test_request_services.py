@@ -159,8 +159,8 @@ def test_estimates_have_the_right_units(catalogue):
     assert result.cost_eur == D("15") + D("50") + D("100")
     assert result.year_cost_eur == {y: D("10") + D("50") + D("100"), y + 1: D("5")}
     assert result.not_estimated == {catalogue["disk"].pk}
-    assert table_estimate(table=table, organisation_kind="lab").unpriced == set(
-        catalogue[k].pk for k in ("cpu", "gpu", "disk"))
+    assert table_estimate(table=table, organisation_kind="lab").unpriced == {
+        catalogue[k].pk for k in ("cpu", "gpu", "disk")}
 
 
 def test_submission_is_gated_by_the_access_rule(project, catalogue, organisation):
