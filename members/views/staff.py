@@ -66,6 +66,7 @@ from ..services import (
 )
 from ..services.fees import FEE_YEAR_MAX, FEE_YEAR_MIN, fee_schedule_set
 from ..services.terms import terms_create_version, terms_in_use, terms_publish, terms_update
+from ..dashboard import dashboard_sections
 from .feedback import error_messages, form_error_texts
 
 #: Organisations per page on the staff list (each row computes its access status).
@@ -98,7 +99,8 @@ def _refused(request, texts: list[str]) -> None:
 def dashboard(request):
     """What staff must act on: agreements to review and countersign, unpaid memberships,
     agreements expiring within 60 days; and links to the other staff pages."""
-    return render(request, "staff/dashboard.html", {"data": staff_dashboard()})
+    return render(request, "staff/dashboard.html", {
+        "data": staff_dashboard(), "sections": dashboard_sections(request)})
 
 
 @staff_required

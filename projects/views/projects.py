@@ -1,47 +1,417 @@
-"""Placeholder views, replaced by the real ones being written."""
+"""Member pages of projects (fiches projet): list, create, edit, detail, people,
+invitations, closing, and the public pages of projects whose summary is public.
 
+Every member view reads the project through :func:`projects.selectors.project_for_user`
+(404 for a project the user is not in) and changes it through one service. Actions
+reserved to the PI and managers raise ``PermissionDenied`` (403); a service's
+``ValidationError`` becomes a message or a form error, never a 500.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members.selectors import organisation_list_for_user
+from members.services import organisation_access_status
+from members.views.feedback import add_service_errors, form_error_texts, show_errors
+
+from ..forms import (
+    PROJECT_FORM_FIELDS,
+    ProjectCloseForm,
+    ProjectForm,
+    ProjectMemberAddForm,
+    ProjectMemberRoleForm,
+    request_kind_choices,
+)
+from ..models import Allocation, Project, ProjectInvitation, ProjectMember, ResourceRequest
+from ..selectors import allocation_table, project_for_user, project_list_for_user, public_projects
+from ..services.projects import (
+    INVITATION_SALT,
+    project_close as project_close_service,
+    project_create as project_create_service,
+    project_invitation_accept,
+    project_member_add as project_member_add_service,
+    project_member_remove as project_member_remove_service,
+    project_member_set_role,
+    project_role,
+    project_update,
+    require_project_lead,
+    slurm_account_propose,
+)
+
+Role = ProjectMember.Role
+LEAD_ROLES = {Role.PI, Role.MANAGER}
+
+#: Bootstrap badge classes of allocation and request statuses.
+ALLOCATION_BADGES = {
+    Allocation.Status.ACTIVE: "text-bg-success",
+    Allocation.Status.SUSPENDED: "text-bg-warning",
+    Allocation.Status.EXPIRED: "text-bg-secondary",
+}
+REQUEST_BADGES = {
+    ResourceRequest.Status.DRAFT: "text-bg-light border",
+    ResourceRequest.Status.SUBMITTED: "text-bg-info",
+    ResourceRequest.Status.UNDER_REVIEW: "text-bg-info",
+    ResourceRequest.Status.APPROVED: "text-bg-success",
+    ResourceRequest.Status.PARTIALLY_APPROVED: "text-bg-success",
+    ResourceRequest.Status.REJECTED: "text-bg-danger",
+    ResourceRequest.Status.WITHDRAWN: "text-bg-secondary",
+}
+PROJECT_BADGES = {
+    Project.Status.DRAFT: "text-bg-light border",
+    Project.Status.ACTIVE: "text-bg-success",
+    Project.Status.CLOSED: "text-bg-secondary",
+}
 
 
-def invitation_accept(request, *args, **kwargs):
-    raise Http404
+def _detail_url(project: Project, anchor: str = "") -> str:
+    url = reverse("projects:project_detail", args=[project.pk])
+    return f"{url}#{anchor}" if anchor else url
 
 
-def project_close(request, *args, **kwargs):
-    raise Http404
+def _form_errors_to_messages(request, form) -> None:
+    for text in form_error_texts(form):
+        messages.error(request, text)
 
 
-def project_create(request, *args, **kwargs):
-    raise Http404
+def _role_label(role: str | None) -> str:
+    return str(Role(role).label) if role else ""
 
 
-def project_detail(request, *args, **kwargs):
-    raise Http404
+# --- List, create, edit ------------------------------------------------------------------
+
+@login_required
+@require_GET
+def project_list(request):
+    """The signed-in person's projects with their role, and where they may start one."""
+    projects = list(project_list_for_user(user=request.user))
+    rows = [{"project": project, "role_label": _role_label(project.my_role),
+             "badge": PROJECT_BADGES.get(project.status, "text-bg-light")}
+            for project in projects]
+    organisations = list(organisation_list_for_user(user=request.user))
+    return render(request, "projects/project_list.html",
+                  {"rows": rows, "organisations": organisations})
 
 
-def project_edit(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request):
+    """Create a project of one of the person's organisations (``?organisation=<pk>``).
+
+    The person becomes its PI. Without the parameter, the person chooses among their
+    organisations (or is taken straight on with their only one). Another
+    organisation's pk answers 404.
+    """
+    organisations = organisation_list_for_user(user=request.user)
+    raw = request.GET.get("organisation")
+    if raw is None:
+        choices = list(organisations)
+        if len(choices) != 1:
+            return render(request, "projects/project_form.html",
+                          {"form": None, "project": None, "organisation": None,
+                           "organisations": choices})
+        organisation = choices[0]
+    else:
+        if not raw.isdigit():
+            raise Http404
+        organisation = organisations.filter(pk=int(raw)).first()
+        if organisation is None:
+            raise Http404
+    proposed = None
+    if request.method == "POST" and request.POST.get("acronym", "").strip():
+        proposed = slurm_account_propose(acronym=request.POST["acronym"].strip())
+    form = ProjectForm(request.POST if request.method == "POST" else None, creating=True,
+                       proposed_account=proposed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = project_create_service(organisation=organisation, data=form.cleaned_data,
+                                             actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Project %(acronym)s has been created: you are its PI. "
+                                        "Add its people, then request resources.")
+                             % {"acronym": project.acronym})
+            return redirect("projects:project_detail", pk=project.pk)
+    return render(request, "projects/project_form.html",
+                  {"form": form, "project": None, "organisation": organisation,
+                   "organisations": []})
 
 
-def project_list(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pk: int):
+    """Edit the project sheet (PI and managers, or staff). The Slurm account is read-only
+    once an allocation exists."""
+    project = project_for_user(user=request.user, pk=pk)
+    if not request.user.is_staff:
+        require_project_lead(project=project, user=request.user)
+    locked = project.allocations.exists()
+    initial = {field: getattr(project, field) for field in PROJECT_FORM_FIELDS}
+    form = ProjectForm(request.POST if request.method == "POST" else None, initial=initial,
+                       slurm_account_locked=locked)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project_update(project=project, data=form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The project sheet has been saved."))
+            return redirect("projects:project_detail", pk=project.pk)
+    return render(request, "projects/project_form.html",
+                  {"form": form, "project": project, "organisation": project.organisation,
+                   "organisations": []})
 
 
-def project_member_add(request, *args, **kwargs):
-    raise Http404
+# --- Detail ------------------------------------------------------------------------------
+
+def _allocation_rows(project: Project) -> dict:
+    """The allocation table laid out for the template: cells as a list in year order."""
+    table = allocation_table(project=project)
+    rows = []
+    for row in table["rows"]:
+        cells = []
+        for year in table["years"]:
+            allocation = row["cells"].get(year)
+            cells.append({"year": year, "allocation": allocation,
+                          "badge": ALLOCATION_BADGES.get(allocation.status, "")
+                          if allocation else ""})
+        rows.append({"resource": row["resource"], "cells": cells, "total": row["total"]})
+    return {"years": table["years"], "rows": rows}
 
 
-def project_member_remove(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_GET
+def project_detail(request, pk: int):
+    """The project page: its sheet, its organisation's access to the centre, its people
+    and invitations, its allocations (resource × year) and its resource requests."""
+    project = project_for_user(user=request.user, pk=pk)
+    my_role = project_role(project=project, user=request.user)
+    is_lead = my_role in LEAD_ROLES
+    is_pi = my_role == Role.PI
+    is_open = project.status != Project.Status.CLOSED
+    members = list(project.members.select_related("user").annotate(
+        role_order=Case(When(role=Role.PI, then=Value(0)), When(role=Role.MANAGER, then=Value(1)),
+                        default=Value(2), output_field=IntegerField()))
+        .order_by("role_order", "user__last_name", "user__first_name", "user__email"))
+    invitations = list(project.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("invited_by"))
+    requests = list(project.requests.order_by("-created_at"))
+    for resource_request in requests:
+        resource_request.badge = REQUEST_BADGES.get(resource_request.status, "text-bg-light")
+    # The PI may hand over the role of PI; managers choose between manager and member.
+    role_choices = Role.choices if is_pi else [(Role.MANAGER, Role.MANAGER.label),
+                                               (Role.MEMBER, Role.MEMBER.label)]
+    context = {
+        "project": project,
+        "project_badge": PROJECT_BADGES.get(project.status, "text-bg-light"),
+        "my_role": my_role,
+        "my_role_label": _role_label(my_role),
+        "is_lead": is_lead,
+        "is_pi": is_pi,
+        "is_open": is_open,
+        "can_edit": is_lead or request.user.is_staff,
+        "can_close": is_open and (is_pi or request.user.is_staff),
+        "access": organisation_access_status(organisation=project.organisation),
+        "members": members,
+        "role_choices": role_choices,
+        "invitations": invitations,
+        "member_form": ProjectMemberAddForm(auto_id="id_member_%s") if is_lead and is_open
+        else None,
+        "invitation_valid_days": settings.INVITATION_VALID_DAYS,
+        "allocations": _allocation_rows(project),
+        "requests": requests,
+        "request_kinds": request_kind_choices(project) if is_lead and is_open else [],
+        "close_form": ProjectCloseForm(auto_id="id_close_%s"),
+    }
+    return render(request, "projects/project_detail.html", context)
 
 
-def project_member_role(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_POST
+def project_close(request, pk: int):
+    """Close the project (its PI, or staff), once the confirmation box is ticked."""
+    project = project_for_user(user=request.user, pk=pk)
+    if not request.user.is_staff and project_role(project=project, user=request.user) != Role.PI:
+        raise PermissionDenied(_("Only the PI may close the project."))
+    if project.status == Project.Status.CLOSED:
+        messages.info(request, _("The project is already closed."))
+        return redirect("projects:project_detail", pk=project.pk)
+    form = ProjectCloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tick the box to confirm that you want to close the "
+                                  "project."))
+        return redirect(_detail_url(project, "close"))
+    try:
+        project_close_service(project=project, actor=request.user)
+    except ValidationError as exc:
+        show_errors(request, exc)
+    else:
+        messages.success(request, _("Project %(acronym)s is closed.")
+                         % {"acronym": project.acronym})
+    return redirect("projects:project_detail", pk=project.pk)
 
 
-def public_project_detail(request, *args, **kwargs):
-    raise Http404
+# --- People ------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def project_member_add(request, pk: int):
+    """Add a person by email (PI and managers): at once if they have an account,
+    otherwise by an invitation email."""
+    project = project_for_user(user=request.user, pk=pk)
+    require_project_lead(project=project, user=request.user)
+    form = ProjectMemberAddForm(request.POST)
+    if not form.is_valid():
+        _form_errors_to_messages(request, form)
+        return redirect(_detail_url(project, "people"))
+    try:
+        result = project_member_add_service(project=project, email=form.cleaned_data["email"],
+                                            role=form.cleaned_data["role"], actor=request.user)
+    except ValidationError as exc:
+        show_errors(request, exc)
+    else:
+        if isinstance(result, ProjectInvitation):
+            messages.success(request, _("%(email)s has no account yet: an invitation has been "
+                                        "sent to this address.") % {"email": result.email})
+        else:
+            messages.success(request, _("%(person)s has been added to the project as "
+                                        "%(role)s.")
+                             % {"person": result.user.display_name,
+                                "role": result.get_role_display()})
+    return redirect(_detail_url(project, "people"))
 
 
-def public_project_list(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_POST
+def project_member_role(request, pk: int, member_pk: int):
+    """Change a person's role (PI and managers; only the PI hands over the role of PI)."""
+    project = project_for_user(user=request.user, pk=pk)
+    require_project_lead(project=project, user=request.user)
+    member = get_object_or_404(project.members.select_related("user"), pk=member_pk)
+    form = ProjectMemberRoleForm(request.POST)
+    if not form.is_valid():
+        _form_errors_to_messages(request, form)
+        return redirect(_detail_url(project, "people"))
+    try:
+        member = project_member_set_role(member=member, role=form.cleaned_data["role"],
+                                         actor=request.user)
+    except ValidationError as exc:
+        show_errors(request, exc)
+    else:
+        messages.success(request, _("%(person)s is now %(role)s.")
+                         % {"person": member.user.display_name,
+                            "role": member.get_role_display()})
+    return redirect(_detail_url(project, "people"))
+
+
+@login_required
+@require_POST
+def project_member_remove(request, pk: int, member_pk: int):
+    """Remove a person (PI and managers), or leave the project (anyone but the PI)."""
+    project = project_for_user(user=request.user, pk=pk)
+    member = get_object_or_404(project.members.select_related("user"), pk=member_pk)
+    try:
+        project_member_remove_service(member=member, actor=request.user)
+    except ValidationError as exc:
+        show_errors(request, exc)
+        return redirect(_detail_url(project, "people"))
+    if member.user_id == request.user.pk:
+        messages.success(request, _("You have left project %(acronym)s.")
+                         % {"acronym": project.acronym})
+        return redirect("projects:project_list")
+    messages.success(request, _("%(person)s has been removed from the project.")
+                     % {"person": member.user.display_name})
+    return redirect(_detail_url(project, "people"))
+
+
+# --- Invitations -------------------------------------------------------------------------
+
+def _invitation_from_token(token: str) -> ProjectInvitation:
+    """The open invitation behind ``token``, for showing it before it is accepted.
+
+    Applies the same checks as :func:`projects.services.projects.project_invitation_accept`
+    (signature, age, used, revoked, expired) and raises ``ValidationError`` with the
+    same messages. No write.
+    """
+    max_age = timedelta(days=settings.INVITATION_VALID_DAYS)
+    invalid = _("This invitation link is not valid or has expired. Ask for a new invitation.")
+    try:
+        payload = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
+        invitation = (ProjectInvitation.objects.select_related("project__organisation",
+                                                               "invited_by")
+                      .get(pk=payload["invitation"]))
+    except (signing.BadSignature, ProjectInvitation.DoesNotExist, KeyError, TypeError) as exc:
+        raise ValidationError(invalid) from exc
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been used."))
+    if invitation.revoked_at is not None or invitation.expires_at <= timezone.now():
+        raise ValidationError(invalid)
+    return invitation
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token: str):
+    """Show a project invitation (GET) and accept it as the signed-in person (POST).
+
+    Anonymous visitors are sent to the login page with ``next=`` back here, with a
+    message telling those without an account to sign up first (with the invited
+    address). A forged, expired, revoked or used link answers 400 with the reason;
+    so does accepting while signed in with another address than the invited one.
+    """
+    if not request.user.is_authenticated:
+        messages.info(request, _("Sign in to accept the invitation. No account yet? Sign up "
+                                 "with the address the invitation was sent to, confirm it, "
+                                 "then follow the invitation link again."))
+        return redirect_to_login(request.get_full_path())
+    try:
+        invitation = _invitation_from_token(token)
+    except ValidationError as exc:
+        return render(request, "projects/invitation_accept.html",
+                      {"invitation": None, "errors": exc.messages}, status=400)
+    if request.method == "POST":
+        try:
+            member = project_invitation_accept(token=token, user=request.user)
+        except ValidationError as exc:
+            return render(request, "projects/invitation_accept.html",
+                          {"invitation": invitation, "errors": exc.messages,
+                           "address_matches": False}, status=400)
+        messages.success(request, _("You have joined project %(acronym)s as %(role)s.")
+                         % {"acronym": invitation.project.acronym,
+                            "role": member.get_role_display()})
+        return redirect("projects:project_detail", pk=invitation.project_id)
+    address_matches = EmailAddress.objects.filter(
+        user=request.user, email__iexact=invitation.email, verified=True).exists()
+    return render(request, "projects/invitation_accept.html",
+                  {"invitation": invitation, "errors": [], "address_matches": address_matches})
+
+
+# --- Public pages ------------------------------------------------------------------------
+
+@require_GET
+def public_project_list(request):
+    """Projects whose summary is public (active or closed), for every visitor."""
+    return render(request, "projects/public_list.html", {"projects": public_projects()})
+
+
+@require_GET
+def public_project_detail(request, pk: int):
+    """The public page of a project whose summary is public; 404 for any other."""
+    project = get_object_or_404(public_projects(), pk=pk)
+    return render(request, "projects/public_detail.html", {"project": project})
