@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from algoric.pages.markdown import render_markdown
 from algoric.permissions import staff_required
 
+from ..dashboard import dashboard_sections
 from ..forms_staff import (
     ApproveForm,
     CountersignForm,
@@ -66,7 +67,6 @@ from ..services import (
 )
 from ..services.fees import FEE_YEAR_MAX, FEE_YEAR_MIN, fee_schedule_set
 from ..services.terms import terms_create_version, terms_in_use, terms_publish, terms_update
-from ..dashboard import dashboard_sections
 from .feedback import error_messages, form_error_texts
 
 #: Organisations per page on the staff list (each row computes its access status).
