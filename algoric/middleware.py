@@ -6,6 +6,7 @@ import uuid
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
+from django.forms import BaseForm
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
@@ -94,3 +95,26 @@ class StaffMfaRequiredMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class FormErrorStatusMiddleware:
+    """Answer 400 when a POST re-renders a form with errors (allauth's sign-up, login, …).
+
+    Views built on Django's ``FormView`` re-render an invalid form with status 200;
+    the portal answers bad input with a 4xx (RELIABILITY.md). Applies to template
+    responses whose context holds a bound form with errors.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_template_response(self, request, response):
+        if request.method == "POST" and response.status_code == 200:
+            context = response.context_data or {}
+            if any(isinstance(value, BaseForm) and value.is_bound and value.errors
+                   for value in context.values()):
+                response.status_code = 400
+        return response

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("account/notifications/", include("algoric.notifications.urls")),
     path("staff/projects/", include("projects.urls_staff")),
+    path("staff/resources/", include("resources.urls")),
     path("staff/", include("members.urls_staff")),
     path("", include("members.urls")),
     path("", include("projects.urls")),

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from resources import views as resources_views
+
 from . import views
 
 app_name = "pages"
@@ -7,7 +9,7 @@ app_name = "pages"
 urlpatterns = [
     path("", views.page_detail, {"slug": "home"}, name="home"),
     path("missions/", views.page_detail, {"slug": "missions"}, name="missions"),
-    path("hardware/", views.page_detail, {"slug": "hardware"}, name="hardware"),
+    path("hardware/", resources_views.hardware, name="hardware"),
     path("join/", views.page_detail, {"slug": "join"}, name="join"),
     path("legal/", views.page_detail, {"slug": "legal"}, name="legal"),
     path("privacy/", views.page_detail, {"slug": "privacy"}, name="privacy"),

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "algoric.ratelimit.RateLimitedMiddleware",
     "algoric.middleware.StaffMfaRequiredMiddleware",
     "algoric.middleware.PrivateNoStoreMiddleware",
+    "algoric.middleware.FormErrorStatusMiddleware",
 ]
 
 ROOT_URLCONF = "algoric.urls"

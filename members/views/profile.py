@@ -23,4 +23,5 @@ def profile(request):
         with translation.override(user.language):
             messages.success(request, _("Your profile has been saved."))
         return redirect(translate_url(reverse("members:profile"), user.language))
-    return render(request, "members/user_profile.html", {"form": form})
+    return render(request, "members/user_profile.html", {"form": form},
+                  status=400 if form.is_bound else 200)

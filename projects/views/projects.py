@@ -40,19 +40,7 @@ from ..forms import (
 )
 from ..models import Allocation, Project, ProjectInvitation, ProjectMember, ResourceRequest
 from ..selectors import allocation_table, project_for_user, project_list_for_user, public_projects
-from ..services.projects import (
-    INVITATION_SALT,
-    project_close as project_close_service,
-    project_create as project_create_service,
-    project_invitation_accept,
-    project_member_add as project_member_add_service,
-    project_member_remove as project_member_remove_service,
-    project_member_set_role,
-    project_role,
-    project_update,
-    require_project_lead,
-    slurm_account_propose,
-)
+from ..services import projects as services
 
 Role = ProjectMember.Role
 LEAD_ROLES = {Role.PI, Role.MANAGER}
@@ -134,13 +122,13 @@ def project_create(request):
             raise Http404
     proposed = None
     if request.method == "POST" and request.POST.get("acronym", "").strip():
-        proposed = slurm_account_propose(acronym=request.POST["acronym"].strip())
+        proposed = services.slurm_account_propose(acronym=request.POST["acronym"].strip())
     form = ProjectForm(request.POST if request.method == "POST" else None, creating=True,
                        proposed_account=proposed)
     if request.method == "POST" and form.is_valid():
         try:
-            project = project_create_service(organisation=organisation, data=form.cleaned_data,
-                                             actor=request.user)
+            project = services.project_create(organisation=organisation,
+                                              data=form.cleaned_data, actor=request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -160,14 +148,14 @@ def project_edit(request, pk: int):
     once an allocation exists."""
     project = project_for_user(user=request.user, pk=pk)
     if not request.user.is_staff:
-        require_project_lead(project=project, user=request.user)
+        services.require_project_lead(project=project, user=request.user)
     locked = project.allocations.exists()
     initial = {field: getattr(project, field) for field in PROJECT_FORM_FIELDS}
     form = ProjectForm(request.POST if request.method == "POST" else None, initial=initial,
                        slurm_account_locked=locked)
     if request.method == "POST" and form.is_valid():
         try:
-            project_update(project=project, data=form.cleaned_data, actor=request.user)
+            services.project_update(project=project, data=form.cleaned_data, actor=request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -201,7 +189,7 @@ def project_detail(request, pk: int):
     """The project page: its sheet, its organisation's access to the centre, its people
     and invitations, its allocations (resource × year) and its resource requests."""
     project = project_for_user(user=request.user, pk=pk)
-    my_role = project_role(project=project, user=request.user)
+    my_role = services.project_role(project=project, user=request.user)
     is_lead = my_role in LEAD_ROLES
     is_pi = my_role == Role.PI
     is_open = project.status != Project.Status.CLOSED
@@ -248,7 +236,8 @@ def project_detail(request, pk: int):
 def project_close(request, pk: int):
     """Close the project (its PI, or staff), once the confirmation box is ticked."""
     project = project_for_user(user=request.user, pk=pk)
-    if not request.user.is_staff and project_role(project=project, user=request.user) != Role.PI:
+    is_pi = services.project_role(project=project, user=request.user) == Role.PI
+    if not (is_pi or request.user.is_staff):
         raise PermissionDenied(_("Only the PI may close the project."))
     if project.status == Project.Status.CLOSED:
         messages.info(request, _("The project is already closed."))
@@ -259,7 +248,7 @@ def project_close(request, pk: int):
                                   "project."))
         return redirect(_detail_url(project, "close"))
     try:
-        project_close_service(project=project, actor=request.user)
+        services.project_close(project=project, actor=request.user)
     except ValidationError as exc:
         show_errors(request, exc)
     else:
@@ -276,14 +265,15 @@ def project_member_add(request, pk: int):
     """Add a person by email (PI and managers): at once if they have an account,
     otherwise by an invitation email."""
     project = project_for_user(user=request.user, pk=pk)
-    require_project_lead(project=project, user=request.user)
+    services.require_project_lead(project=project, user=request.user)
     form = ProjectMemberAddForm(request.POST)
     if not form.is_valid():
         _form_errors_to_messages(request, form)
         return redirect(_detail_url(project, "people"))
     try:
-        result = project_member_add_service(project=project, email=form.cleaned_data["email"],
-                                            role=form.cleaned_data["role"], actor=request.user)
+        result = services.project_member_add(
+            project=project, email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+            actor=request.user)
     except ValidationError as exc:
         show_errors(request, exc)
     else:
@@ -303,15 +293,15 @@ def project_member_add(request, pk: int):
 def project_member_role(request, pk: int, member_pk: int):
     """Change a person's role (PI and managers; only the PI hands over the role of PI)."""
     project = project_for_user(user=request.user, pk=pk)
-    require_project_lead(project=project, user=request.user)
+    services.require_project_lead(project=project, user=request.user)
     member = get_object_or_404(project.members.select_related("user"), pk=member_pk)
     form = ProjectMemberRoleForm(request.POST)
     if not form.is_valid():
         _form_errors_to_messages(request, form)
         return redirect(_detail_url(project, "people"))
     try:
-        member = project_member_set_role(member=member, role=form.cleaned_data["role"],
-                                         actor=request.user)
+        member = services.project_member_set_role(
+            member=member, role=form.cleaned_data["role"], actor=request.user)
     except ValidationError as exc:
         show_errors(request, exc)
     else:
@@ -328,7 +318,7 @@ def project_member_remove(request, pk: int, member_pk: int):
     project = project_for_user(user=request.user, pk=pk)
     member = get_object_or_404(project.members.select_related("user"), pk=member_pk)
     try:
-        project_member_remove_service(member=member, actor=request.user)
+        services.project_member_remove(member=member, actor=request.user)
     except ValidationError as exc:
         show_errors(request, exc)
         return redirect(_detail_url(project, "people"))
@@ -353,7 +343,7 @@ def _invitation_from_token(token: str) -> ProjectInvitation:
     max_age = timedelta(days=settings.INVITATION_VALID_DAYS)
     invalid = _("This invitation link is not valid or has expired. Ask for a new invitation.")
     try:
-        payload = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
+        payload = signing.loads(token, salt=services.INVITATION_SALT, max_age=max_age)
         invitation = (ProjectInvitation.objects.select_related("project__organisation",
                                                                "invited_by")
                       .get(pk=payload["invitation"]))
@@ -387,7 +377,7 @@ def invitation_accept(request, token: str):
                       {"invitation": None, "errors": exc.messages}, status=400)
     if request.method == "POST":
         try:
-            member = project_invitation_accept(token=token, user=request.user)
+            member = services.project_invitation_accept(token=token, user=request.user)
         except ValidationError as exc:
             return render(request, "projects/invitation_accept.html",
                           {"invitation": invitation, "errors": exc.messages,

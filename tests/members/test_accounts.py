@@ -96,7 +96,7 @@ def test_confirmation_link_verifies_and_allows_login(client, django_capture_on_c
 )
 def test_signup_refuses_weak_passwords_with_clear_message(client, password, message):
     response = signup(client, "weak@example.org", password=password)
-    assert response.status_code == HTTPStatus.OK
+    assert response.status_code == HTTPStatus.BAD_REQUEST
     assert message in response.content.decode()
     assert not User.objects.filter(email="weak@example.org").exists()
 
@@ -107,7 +107,7 @@ def test_signup_errors_are_in_english_on_english_pages(client):
         {"first_name": "A", "last_name": "B", "email": "not-an-email", "password1": "x",
          "password2": "y"},
     )
-    assert response.status_code == HTTPStatus.OK
+    assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "Enter a valid email address." in response.content.decode()
 
 
@@ -139,7 +139,7 @@ def test_login_failure_message_does_not_reveal_whether_account_exists(client, me
     url = reverse("account_login")
     wrong_password = client.post(url, {"login": member.email, "password": "Wrong-pass-2026!"})
     no_account = client.post(url, {"login": "ghost@example.org", "password": "Wrong-pass-2026!"})
-    assert wrong_password.status_code == no_account.status_code == HTTPStatus.OK
+    assert wrong_password.status_code == no_account.status_code == HTTPStatus.BAD_REQUEST
     assert "incorrect" in wrong_password.content.decode()
     assert wrong_password.context["form"].errors == no_account.context["form"].errors
 
@@ -148,7 +148,7 @@ def test_failed_logins_are_rate_limited_per_account(client, member):
     url = reverse("account_login")
     codes = [client.post(url, {"login": member.email, "password": f"Wrong-{i}-pass-2026"})
              .status_code for i in range(6)]
-    assert codes[:5] == [HTTPStatus.OK] * 5
+    assert codes[:5] == [HTTPStatus.BAD_REQUEST] * 5
     assert codes[5] == HTTPStatus.TOO_MANY_REQUESTS
 
 
@@ -175,7 +175,7 @@ def test_password_change_requires_the_current_password(client, member):
     response = client.post(reverse("account_change_password"),
                            {"oldpassword": "Not-the-password-26", "password1": STRONG,
                             "password2": STRONG})
-    assert response.status_code == HTTPStatus.OK
+    assert response.status_code == HTTPStatus.BAD_REQUEST
     member.refresh_from_db()
     assert member.check_password(PASSWORD)
 
@@ -219,7 +219,7 @@ def test_profile_refuses_bad_cluster_login(client, member):
     response = client.post(reverse("members:profile"),
                            {"first_name": "A", "last_name": "B", "language": "fr",
                             "cluster_login": "Root; rm -rf"})
-    assert response.status_code == HTTPStatus.OK
+    assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "lettres minuscules" in response.content.decode()
 
 

@@ -1,0 +1,132 @@
+"""The resource catalogue: the public hardware page and the staff catalogue pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from algoric.pages.markdown import render_markdown
+from algoric.pages.models import Page
+from algoric.permissions import staff_required
+
+from .energy import MEMORY_WATTS_PER_GB, co2e_kg, energy_constants, energy_kwh
+from .forms import ActiveForm, ResourceForm
+from .models import UNITS, Resource, ResourceKind
+from .selectors import catalogue_for_staff, public_hardware_table, resource_prices
+from .services import StaleResourceError, resource_save, resource_set_active
+
+
+@require_GET
+def hardware(request):
+    """The public "hardware and resources" page: the staff-edited ``hardware`` page, then
+    the public resources with their yearly capacity, then how energy is estimated."""
+    constants = energy_constants()
+    page = Page.objects.filter(slug="hardware").first()
+    example_kwh = energy_kwh(hours=Decimal(1000), cores=Decimal(1),
+                             watts_per_core=Decimal(10), memory_gb=Decimal(4))
+    return render(request, "resources/hardware.html", {
+        "page": page,
+        "body_html": render_markdown(page.body) if page else "",
+        "rows": public_hardware_table(
+            carbon_intensity_g_per_kwh=constants.carbon_intensity_g_per_kwh),
+        "constants": constants,
+        "memory_watts_per_gb": MEMORY_WATTS_PER_GB,
+        "example_kwh": example_kwh,
+        "example_co2e_kg": co2e_kg(example_kwh),
+    })
+
+
+@staff_required
+@require_GET
+def catalogue(request):
+    """The staff list of every resource, with its prices per kind of organisation."""
+    return render(request, "resources/resource_list.html", {"rows": catalogue_for_staff()})
+
+
+def _form_page(request, form: ResourceForm, resource: Resource | None, status=HTTPStatus.OK):
+    return render(request, "resources/resource_form.html", {
+        "form": form, "resource": resource,
+        "units": [(ResourceKind(kind).label, unit) for kind, unit in UNITS.items()],
+    }, status=status)
+
+
+def _save(request, resource: Resource | None):
+    """Validate the posted form, save through :func:`resource_save`, redirect or re-show."""
+    form = ResourceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The resource was not saved: correct the fields marked "
+                                  "below."))
+        return _form_page(request, form, resource, status=HTTPStatus.BAD_REQUEST)
+    try:
+        saved = resource_save(resource=resource, data=form.cleaned_data["data"],
+                              prices=form.cleaned_data["prices"], actor=request.user,
+                              seen_updated_at=form.cleaned_data["seen_updated_at"])
+    except StaleResourceError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+        return _form_page(request, form, resource, status=HTTPStatus.CONFLICT)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for key, errors in exc.error_dict.items():
+                field = key if key in form.fields else None
+                for error in errors:
+                    form.add_error(field, error)
+        else:
+            form.add_error(None, exc)
+        messages.error(request, _("The resource was not saved: correct the fields marked "
+                                  "below."))
+        return _form_page(request, form, resource, status=HTTPStatus.BAD_REQUEST)
+    if resource is None:
+        messages.success(request, _("Resource “%(name)s” added to the catalogue.")
+                         % {"name": saved.name})
+    else:
+        messages.success(request, _("Resource “%(name)s” saved.") % {"name": saved.name})
+    return redirect("resources:list")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def resource_create(request):
+    """Add a resource to the catalogue, with its prices."""
+    if request.method == "POST":
+        return _save(request, None)
+    return _form_page(request, ResourceForm(initial={"is_public": True, "is_active": True}),
+                      None)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def resource_edit(request, pk: int):
+    """Edit resource ``pk`` and its prices; a stale edit is refused (409)."""
+    resource = get_object_or_404(Resource, pk=pk)
+    if request.method == "POST":
+        return _save(request, resource)
+    form = ResourceForm(resource=resource, prices=resource_prices(resource=resource))
+    return _form_page(request, form, resource)
+
+
+@staff_required
+@require_POST
+def resource_toggle_active(request, pk: int):
+    """Open or close resource ``pk`` to new requests (the posted ``is_active``: 1 or 0)."""
+    resource = get_object_or_404(Resource, pk=pk)
+    form = ActiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether the resource can be requested."))
+        return render(request, "resources/resource_list.html",
+                      {"rows": catalogue_for_staff()}, status=HTTPStatus.BAD_REQUEST)
+    resource = resource_set_active(resource=resource, is_active=form.cleaned_data["is_active"],
+                                   actor=request.user)
+    if resource.is_active:
+        messages.success(request, _("“%(name)s” can be requested again.")
+                         % {"name": resource.name})
+    else:
+        messages.success(request, _("“%(name)s” can no longer be requested; allocations "
+                                    "already granted are kept.") % {"name": resource.name})
+    return redirect("resources:list")
