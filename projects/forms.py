@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import RegexValidator
 from django.forms.models import fields_for_model
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from members.models import OrganisationKind
@@ -88,6 +89,8 @@ class ProjectForm(forms.Form):
     def __init__(self, *args, slurm_account_locked: bool = False,
                  proposed_account: str | None = None, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [(value, capfirst(label))
+                                        for value, label in self.fields["field"].choices]
         field = self.fields["slurm_account"]
         if creating:
             if proposed_account:

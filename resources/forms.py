@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import OrganisationKind
 
 from .models import Resource
+from .selectors import trim_decimal
 from .services import RESOURCE_FIELDS
 
 
@@ -37,6 +38,8 @@ class ResourceForm(forms.Form):
         if resource is not None and "initial" not in kwargs:
             initial = {field: getattr(resource, field) for field in RESOURCE_FIELDS}
             initial.update({f"price_{kind}": price for kind, price in (prices or {}).items()})
+            initial = {key: trim_decimal(value) if isinstance(value, Decimal) else value
+                       for key, value in initial.items()}  # 12, not 12.00
             initial["seen_updated_at"] = resource.updated_at.isoformat()
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)

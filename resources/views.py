@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from algoric.pages.markdown import render_markdown
 from algoric.pages.models import Page
 from algoric.permissions import staff_required
+from members.models import OrganisationKind
 
 from .energy import MEMORY_WATTS_PER_GB, co2e_kg, energy_constants, energy_kwh
 from .forms import ActiveForm, ResourceForm
@@ -46,7 +47,12 @@ def hardware(request):
 @require_GET
 def catalogue(request):
     """The staff list of every resource, with its prices per kind of organisation."""
-    return render(request, "resources/resource_list.html", {"rows": catalogue_for_staff()})
+    return _list_page(request)
+
+
+def _list_page(request, status=HTTPStatus.OK):
+    return render(request, "resources/resource_list.html", {
+        "rows": catalogue_for_staff(), "kinds": OrganisationKind.labels}, status=status)
 
 
 def _form_page(request, form: ResourceForm, resource: Resource | None, status=HTTPStatus.OK):
@@ -119,8 +125,7 @@ def resource_toggle_active(request, pk: int):
     form = ActiveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose whether the resource can be requested."))
-        return render(request, "resources/resource_list.html",
-                      {"rows": catalogue_for_staff()}, status=HTTPStatus.BAD_REQUEST)
+        return _list_page(request, status=HTTPStatus.BAD_REQUEST)
     resource = resource_set_active(resource=resource, is_active=form.cleaned_data["is_active"],
                                    actor=request.user)
     if resource.is_active:

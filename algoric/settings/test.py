@@ -8,9 +8,15 @@ PostgreSQL and Redis; tests marked ``worker`` then start a real Celery worker.
 import os
 
 from .base import *  # noqa: F401,F403
-from .base import CELERY_TASK_ALWAYS_EAGER, VAR_DIR, env
+from .base import CELERY_TASK_ALWAYS_EAGER, DATABASES, VAR_DIR, env
 
 DEBUG = False
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: tests with several connections (concurrent decisions, the
+    # live server of the browser tests) then get SQLite's normal locking.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 

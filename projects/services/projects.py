@@ -193,26 +193,41 @@ def project_member_add(*, project: Project, email: str, role: str,
     return invitation
 
 
+def project_invitation_from_token(token: str) -> ProjectInvitation:
+    """The open invitation a link's token designates (no write).
+
+    Raises ``ValidationError`` for a forged, expired, revoked or already used link,
+    with a message for the person who clicked it.
+    """
+    max_age = timedelta(days=settings.INVITATION_VALID_DAYS)
+    invalid = _("This invitation link is not valid or has expired. Ask for a new invitation.")
+    try:
+        payload = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
+        invitation = (ProjectInvitation.objects
+                      .select_related("project__organisation", "invited_by")
+                      .get(pk=payload["invitation"]))
+    except (signing.BadSignature, ProjectInvitation.DoesNotExist, KeyError, TypeError) as exc:
+        raise ValidationError(invalid) from exc
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been used."))
+    if invitation.revoked_at is not None or invitation.expires_at <= timezone.now():
+        raise ValidationError(invalid)
+    return invitation
+
+
 @transaction.atomic
 def project_invitation_accept(*, token: str, user: User) -> ProjectMember:
     """Accept a project invitation as ``user`` (whose verified address must match).
 
-    Raises ``ValidationError`` for a forged, expired, revoked or used link.
+    Single use: the row is locked and marked accepted. Raises ``ValidationError``
+    for a forged, expired, revoked or used link, or another address.
     """
     from allauth.account.models import EmailAddress
 
-    max_age = timedelta(days=settings.INVITATION_VALID_DAYS)
-    try:
-        payload = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
-        invitation = ProjectInvitation.objects.select_for_update().get(pk=payload["invitation"])
-    except (signing.BadSignature, ProjectInvitation.DoesNotExist, KeyError, TypeError) as exc:
-        raise ValidationError(_("This invitation link is not valid or has expired. "
-                                "Ask for a new invitation.")) from exc
+    invitation = project_invitation_from_token(token)
+    invitation = ProjectInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(_("This invitation has already been used."))
-    if invitation.revoked_at is not None or invitation.expires_at <= timezone.now():
-        raise ValidationError(_("This invitation link is not valid or has expired. "
-                                "Ask for a new invitation."))
     if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email,
                                        verified=True).exists():
         raise ValidationError(_("This invitation was sent to %(email)s. Sign in with that "
@@ -222,6 +237,14 @@ def project_invitation_accept(*, token: str, user: User) -> ProjectMember:
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return member
+
+
+@transaction.atomic
+def project_invitation_revoke(*, invitation: ProjectInvitation, actor: User) -> None:
+    """Revoke an open project invitation (PI and managers); its link stops working."""
+    require_project_lead(project=invitation.project, user=actor)
+    ProjectInvitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        revoked_at=timezone.now())
 
 
 @transaction.atomic

@@ -9,14 +9,11 @@ reserved to the PI and managers raise ``PermissionDenied`` (403); a service's
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
@@ -333,29 +330,6 @@ def project_member_remove(request, pk: int, member_pk: int):
 
 # --- Invitations -------------------------------------------------------------------------
 
-def _invitation_from_token(token: str) -> ProjectInvitation:
-    """The open invitation behind ``token``, for showing it before it is accepted.
-
-    Applies the same checks as :func:`projects.services.projects.project_invitation_accept`
-    (signature, age, used, revoked, expired) and raises ``ValidationError`` with the
-    same messages. No write.
-    """
-    max_age = timedelta(days=settings.INVITATION_VALID_DAYS)
-    invalid = _("This invitation link is not valid or has expired. Ask for a new invitation.")
-    try:
-        payload = signing.loads(token, salt=services.INVITATION_SALT, max_age=max_age)
-        invitation = (ProjectInvitation.objects.select_related("project__organisation",
-                                                               "invited_by")
-                      .get(pk=payload["invitation"]))
-    except (signing.BadSignature, ProjectInvitation.DoesNotExist, KeyError, TypeError) as exc:
-        raise ValidationError(invalid) from exc
-    if invitation.accepted_at is not None:
-        raise ValidationError(_("This invitation has already been used."))
-    if invitation.revoked_at is not None or invitation.expires_at <= timezone.now():
-        raise ValidationError(invalid)
-    return invitation
-
-
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token: str):
     """Show a project invitation (GET) and accept it as the signed-in person (POST).
@@ -371,7 +345,7 @@ def invitation_accept(request, token: str):
                                  "then follow the invitation link again."))
         return redirect_to_login(request.get_full_path())
     try:
-        invitation = _invitation_from_token(token)
+        invitation = services.project_invitation_from_token(token)
     except ValidationError as exc:
         return render(request, "projects/invitation_accept.html",
                       {"invitation": None, "errors": exc.messages}, status=400)

@@ -140,10 +140,7 @@ def table_view(*, project, resources, table: Table, values: dict[str, str] | Non
             amount = table.get(key)
             given = granted.get(key) if granted is not None else None
             name = f"{prefix}-{resource.pk}-{year}"
-            if values is not None:
-                value = values.get(name, "")
-            else:
-                value = amount_as_input(amount)
+            value = values.get(name, "") if values is not None else amount_as_input(amount)
             cells.append({
                 "year": year, "name": name, "value": value, "amount": amount,
                 "granted": given,

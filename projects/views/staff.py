@@ -1,35 +1,267 @@
-"""Placeholder views, replaced by the real ones being written."""
+"""Staff pages of resource requests: the queue, the review page with its decisions, and the
+suspension of allocations.
 
-from django.http import Http404
+Every view is for staff with two-factor authentication (``staff_required``). Each
+decision is a POST to its own URL that calls one service. A refused decision shows
+the page again with the reasons and changes nothing: status 200 for bad input, 409
+when the request changed meanwhile (a stale version, or a status that no longer
+allows it).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from algoric.permissions import staff_required
+from members.services import organisation_access_status
+
+from ..forms_requests import CommentForm, DecisionForm, RejectForm, SuspendForm
+from ..models import Allocation, ResourceRequest
+from ..selectors import allocation_table, request_for_user
+from ..selectors import request_queue as queue_selector
+from ..services import allocations as allocation_services
+from ..services import requests as request_services
+from ..services.errors import TransitionError
+from .requests import (
+    estimate_context,
+    read_only_table,
+    request_comments,
+    request_history,
+    table_view,
+)
+
+Status = ResourceRequest.Status
+#: Statuses in which staff may decide.
+OPEN = {Status.SUBMITTED, Status.UNDER_REVIEW}
+#: Decided requests listed under the queue.
+RECENT_DECISIONS = 20
 
 
-def allocation_resume(request, *args, **kwargs):
-    raise Http404
+def _reasons(exc: ValidationError) -> str:
+    return " ".join(str(message) for message in exc.messages)
 
 
-def allocation_suspend(request, *args, **kwargs):
-    raise Http404
+def _refused(request, exc: ValidationError) -> None:
+    messages.error(request, _("Nothing was changed: %(reasons)s") % {"reasons": _reasons(exc)})
 
 
-def request_comment(request, *args, **kwargs):
-    raise Http404
+def _form_errors(form) -> ValidationError:
+    texts = [str(error) for error in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name != "__all__":
+            label = form.fields[name].label if name in form.fields else name
+            texts.extend(f"{label}: {error}" if label else str(error) for error in errors)
+    return ValidationError(texts)
 
 
-def request_decide(request, *args, **kwargs):
-    raise Http404
+@staff_required
+@require_GET
+def request_queue(request):
+    """Requests waiting for staff: emergencies first (flagged), then the oldest; and the
+    latest decisions."""
+    recent = (ResourceRequest.objects.filter(status__in=request_services.DECIDED)
+              .select_related("project__organisation", "decided_by")
+              .order_by("-decided_at")[:RECENT_DECISIONS])
+    return render(request, "projects/staff/request_queue.html", {
+        "queue": list(queue_selector()), "recent": list(recent),
+    })
 
 
-def request_queue(request, *args, **kwargs):
-    raise Http404
+def _allocations(project) -> dict:
+    """The project's allocation table with each row's cells as a list in year order."""
+    data = allocation_table(project=project)
+    for row in data["rows"]:
+        row["cell_list"] = [row["cells"][year] for year in data["years"]]
+    return data
 
 
-def request_reject(request, *args, **kwargs):
-    raise Http404
+def _review_page(request, resource_request: ResourceRequest, *,
+                 decision_form: DecisionForm | None = None,
+                 reject_form: RejectForm | None = None, status: int = 200):
+    """Render the review page; bound forms replace the blank ones after a refusal."""
+    project = resource_request.project
+    view, rows = read_only_table(resource_request)
+    is_open = resource_request.status in OPEN
+    grant_view = None
+    if is_open:
+        initial = {"version": resource_request.version}
+        decision_form = decision_form or DecisionForm(resource_request=resource_request,
+                                                      initial=initial)
+        reject_form = reject_form or RejectForm(initial=initial, auto_id="reject_%s")
+        grant_view = table_view(
+            project=project, resources=[row.resource for row in rows],
+            table=request_services.request_table(resource_request),
+            values=decision_form.values if decision_form.is_bound else None,
+            invalid=decision_form.invalid, prefix="granted")
+    other_requests = (project.requests.exclude(pk=resource_request.pk)
+                      .exclude(status=Status.DRAFT).order_by("-created_at"))
+    return render(request, "projects/staff/request_review.html", {
+        "resource_request": resource_request, "project": project,
+        "organisation": project.organisation,
+        "access": organisation_access_status(organisation=project.organisation),
+        "pi": project.pi,
+        "table": view, "rows": rows, "grant_table": grant_view,
+        "decision_form": decision_form if is_open else None,
+        "reject_form": reject_form if is_open else None,
+        "can_start_review": resource_request.status == Status.SUBMITTED,
+        "granted": resource_request.status in {Status.APPROVED, Status.PARTIALLY_APPROVED},
+        "decided": resource_request.status in request_services.DECIDED,
+        "comments": request_comments(resource_request),
+        "comment_form": CommentForm(auto_id="comment_%s"),
+        "events": request_history(resource_request),
+        "allocations": _allocations(project),
+        "suspend_form": SuspendForm(),
+        "other_requests": other_requests,
+        **estimate_context(),
+    }, status=status)
 
 
-def request_review(request, *args, **kwargs):
-    raise Http404
+def _review_url(resource_request: ResourceRequest, anchor: str = "") -> str:
+    return reverse("projects_staff:request_review", args=[resource_request.pk]) + anchor
 
 
-def request_start_review(request, *args, **kwargs):
-    raise Http404
+@staff_required
+@require_GET
+def request_review(request, pk: int):
+    """One request for staff: the project's fiche, its organisation's access, the table with
+    justifications and estimates, the conversation, the history, the decision forms and
+    the project's allocations."""
+    resource_request = request_for_user(user=request.user, pk=pk)
+    return _review_page(request, resource_request)
+
+
+@staff_required
+@require_POST
+def request_start_review(request, pk: int):
+    """submitted → under review: the applicants see that someone is on it."""
+    resource_request = request_for_user(user=request.user, pk=pk)
+    try:
+        request_services.request_start_review(request=resource_request, actor=request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("You are reviewing this request."))
+    return redirect(_review_url(resource_request))
+
+
+@staff_required
+@require_POST
+def request_decide(request, pk: int):
+    """Grant the request with the posted table (each cell at most what was asked): the
+    service decides approved or partially approved and creates the allocations."""
+    resource_request = request_for_user(user=request.user, pk=pk)
+    form = DecisionForm(request.POST, resource_request=resource_request)
+    try:
+        if not form.is_valid():
+            raise _form_errors(form)
+        decided = request_services.request_decide(
+            request=resource_request, granted=form.cleaned_data["granted"],
+            note=form.cleaned_data["note"], actor=request.user,
+            version=form.cleaned_data["version"],
+            emergency_ends_on=form.cleaned_data.get("emergency_ends_on"))
+    except TransitionError as exc:
+        _refused(request, exc)
+        resource_request.refresh_from_db()
+        return _review_page(request, resource_request, status=409)
+    except ValidationError as exc:
+        _refused(request, exc)
+        return _review_page(request, resource_request, decision_form=form)
+    messages.success(request, _("Decision recorded: %(status)s. The allocations are created "
+                                "and the PI and managers are notified.")
+                     % {"status": decided.get_status_display()})
+    return redirect(_review_url(resource_request))
+
+
+@staff_required
+@require_POST
+def request_reject(request, pk: int):
+    """Reject the request, with the reason (required)."""
+    resource_request = request_for_user(user=request.user, pk=pk)
+    form = RejectForm(request.POST, auto_id="reject_%s")
+    try:
+        if not form.is_valid():
+            raise _form_errors(form)
+        request_services.request_reject(request=resource_request,
+                                        note=form.cleaned_data["note"], actor=request.user,
+                                        version=form.cleaned_data["version"])
+    except TransitionError as exc:
+        _refused(request, exc)
+        resource_request.refresh_from_db()
+        return _review_page(request, resource_request, status=409)
+    except ValidationError as exc:
+        _refused(request, exc)
+        return _review_page(request, resource_request, reject_form=form)
+    messages.success(request, _("The request is rejected; the PI and managers are notified."))
+    return redirect(_review_url(resource_request))
+
+
+@staff_required
+@require_POST
+def request_comment(request, pk: int):
+    """Add a staff comment to the request's conversation; the PI and managers are
+    notified."""
+    resource_request = request_for_user(user=request.user, pk=pk)
+    form = CommentForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_errors(form)
+        request_services.request_comment(request=resource_request,
+                                         body=form.cleaned_data["body"], actor=request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Comment sent to the applicants."))
+    return redirect(_review_url(resource_request, "#comments"))
+
+
+def _back(request, allocation: Allocation):
+    """Where to go after an allocation action: the posted ``next`` (this site only), or
+    the queue."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("projects_staff:request_queue")
+
+
+@staff_required
+@require_POST
+def allocation_suspend(request, pk: int):
+    """Suspend an active allocation, with the reason; the PI and managers are notified."""
+    allocation = get_object_or_404(Allocation.objects.select_related("project", "resource"),
+                                   pk=pk)
+    form = SuspendForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Give the reason for the suspension."))
+        allocation_services.allocation_suspend(allocation=allocation,
+                                               reason=form.cleaned_data["reason"],
+                                               actor=request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Allocation suspended: %(resource)s, %(year)s.")
+                         % {"resource": allocation.resource.name, "year": allocation.year})
+    return _back(request, allocation)
+
+
+@staff_required
+@require_POST
+def allocation_resume(request, pk: int):
+    """Lift the suspension of an allocation."""
+    allocation = get_object_or_404(Allocation.objects.select_related("project", "resource"),
+                                   pk=pk)
+    try:
+        allocation_services.allocation_resume(allocation=allocation, actor=request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Allocation resumed: %(resource)s, %(year)s.")
+                         % {"resource": allocation.resource.name, "year": allocation.year})
+    return _back(request, allocation)

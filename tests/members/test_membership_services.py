@@ -1,6 +1,7 @@
 """Memberships, the access rule, organisations and invitations at the service level."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -99,11 +100,12 @@ def test_invitation_is_signed_single_use_and_expiring(organisation,
         invitation = services.invitation_create(organisation=organisation,
                                                 email="Nouvelle@example.org", role="referent",
                                                 actor=organisation.representative)
-    from members.services.organisations import invitation_token
+    from members.services.organisations import invitation_from_token, invitation_token
 
-    token = invitation_token(invitation)
     message = Notification.objects.get(event="organisation_invitation")
-    assert token in message.body and not message.in_inbox
+    token = re.search(r"/invitations/([^/\s]+)/", message.body).group(1)
+    assert not message.in_inbox
+    assert invitation_from_token(token).pk == invitation.pk
     with pytest.raises(ValidationError):
         services.invitation_accept(token=token + "x", user=invited)
     with pytest.raises(ValidationError, match="(?i)nouvelle@example.org"):
