@@ -17,6 +17,8 @@ urlpatterns = [
          name="project_member_role"),
     path("projects/<int:pk>/members/<int:member_pk>/remove/", projects.project_member_remove,
          name="project_member_remove"),
+    path("projects/<int:pk>/invitations/<int:invitation_pk>/revoke/",
+         projects.project_invitation_revoke, name="project_invitation_revoke"),
     path("project-invitations/<str:token>/", projects.invitation_accept,
          name="invitation_accept"),
     path("public/projects/", projects.public_project_list, name="public_list"),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from algoric.pages.markdown import render_markdown
@@ -18,9 +19,19 @@ from members.models import OrganisationKind
 
 from .energy import MEMORY_WATTS_PER_GB, co2e_kg, energy_constants, energy_kwh
 from .forms import ActiveForm, ResourceForm
-from .models import UNITS, Resource, ResourceKind
+from .models import Resource
 from .selectors import catalogue_for_staff, public_hardware_table, resource_prices
 from .services import StaleResourceError, resource_save, resource_set_active
+
+#: Short column headings of the kinds of organisation in the staff price table.
+SHORT_KIND_LABELS = {
+    OrganisationKind.SME: gettext_lazy("SME"),
+    OrganisationKind.LAB: gettext_lazy("Lab"),
+    OrganisationKind.PUBLIC_BODY: gettext_lazy("Public"),
+    OrganisationKind.SCHOOL: gettext_lazy("School"),
+    OrganisationKind.ASSOCIATION: gettext_lazy("Assoc."),
+    OrganisationKind.INDIVIDUAL: gettext_lazy("Indiv."),
+}
 
 
 @require_GET
@@ -52,14 +63,14 @@ def catalogue(request):
 
 def _list_page(request, status=HTTPStatus.OK):
     return render(request, "resources/resource_list.html", {
-        "rows": catalogue_for_staff(), "kinds": OrganisationKind.labels}, status=status)
+        "rows": catalogue_for_staff(),
+        "kinds": [(SHORT_KIND_LABELS[kind], label) for kind, label in OrganisationKind.choices],
+    }, status=status)
 
 
 def _form_page(request, form: ResourceForm, resource: Resource | None, status=HTTPStatus.OK):
-    return render(request, "resources/resource_form.html", {
-        "form": form, "resource": resource,
-        "units": [(ResourceKind(kind).label, unit) for kind, unit in UNITS.items()],
-    }, status=status)
+    return render(request, "resources/resource_form.html",
+                  {"form": form, "resource": resource}, status=status)
 
 
 def _save(request, resource: Resource | None):

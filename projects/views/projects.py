@@ -330,6 +330,18 @@ def project_member_remove(request, pk: int, member_pk: int):
 
 # --- Invitations -------------------------------------------------------------------------
 
+@login_required
+@require_POST
+def project_invitation_revoke(request, pk: int, invitation_pk: int):
+    """Revoke an open invitation of the project (PI and managers)."""
+    project = project_for_user(user=request.user, pk=pk)
+    invitation = get_object_or_404(project.invitations, pk=invitation_pk)
+    services.project_invitation_revoke(invitation=invitation, actor=request.user)
+    messages.success(request, _("The invitation to %(email)s is revoked.")
+                     % {"email": invitation.email})
+    return redirect(_detail_url(project, "people"))
+
+
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token: str):
     """Show a project invitation (GET) and accept it as the signed-in person (POST).

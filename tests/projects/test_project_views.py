@@ -673,3 +673,36 @@ def test_public_project_text_is_escaped(client, organisation):
         body = text(client.get(url))
         assert "<script>alert(1)</script>" not in body
         assert "&lt;script&gt;" in body
+
+
+def test_leads_revoke_invitations_and_the_link_stops_working(client, db):
+    from django.utils import timezone
+
+    from projects.models import Project, ProjectInvitation, ProjectMember
+    from projects.services.projects import invitation_token
+
+    from ..factories import OrganisationFactory, UserFactory
+
+    pi, member = UserFactory(), UserFactory()
+    organisation = OrganisationFactory()
+    organisation.members.create(user=pi, role="representative")
+    project = Project.objects.create(title="T", acronym="T", summary="s", field="other",
+                                     organisation=organisation, starts_on=dt.date(2027, 1, 1),
+                                     ends_on=dt.date(2027, 12, 31), slurm_account="tt")
+    ProjectMember.objects.create(project=project, user=pi, role="pi")
+    ProjectMember.objects.create(project=project, user=member, role="member")
+    invitation = ProjectInvitation.objects.create(
+        project=project, email="new@example.org", role="member", invited_by=pi,
+        expires_at=timezone.now() + dt.timedelta(days=3))
+    url = reverse("projects:project_invitation_revoke", args=[project.pk, invitation.pk])
+    client.force_login(member)
+    assert client.post(url).status_code == HTTPStatus.FORBIDDEN
+    client.force_login(pi)
+    assert client.get(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert client.post(url).status_code == HTTPStatus.FOUND
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    invitee = UserFactory(email="new@example.org")
+    client.force_login(invitee)
+    accept = reverse("projects:invitation_accept", args=[invitation_token(invitation)])
+    assert client.get(accept).status_code == HTTPStatus.BAD_REQUEST

@@ -392,3 +392,12 @@ def test_hardware_page_escapes_resource_text(client):
     body = client.get(reverse("pages:hardware")).content.decode()
     assert '<script>alert("x")</script>' not in body and "<b onclick" not in body
     assert "&lt;script&gt;" in body
+
+
+def test_empty_staff_list_invites_to_add_a_resource(client, staff_with_mfa):
+    client.force_login(staff_with_mfa)
+    with translation.override("en"):
+        url = reverse("resources:list")
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    assert "The catalogue is empty" in response.content.decode()
