@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from algoric.pages.markdown import render_markdown
@@ -25,12 +25,12 @@ from .services import StaleResourceError, resource_save, resource_set_active
 
 #: Short column headings of the kinds of organisation in the staff price table.
 SHORT_KIND_LABELS = {
-    OrganisationKind.SME: gettext_lazy("SME"),
-    OrganisationKind.LAB: gettext_lazy("Lab"),
-    OrganisationKind.PUBLIC_BODY: gettext_lazy("Public"),
-    OrganisationKind.SCHOOL: gettext_lazy("School"),
-    OrganisationKind.ASSOCIATION: gettext_lazy("Assoc."),
-    OrganisationKind.INDIVIDUAL: gettext_lazy("Indiv."),
+    OrganisationKind.SME: pgettext_lazy("short kind of organisation", "SME"),
+    OrganisationKind.LAB: pgettext_lazy("short kind of organisation", "Lab"),
+    OrganisationKind.PUBLIC_BODY: pgettext_lazy("short kind of organisation", "Public"),
+    OrganisationKind.SCHOOL: pgettext_lazy("short kind of organisation", "School"),
+    OrganisationKind.ASSOCIATION: pgettext_lazy("short kind of organisation", "Assoc."),
+    OrganisationKind.INDIVIDUAL: pgettext_lazy("short kind of organisation", "Indiv."),
 }
 
 

@@ -91,7 +91,8 @@ def allocation_suspend(*, allocation: Allocation, reason: str, actor) -> Allocat
 
 @transaction.atomic
 def allocation_resume(*, allocation: Allocation, actor) -> Allocation:
-    """Lift a suspension (staff): active again, or expired if its end date has passed."""
+    """Lift a suspension (staff): active again, or expired if its end date has passed.
+    The PI and managers are told."""
     if not actor.is_staff:
         raise PermissionDenied
     status = (Allocation.Status.ACTIVE if allocation.ends_on >= timezone.localdate()
@@ -102,6 +103,9 @@ def allocation_resume(*, allocation: Allocation, actor) -> Allocation:
     if not changed:
         raise TransitionError(_("This allocation is not suspended."))
     allocation.refresh_from_db()
+    for user in leads(allocation.project):
+        notify(event="allocation_resumed", recipient=user,
+               context={"allocation": allocation, "project": allocation.project})
     return allocation
 
 

@@ -10,6 +10,7 @@ queues notifications after commit.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -75,10 +76,17 @@ def parse_amount(raw) -> Decimal:
     """Read an amount typed by a person ("1 500", "2,5", "") as a Decimal ≥ 0.
 
     Empty means 0. Raises ``ValidationError`` for text that is not a number, a
-    negative number, or more than two decimals or :data:`MAX_AMOUNT`.
+    negative number, or more than two decimals or :data:`MAX_AMOUNT`, and for a
+    comma followed by exactly three digits ("1,500"), which reads as 1.5 in French
+    and 1500 in English: the person is asked to write it without ambiguity.
     """
     text = str(raw if raw is not None else "").strip().replace("\u202f", "").replace(
-        "\xa0", "").replace(" ", "").replace(",", ".")
+        "\xa0", "").replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", text):
+        raise ValidationError(_("“%(value)s” is ambiguous: write %(plain)s for a whole number, "
+                                "or use a point or a comma for decimals (2.5 or 2,5).")
+                              % {"value": raw, "plain": text.replace(",", "")})
+    text = text.replace(",", ".")
     if text == "":
         return Decimal(0)
     try:

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -60,6 +61,13 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def amount_text(value: Decimal | None) -> str:
+    """An amount for display: grouped digits, no trailing zeros ("7,5", "300 000")."""
+    if value is None:
+        return ""
+    return number_format(Decimal(value).normalize(), use_l10n=True, force_grouping=True)
+
+
 # --- The table shown on the pages ----------------------------------------------------------
 
 @dataclass
@@ -68,13 +76,14 @@ class TableView:
 
     ``rows``: one dict per resource — ``resource``, ``unit``, ``cells`` (list of
     dicts: ``year``, ``name`` (input name), ``value`` (typed text), ``amount``
-    (Decimal), ``granted`` (Decimal or None), ``lowered``, ``invalid``), ``total``
-    and ``granted_total`` (in the unit), ``cost_eur``, ``energy_kwh`` (None when not
-    priced / not estimated), ``price`` (EUR per unit or None), ``energy_per_unit``
-    (kWh or None), ``justification`` and its input name. ``years``: one dict per
-    year with ``year``, ``cost_eur``, ``energy_kwh``, ``co2e_kg``. ``total``: the
-    same over all years. ``unpriced`` and ``not_estimated``: resources left out of
-    the cost and of the energy estimate.
+    (Decimal), ``granted`` (Decimal or None), ``amount_text`` and ``granted_text``
+    (for display), ``lowered``, ``invalid``), ``total`` and ``granted_total`` (in
+    the unit; ``total_text`` and ``granted_total_text`` for display), ``cost_eur``,
+    ``energy_kwh`` (None when not priced / not estimated), ``price`` (EUR per unit
+    or None), ``energy_per_unit`` (kWh or None), ``justification`` and its input
+    name. ``years``: one dict per year with ``year``, ``cost_eur``, ``energy_kwh``,
+    ``co2e_kg``. ``total``: the same over all years. ``unpriced`` and
+    ``not_estimated``: resources left out of the cost and of the energy estimate.
     """
 
     years: list[dict] = field(default_factory=list)
@@ -143,7 +152,8 @@ def table_view(*, project, resources, table: Table, values: dict[str, str] | Non
             value = values.get(name, "") if values is not None else amount_as_input(amount)
             cells.append({
                 "year": year, "name": name, "value": value, "amount": amount,
-                "granted": given,
+                "amount_text": amount_text(amount), "granted": given,
+                "granted_text": amount_text(given or Decimal(0)),
                 "lowered": given is not None and amount is not None and given < amount,
                 "invalid": name in invalid,
             })
@@ -159,6 +169,7 @@ def table_view(*, project, resources, table: Table, values: dict[str, str] | Non
         view.rows.append({
             "resource": resource, "unit": resource.unit, "cells": cells,
             "total": _round(total, CENT), "granted_total": _round(granted_total, CENT),
+            "total_text": amount_text(total), "granted_total_text": amount_text(granted_total),
             "lowered": granted_total is not None and granted_total < total,
             "cost_eur": _round(row_cost, CENT), "energy_kwh": _round(row_energy, TENTH),
             "price": prices.get(resource.pk), "energy_per_unit": per_unit,

@@ -29,6 +29,7 @@ from ..services import allocations as allocation_services
 from ..services import requests as request_services
 from ..services.errors import TransitionError
 from .requests import (
+    amount_text,
     estimate_context,
     read_only_table,
     request_comments,
@@ -74,10 +75,15 @@ def request_queue(request):
 
 
 def _allocations(project) -> dict:
-    """The project's allocation table with each row's cells as a list in year order."""
+    """The project's allocation table with each row's cells as a list in year order, and
+    the amounts as display texts (``total_text``, ``allocation.amount_text``)."""
     data = allocation_table(project=project)
     for row in data["rows"]:
         row["cell_list"] = [row["cells"][year] for year in data["years"]]
+        row["total_text"] = amount_text(row["total"])
+        for allocation in row["cell_list"]:
+            if allocation is not None:
+                allocation.amount_text = amount_text(allocation.amount)
     return data
 
 

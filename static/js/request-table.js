@@ -27,16 +27,14 @@
   }
 
   var money = formatter(2, 2);
-  var amountWhole = formatter(0, 0);
-  var amountDecimals = formatter(2, 2);
+  var amount = formatter(0, 2);
   var tenthWhole = formatter(0, 0);
   var tenthDecimals = formatter(1, 1);
 
-  /* Amounts: no decimals when whole, else two (as the server's floatformat:"-2"). */
+  /* Amounts: up to two decimals, no trailing zeros (as the server shows them). */
   function formatAmount(text) {
     var value = Number(text);
-    if (!isFinite(value)) { return ""; }
-    return Number.isInteger(value) ? amountWhole.format(value) : amountDecimals.format(value);
+    return isFinite(value) ? amount.format(value) : "";
   }
 
   /* kWh and kg: no decimal when whole, else one (as floatformat:"-1"). */
@@ -65,7 +63,11 @@
   function showErrors(form, errors) {
     var box = form.querySelector("[data-table-errors]");
     var list = form.querySelector("[data-table-error-list]");
+    var title = form.querySelector("[data-table-error-title]");
     if (!box || !list) { return; }
+    if (title && title.getAttribute("data-live-title")) {
+      title.textContent = title.getAttribute("data-live-title");
+    }
     while (list.firstChild) { list.removeChild(list.firstChild); }
     errors.forEach(function (message) {
       var item = document.createElement("li");

@@ -113,7 +113,7 @@ def test_parse_amount_reads_what_people_type():
     assert parse_amount("1 500") == D("1500")
     assert parse_amount("2,5") == D("2.5")
     assert parse_amount("") == D("0")
-    for bad in ("-3", "abc", "1.234", "1e30", "NaN"):
+    for bad in ("-3", "abc", "1.234", "1e30", "NaN", "1,500", "12,000,000"):
         with pytest.raises(ValidationError):
             parse_amount(bad)
 
@@ -372,6 +372,7 @@ def test_allocations_suspend_expire_and_remind_once(project, catalogue):
     alloc_services.allocation_suspend(allocation=allocation, reason="Usage abusif.", actor=staff)
     assert Notification.objects.filter(event="allocation_suspended").count() == 2
     alloc_services.allocation_resume(allocation=allocation, actor=staff)
+    assert Notification.objects.filter(event="allocation_resumed").count() == 2
     end = allocation.ends_on
     counts = [alloc_services.allocations_send_expiry_reminders(today=end - dt.timedelta(days=d))
               for d in (40, 30, 20, 1)]

@@ -376,7 +376,10 @@ def test_hardware_page_without_resources_says_soon(client):
         url = reverse("pages:hardware")
     response = client.get(url)
     assert response.status_code == HTTPStatus.OK
-    assert "will be published here soon" in response.content.decode()
+    body = response.content.decode()
+    assert "will be published here soon" in body
+    assert f'href="{reverse("pages:join")}"' in body or 'href="/en/join/"' in body
+    assert "table above" not in body and "Green Algorithms" in body
 
 
 def test_hardware_page_works_without_its_page_text(client):

@@ -340,33 +340,12 @@ HARDWARE_FR = _md(
 
     ## Catalogue des ressources
 
-    Le catalogue détaillé des ressources, avec leurs capacités et leurs conditions
-    d'accès, sera publié sur cette page par l'équipe de l'association, au fur et à mesure
-    de la mise en service des machines. Les membres pourront y demander, à l'année :
-
-    - des heures-cœurs de calcul sur processeurs (CPU) ;
-    - des heures de calcul sur cartes graphiques (GPU) ;
-    - de l'espace de stockage ;
-    - des bases de données ;
-    - des machines virtuelles.
-
-    La marche à suivre est décrite sur la page [Adhérer](/join/).
-
-    ## Énergie et empreinte carbone de chaque calcul
-
-    Pour chaque calcul (ou *job*) exécuté sur le calculateur, le portail estime
-    l'énergie consommée et les émissions de gaz à effet de serre correspondantes,
-    exprimées en équivalent CO₂ (CO₂e). Ces estimations sont consultables par les
-    membres.
-
-    - **Méthode** : nous suivons la méthode Green Algorithms, qui part de la durée du
-      calcul et des ressources mobilisées (cœurs, GPU, mémoire).
-    - **Intensité carbone** : l'énergie estimée est convertie en émissions avec
-      l'intensité carbone du réseau électrique français, soit 51,28 gCO₂e/kWh.
-
-    Il s'agit d'estimations et non de relevés au compteur. Elles permettent toutefois de
-    comparer des calculs entre eux, de repérer ceux qui gaspillent et de mesurer l'effet
-    d'une optimisation : le point de départ de tout *green computing*.
+    Les ressources que les membres peuvent demander, à l'année, sont listées ci-dessous
+    avec leur capacité : heures-cœurs de calcul sur processeurs (CPU), heures de calcul
+    sur cartes graphiques (GPU), stockage, bases de données et machines virtuelles.
+    L'équipe de l'association les complète au fur et à mesure de la mise en service des
+    machines. La marche à suivre pour en demander est décrite sur la page
+    [Adhérer](/join/).
     """
 )
 
@@ -397,32 +376,10 @@ HARDWARE_EN = _md(
 
     ## Resource catalogue
 
-    The detailed resource catalogue, with capacities and access conditions, will be
-    published on this page by the association's staff as the machines are brought into
-    service. Members will be able to request, per year:
-
-    - CPU core-hours;
-    - GPU-hours;
-    - storage space;
-    - databases;
-    - virtual machines.
-
-    The steps are described on the [Join](/en/join/) page.
-
-    ## Energy and carbon footprint of each job
-
-    For each job run on the cluster, the portal estimates the energy used and the
-    corresponding greenhouse gas emissions, expressed in CO₂ equivalent (CO₂e). Members
-    can consult these estimates.
-
-    - **Method**: we follow the Green Algorithms method, which starts from the run time
-      of the job and the resources it used (cores, GPUs, memory).
-    - **Carbon intensity**: the estimated energy is converted into emissions using the
-      carbon intensity of the French electricity grid, 51.28 gCO₂e/kWh.
-
-    These are estimates, not meter readings. They nevertheless make it possible to
-    compare jobs, spot wasteful ones and measure the effect of an optimisation: the
-    starting point of any green computing.
+    The resources members can request, per year, are listed below with their capacity:
+    CPU core-hours, GPU-hours, storage, databases and virtual machines. The association's
+    staff add to the list as machines are brought into service. The steps to request
+    them are described on the [Join](/en/join/) page.
     """
 )
 
