@@ -7,3 +7,12 @@ class ProjectsConfig(AppConfig):
 
     name = "projects"
     verbose_name = _("Projects")
+
+    def ready(self) -> None:
+        from members.dashboard import DashboardSection, register_dashboard_section
+
+        from .selectors import staff_dashboard_requests
+
+        register_dashboard_section(DashboardSection(
+            template="projects/staff/_dashboard_requests.html",
+            context=lambda request: staff_dashboard_requests(), order=10))

@@ -69,3 +69,14 @@ def request_queue() -> QuerySet[ResourceRequest]:
 def public_projects() -> QuerySet[Project]:
     """Projects whose summary is public (active or closed), newest first."""
     return Project.objects.public().select_related("organisation").order_by("-starts_on")
+
+
+def staff_dashboard_requests(*, limit: int = 10) -> dict:
+    """The staff dashboard's view of the request queue: the first ``limit`` requests
+    (emergencies first) and the counts ``waiting`` and ``emergencies``."""
+    queue = request_queue()
+    return {
+        "requests": list(queue[:limit]),
+        "waiting": queue.count(),
+        "emergencies": queue.filter(kind=ResourceRequest.Kind.EMERGENCY).count(),
+    }

@@ -442,3 +442,15 @@ def test_slurm_export_matches_the_hand_written_expectation(project, catalogue, o
         "User - 'mlefloch':DefaultAccount='houlegolfe'",
         "Parent - 'root'",
     ]
+
+
+def test_staff_dashboard_shows_the_request_queue_emergencies_first(client, project, catalogue,
+                                                                   staff_with_mfa):
+    from django.urls import reverse
+
+    submitted_request(project, catalogue)
+    client.force_login(staff_with_mfa)
+    body = client.get(reverse("staff:dashboard")).content.decode()
+    assert "requests-waiting" in body
+    assert reverse("projects_staff:request_review", args=[
+        ResourceRequest.objects.get().pk]) in body
