@@ -25,3 +25,6 @@ def test_demo_data_is_idempotent_and_prints_logins(capsys):
     staff = User.objects.get(email="staff@demo.algoric.org")
     assert staff.is_staff and staff.check_password("demo-staff-Penn-Ar-Bed-2026")
     assert FeeSchedule.objects.count() == 6
+    from resources.models import Resource
+
+    assert Resource.objects.count() == 3

@@ -23,6 +23,16 @@ DEMO_FEES = {"sme": "250", "lab": "150", "public_body": "150", "school": "50",
              "association": "50", "individual": "20"}
 
 
+#: Example resources for a local demo (name, kind, capacity per year, power figures,
+#: price per unit in EUR). Labelled as demonstration data wherever they are shown.
+DEMO_RESOURCES = [
+    ("CPU (démo)", "cpu", "1000000",
+     {"watts_per_core": Decimal("12"), "memory_gb_per_core": Decimal("4")}, "0.01"),
+    ("GPU (démo)", "gpu", "20000", {"watts_per_gpu": Decimal("250")}, "0.50"),
+    ("Stockage disque (démo)", "disk", "50", {}, "20"),
+]
+
+
 class Command(BaseCommand):
     """Create the demo accounts (verified emails) and print their logins.
 
@@ -60,6 +70,7 @@ class Command(BaseCommand):
             )
             if created:
                 created_fees.append(kind)
+        demo_resources = self._demo_catalogue()
         self.stdout.write(self.style.SUCCESS("Demo accounts (local use only):"))
         for email, password, _first, _last, is_staff in DEMO_USERS:
             role = "staff (asked to set up TOTP at the first staff page)" if is_staff else "member"
@@ -68,5 +79,32 @@ class Command(BaseCommand):
             self.stdout.write(f"Placeholder membership fees for {year} created for: "
                               f"{', '.join(created_fees)} (demo values: staff set the real "
                               "ones under Staff → Membership fees).")
+        if demo_resources:
+            self.stdout.write(f"Demo resource catalogue created: {', '.join(demo_resources)} "
+                              "(example figures, marked as such on the site).")
         outbox = getattr(settings, "EMAIL_FILE_PATH", "the configured SMTP server")
         self.stdout.write(f"Emails are written to {outbox}")
+
+    def _demo_catalogue(self) -> list[str]:
+        """Create example resources when the catalogue is empty; return their names."""
+        from django.apps import apps
+
+        resource_model = apps.get_model("resources", "Resource")
+        price_model = apps.get_model("resources", "ResourcePrice")
+        if resource_model.objects.exists():
+            return []
+        names = []
+        for order, (name, kind, capacity, figures, price) in enumerate(DEMO_RESOURCES, 1):
+            resource = resource_model.objects.create(
+                name=name, kind=kind, capacity_per_year=Decimal(capacity), order=order,
+                description_fr="Ressource de démonstration : chiffres d'exemple, pas la "
+                               "capacité réelle du centre.",
+                description_en="Demonstration resource: example figures, not the centre's "
+                               "real capacity.",
+                slurm_cluster="algoric" if kind in ("cpu", "gpu") else "",
+                slurm_partition=kind if kind in ("cpu", "gpu") else "", **figures)
+            for kind_code in DEMO_FEES:
+                price_model.objects.create(resource=resource, organisation_kind=kind_code,
+                                           price_per_unit=Decimal(price))
+            names.append(name)
+        return names
