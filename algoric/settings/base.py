@@ -323,6 +323,11 @@ CELERY_BEAT_SCHEDULE = {
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 NOTIFICATION_SWEEP_AFTER = env.int("NOTIFICATION_SWEEP_AFTER", default=60)
 
+# Accounting import: files larger than this are refused before parsing (bytes); past
+# this share of bad lines a file is taken to be in the wrong format and nothing is kept.
+ACCOUNTING_MAX_FILE_BYTES = env.int("ACCOUNTING_MAX_FILE_BYTES", default=2 * 1024**3)
+ACCOUNTING_BAD_LINE_LIMIT = env.float("ACCOUNTING_BAD_LINE_LIMIT", default=0.05)
+
 # Longest time box of an emergency grant, in days from the decision.
 EMERGENCY_GRANT_MAX_DAYS = env.int("EMERGENCY_GRANT_MAX_DAYS", default=30)
 
