@@ -244,7 +244,7 @@ def test_decision_refuses_more_than_asked_nothing_and_stale_versions(project, ca
                                 version=request.version)
     services.request_comment(request=request, body="Pourquoi autant de GPU ?", actor=staff)
     services.request_start_review(request=request, actor=staff)
-    with pytest.raises(ValidationError, match="chang"):
+    with pytest.raises(ValidationError, match="modifiée|chang"):
         services.request_decide(request=request, granted=services.request_table(request),
                                 note="", actor=staff, version=request.version)
     assert not Allocation.objects.exists()

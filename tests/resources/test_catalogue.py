@@ -163,9 +163,11 @@ def test_negative_price_refused_and_nothing_saved(client, staff_with_mfa, field)
     client.force_login(staff_with_mfa)
     response = client.post(reverse("resources:create"), form_data(**{field: "-0.01"}))
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "cannot be negative" in response.content.decode()
+    body = response.content.decode()
+    assert "ne peut pas être négatif" in body or "cannot be negative" in body
     assert response.context["form"].errors[field]
-    assert any("not saved" in text for text in message_texts(response))
+    assert any("pas pu être enregistrée" in text or "not saved" in text
+               for text in message_texts(response))
     assert not Resource.objects.exists() and not ResourcePrice.objects.exists()
 
 
