@@ -50,10 +50,10 @@ ALLOCATION_BADGES = {
 }
 REQUEST_BADGES = {
     ResourceRequest.Status.DRAFT: "text-bg-light border",
-    ResourceRequest.Status.SUBMITTED: "text-bg-info",
-    ResourceRequest.Status.UNDER_REVIEW: "text-bg-info",
+    ResourceRequest.Status.SUBMITTED: "text-bg-warning",
+    ResourceRequest.Status.UNDER_REVIEW: "text-bg-warning",
     ResourceRequest.Status.APPROVED: "text-bg-success",
-    ResourceRequest.Status.PARTIALLY_APPROVED: "text-bg-success",
+    ResourceRequest.Status.PARTIALLY_APPROVED: "text-bg-info",
     ResourceRequest.Status.REJECTED: "text-bg-danger",
     ResourceRequest.Status.WITHDRAWN: "text-bg-secondary",
 }
