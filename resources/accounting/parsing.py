@@ -1,0 +1,398 @@
+"""Streamed parsing of accounting files: Slurm ``sacct --parsable2`` and SWF traces.
+
+This module reads the stream and parses the fields shared by both formats; the
+line parsers are ``sacct.parse_sacct`` and ``swf.parse_swf``; :func:`parse` picks one.
+
+A binary stream (plain or gzip, detected by its magic bytes) is read in chunks of
+1 MiB and cut into lines; memory does not grow with the file size (one chunk, one
+batch of rows, at most :data:`MAX_ERRORS` error messages). Each parser yields
+batches of row tuples in the order of :data:`COLUMNS`, ready for ``COPY`` or
+``executemany``; times are text ``"YYYY-MM-DD HH:MM:SS"`` in UTC (the files are in
+UTC), which is what both databases store for a timezone-aware ``DateTimeField``.
+
+What is skipped, and counted in :class:`ParseStats`:
+
+- step lines (a job id with a dot: ``123.batch``, ``123.extern``, ``123.0``): ``steps_skipped``;
+- jobs that have not ended (``RUNNING``, ``PENDING``…, or an End of ``Unknown``,
+  ``None`` or empty): ``unfinished_skipped``;
+- bad lines (wrong field count, bad time, bad or negative elapsed time, undecodable
+  bytes, non-numeric or negative counts, a NUL character, a job id too long): each
+  reported with its line number and reason (the first :data:`MAX_ERRORS` kept in
+  ``errors``, all counted in ``error_count``).
+
+This is the import's hot path (a large centre's year is millions of lines): plain
+``str`` methods instead of regular expressions, one ``split`` and one ``itemgetter``
+a line, and small caches for the fields whose values repeat (elapsed time, memory,
+time limit, AllocTRES).
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import gzip
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from operator import itemgetter
+
+from django.utils.translation import gettext as _
+
+#: The columns of a row tuple, as named in ``resources.JobRecord`` (the cluster and
+#: the import are the same for every row of a file and are added by the writers).
+COLUMNS = (
+    "job_id", "job_id_raw", "job_name", "account", "user", "group", "partition", "qos",
+    "submit_time", "eligible_time", "start_time", "end_time", "elapsed_seconds",
+    "nodes", "cpus", "gpus", "requested_memory_mb", "time_limit_minutes", "state",
+    "exit_code", "core_hours", "gpu_hours", "energy_kwh", "energy_method",
+)
+#: Columns holding UTC times as text.
+TIME_COLUMNS = ("submit_time", "eligible_time", "start_time", "end_time")
+
+#: Energy methods, as in ``JobRecord.EnergyMethod``.
+MEASURED, ESTIMATED, NO_ENERGY = "measured", "estimated", "none"
+
+#: How many bad lines are kept with their reason (all are counted).
+MAX_ERRORS = 100
+#: Bytes read from the stream at a time.
+CHUNK_BYTES = 1 << 20
+#: A line longer than this is a bad line (and is not kept in memory), bytes.
+MAX_LINE_BYTES = 1 << 20
+#: Longest raw job id (``JobRecord.job_id_raw``); a longer one makes the line bad,
+#: since truncating a key could merge two jobs.
+MAX_JOB_ID_RAW = 32
+#: Largest count (nodes, CPUs, GPUs) stored (PostgreSQL ``integer``).
+MAX_COUNT = 2**31 - 1
+#: Largest requested memory stored, MB (PostgreSQL ``bigint``); more is garbage: ``None``.
+MAX_MEMORY_MB = 2**62
+#: Longest elapsed time accepted, seconds (about 300 years: anything longer is garbage).
+MAX_ELAPSED = 10**10
+#: ConsumedEnergyRaw values from here on are Slurm's "unknown" markers, not joules.
+ENERGY_RAW_LIMIT = 1.8e19
+#: Size of the value caches (elapsed, memory, time limit, TRES); cleared when full.
+CACHE_SIZE = 10_000
+
+_fromisoformat = datetime.fromisoformat
+
+
+class BadFile(Exception):
+    """The file cannot be read at all (a header without required columns, broken gzip).
+
+    ``str(exc)`` is the reason, for the import's ``failure``.
+    """
+
+
+class BadLine(ValueError):
+    """One line cannot be used; ``str(exc)`` is the reason."""
+
+
+@dataclass
+class ParseStats:
+    """What the parser saw. Counts are lines; ``errors``: ``[{"line": n, "reason": str}]``."""
+
+    lines_read: int = 0
+    data_lines: int = 0
+    steps_skipped: int = 0
+    unfinished_skipped: int = 0
+    error_count: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    def bad(self, line: int, reason: str) -> None:
+        """Count a bad line; keep its number and reason if it is among the first
+        :data:`MAX_ERRORS` by line number (errors may be found out of order: bytes
+        that are not UTF-8 are seen when a block is decoded, before it is parsed)."""
+        self.error_count += 1
+        errors = self.errors
+        if len(errors) >= MAX_ERRORS and line > errors[-1]["line"]:
+            return
+        bisect.insort(errors, {"line": line, "reason": reason}, key=itemgetter("line"))
+        del errors[MAX_ERRORS:]
+
+    @property
+    def bad_fraction(self) -> float:
+        """Bad lines / data lines (header, comment and blank lines excluded), 0 to 1."""
+        return self.error_count / self.data_lines if self.data_lines else 0.0
+
+
+@dataclass(frozen=True)
+class Power:
+    """Energy figures of a partition for the Green Algorithms estimate, PUE included.
+
+    ``kwh_per_core_hour``: kWh drawn by one core for one hour (cores and their share
+    of memory); ``kwh_per_gpu_hour``: by one GPU for one hour (0 when unknown).
+    """
+
+    kwh_per_core_hour: float
+    kwh_per_gpu_hour: float
+
+
+class CountingReader(io.RawIOBase):
+    """A raw binary reader over any object with ``read(n)`` that counts the bytes read."""
+
+    def __init__(self, source):
+        self.source = source
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.source.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.count += n
+        return n
+
+
+def open_stream(stream) -> tuple[io.BufferedIOBase, CountingReader]:
+    """Wrap a binary stream for reading: gunzipped when it starts with the gzip magic
+    bytes (``1f 8b``). Returns the readable stream and the counter of bytes taken
+    from ``stream`` (compressed bytes for a gzip file, for the progress bar)."""
+    counter = CountingReader(stream)
+    buffered = io.BufferedReader(counter, CHUNK_BYTES)
+    if buffered.peek(2)[:2] == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=buffered, mode="rb"), counter
+    return buffered, counter
+
+
+def _decode(block: bytes, first: int, stats: ParseStats) -> list[str]:
+    """The lines of ``block`` (no final newline) as text; a line that is not UTF-8 or
+    holds a NUL is reported as bad and replaced by an empty line (so it is not parsed
+    but still counts as a data line)."""
+    try:
+        text = block.decode("utf-8")
+    except UnicodeDecodeError:
+        lines = []
+        for number, raw in enumerate(block.split(b"\n"), first):
+            try:
+                lines.append(raw.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                stats.bad(number, _("undecodable bytes (not UTF-8) at byte %(position)d")
+                          % {"position": exc.start + 1})
+                stats.data_lines += 1
+                lines.append("")
+        text = None
+    else:
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+        if first == 1 and text.startswith("\ufeff"):
+            text = text[1:]
+        lines = text.split("\n")
+    if text is None or "\x00" in text:
+        for index, line in enumerate(lines):
+            if "\r" in line:
+                lines[index] = line = line.rstrip("\r")
+            if "\x00" in line:
+                stats.bad(first + index, _("a NUL character in the line"))
+                stats.data_lines += 1
+                lines[index] = ""
+    return lines
+
+
+def iter_blocks(stream: io.BufferedIOBase, stats: ParseStats) -> Iterator[tuple[int, list[str]]]:
+    """Read ``stream`` by chunks and yield ``(number of the first line, lines)``.
+
+    Lines are decoded text without their end of line. A line longer than
+    :data:`MAX_LINE_BYTES` is reported as bad and dropped without being kept whole.
+    Raises :class:`BadFile` when a gzip stream is broken.
+    """
+    line_no = 1
+    rest = b""
+    skipping = False
+    read = stream.read
+    while True:
+        try:
+            chunk = read(CHUNK_BYTES)
+        except (EOFError, gzip.BadGzipFile, OSError) as exc:
+            if isinstance(stream, gzip.GzipFile):
+                raise BadFile(_("the gzip file is damaged or truncated (%(error)s)")
+                              % {"error": exc}) from exc
+            raise
+        if not chunk:
+            break
+        if skipping:
+            cut = chunk.find(b"\n")
+            if cut < 0:
+                continue
+            chunk = chunk[cut + 1:]
+            skipping = False
+            line_no += 1
+        data = rest + chunk if rest else chunk
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            rest = data
+        else:
+            rest = data[cut + 1:]
+            lines = _decode(data[:cut], line_no, stats)
+            yield line_no, lines
+            line_no += len(lines)
+        if len(rest) > MAX_LINE_BYTES:
+            stats.bad(line_no, _("line longer than %(limit)d bytes") % {"limit": MAX_LINE_BYTES})
+            stats.data_lines += 1
+            stats.lines_read += 1
+            rest = b""
+            skipping = True
+    if rest and not skipping:
+        yield line_no, _decode(rest, line_no, stats)
+
+
+# --- Field parsers (each raises BadLine or returns None for "unknown") ----------------------
+
+
+def utc_text(value: str) -> str:
+    """A time from the file as ``"YYYY-MM-DD HH:MM:SS[.ffffff]"`` in UTC.
+
+    ``value``: ISO 8601 (``2016-12-21T21:43:34``); without a zone it is UTC (sacct run
+    with ``TZ=UTC``), with one it is converted. Raises ``ValueError`` when invalid.
+    """
+    parsed = _fromisoformat(value)
+    if (parsed.tzinfo is None and len(value) == 19 and value[4] == "-" and value[7] == "-"
+            and value[13] == ":" and value[16] == ":"):
+        return value[:10] + " " + value[11:]
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return str(parsed)
+
+
+def parse_elapsed(value: str) -> int:
+    """Seconds in a Slurm duration ``[D-]HH:MM:SS`` or ``MM:SS``. Raises :class:`BadLine`."""
+    text = value.strip()
+    if text.startswith("-"):
+        raise BadLine(_("negative elapsed time '%(value)s'") % {"value": value})
+    days = 0
+    try:
+        if "-" in text:
+            day_text, text = text.split("-", 1)
+            days = int(day_text)
+        parts = text.split(":")
+        if len(parts) == 3:
+            seconds = int(parts[0]) * 3600 + int(parts[1]) * 60 + int(parts[2])
+        elif len(parts) == 2:
+            seconds = int(parts[0]) * 60 + int(parts[1])
+        else:
+            raise ValueError(value)
+        if min(int(part) for part in parts) < 0:
+            raise BadLine(_("negative elapsed time '%(value)s'") % {"value": value})
+    except ValueError as exc:
+        if isinstance(exc, BadLine):
+            raise
+        raise BadLine(_("bad elapsed time '%(value)s'") % {"value": value}) from None
+    total = days * 86400 + seconds
+    if total > MAX_ELAPSED:
+        raise BadLine(_("bad elapsed time '%(value)s'") % {"value": value})
+    return total
+
+
+def parse_time_limit(value: str) -> int | None:
+    """Minutes in a Slurm time limit (``125-00:00:00``, ``1:00:00``, ``30:00``, ``30``);
+    ``None`` for ``UNLIMITED``, ``Partition_Limit``, empty or unreadable values."""
+    text = value.strip()
+    if not text or not text[0].isdigit():
+        return None
+    try:
+        days = 0
+        if "-" in text:
+            day_text, text = text.split("-", 1)
+            days = int(day_text)
+        parts = [int(part) for part in text.split(":")]
+    except ValueError:
+        return None
+    if len(parts) == 3:
+        minutes = parts[0] * 60 + parts[1] + (parts[2] + 59) // 60
+    elif len(parts) == 2:
+        # MM:SS without days; HH:MM with days ("1-12:00")
+        minutes = parts[0] * 60 + parts[1] if days else parts[0] + (parts[1] + 59) // 60
+    elif len(parts) == 1:
+        minutes = parts[0] * 60 if days else parts[0]
+    else:
+        return None
+    total = days * 1440 + minutes
+    return total if total < 2**62 else None
+
+
+_MEMORY_UNITS = {"K": 1 / 1024, "M": 1, "G": 1024, "T": 1024**2, "P": 1024**3}
+
+
+def parse_requested_memory(value: str) -> tuple[float, str] | None:
+    """ReqMem as ``(MB, per)`` with ``per`` ``"n"`` (per node), ``"c"`` (per CPU) or ``""``
+    (for the job). Units K, M (default), G, T, P are binary (1G = 1024 MB).
+    ``None`` when empty or unreadable."""
+    text = value.strip()
+    if not text:
+        return None
+    per = ""
+    if text[-1] in "nc":
+        per, text = text[-1], text[:-1]
+    unit = 1
+    if text and text[-1].upper() in _MEMORY_UNITS:
+        unit, text = _MEMORY_UNITS[text[-1].upper()], text[:-1]
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    if not 0 <= number < 1e15:
+        return None
+    return number * unit, per
+
+
+def gpus_from_tres(value: str) -> int:
+    """GPUs in a TRES list (``billing=12,cpu=12,gres/gpu=2,mem=48000M,node=1``).
+
+    ``gres/gpu=N`` when present; else the sum of typed counts (``gres/gpu:a100=N``),
+    since Slurm lists both for a typed request and they must not be added twice.
+    Unreadable counts count 0.
+    """
+    if "gres/gpu" not in value:
+        return 0
+    total = typed = 0
+    plain = None
+    for item in value.split(","):
+        name, _sep, count = item.partition("=")
+        name = name.strip()
+        if name == "gres/gpu":
+            plain = count
+        elif name.startswith("gres/gpu:"):
+            with contextlib.suppress(ValueError):
+                typed += int(count)
+    if plain is not None:
+        try:
+            total = int(plain)
+        except ValueError:
+            total = 0
+    else:
+        total = typed
+    return total if 0 <= total <= MAX_COUNT else 0
+
+
+def count_field(value: str, name: str) -> int:
+    """``value`` as a count (nodes, CPUs) from 0 to :data:`MAX_COUNT`; raises
+    :class:`BadLine` naming the field ``name`` otherwise."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise BadLine(_("non-numeric %(field)s '%(value)s'")
+                      % {"field": name, "value": value}) from None
+    if not 0 <= number <= MAX_COUNT:
+        raise BadLine(_("bad %(field)s '%(value)s'") % {"field": name, "value": value})
+    return number
+
+
+def parse(format: str, stream, *, stats: ParseStats, power: Callable[[str], Power | None],
+          batch_size: int = 10_000) -> tuple[Iterator[list[tuple]], CountingReader]:
+    """Batches of rows from a binary ``stream`` in ``format`` (``"sacct"`` or ``"swf"``).
+
+    Returns the batch iterator and the byte counter of the stream (bytes taken from
+    ``stream``, compressed ones for gzip). Raises :class:`BadFile` while iterating
+    when the file cannot be read at all, ``ValueError`` for an unknown format.
+    """
+    from .sacct import parse_sacct
+    from .swf import parse_swf
+
+    readable, counter = open_stream(stream)
+    blocks = iter_blocks(readable, stats)
+    if format == "sacct":
+        return parse_sacct(blocks, stats=stats, power=power, batch_size=batch_size), counter
+    if format == "swf":
+        return parse_swf(blocks, stats=stats, power=power, batch_size=batch_size), counter
+    raise ValueError(f"unknown accounting format {format!r}")
