@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from resources.api import accounting_api_view
+
 from . import views
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -16,6 +18,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/accounting/", accounting_api_view, name="accounting_api"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -23,9 +26,12 @@ urlpatterns += i18n_patterns(
     path("account/notifications/", include("algoric.notifications.urls")),
     path("staff/projects/", include("projects.urls_staff")),
     path("staff/resources/", include("resources.urls")),
+    path("staff/accounting/", include("resources.urls_accounting")),
+    path("staff/usage/", include("projects.urls_usage_staff")),
     path("staff/", include("members.urls_staff")),
     path("", include("members.urls")),
     path("", include("projects.urls")),
+    path("", include("projects.urls_usage")),
     path("", include("algoric.pages.urls")),
     prefix_default_language=False,
 )

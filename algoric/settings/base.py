@@ -316,6 +316,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "members.tasks.send_membership_reminders",
         "schedule": crontab(hour=8, minute=15),
     },
+    "usage-thresholds": {
+        "task": "projects.tasks.check_usage_thresholds",
+        "schedule": crontab(minute=20),
+    },
 }
 
 # Notifications: how many times the outbox tries one message before marking it failed,

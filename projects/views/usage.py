@@ -1,0 +1,169 @@
+"""Usage pages: a project's use of its grants, the centre's usage for staff, and the
+staff's mapping of unmatched Slurm accounts to projects.
+
+Every figure comes from ``projects.selectors_usage`` (sums of the ``resources`` usage
+summaries, a fixed number of queries per page). Charts are SVG drawn on the server
+(``projects.charts``), each next to the table that gives its numbers.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from algoric.permissions import staff_required
+from members.views.feedback import form_error_texts, show_errors
+
+from ..charts import GREEN, grant_chart_svg, monthly_bars_svg, svg_data_uri
+from ..forms_usage import AccountAliasForm, YearForm
+from ..models import AccountAlias, Allocation, Project
+from ..selectors import project_for_user
+from ..selectors_usage import (
+    account_aliases,
+    centre_usage,
+    default_year,
+    months_of,
+    unmatched_accounts,
+)
+from ..selectors_usage import project_usage as project_usage_for_year
+from ..services import usage as services
+
+ALLOCATION_BADGES = {
+    Allocation.Status.ACTIVE: "text-bg-success",
+    Allocation.Status.SUSPENDED: "text-bg-warning",
+    Allocation.Status.EXPIRED: "text-bg-secondary",
+}
+
+
+def _amount(value) -> str:
+    return number_format(round(float(value)), 0, force_grouping=True)
+
+
+def _legend() -> dict[str, str]:
+    return {"month": _("Used in the month"), "cumulative": _("Used since January"),
+            "granted": _("Granted for the year")}
+
+
+def _resource_chart(use, year: int) -> dict:
+    """The chart of one resource row: its data URI and its text alternative."""
+    svg = grant_chart_svg(months=[m.month for m in use.months], used=[m.used for m in use.months],
+                          granted=use.granted, unit=use.unit, legend=_legend())
+    if use.granted is not None:
+        alt = _("Chart of %(resource)s in %(year)s: %(used)s %(unit)s used of %(granted)s "
+                "granted, month by month. The table below gives the figures.") % {
+            "resource": use.label, "year": year, "used": _amount(use.used),
+            "unit": use.unit, "granted": _amount(use.granted)}
+    else:
+        alt = _("Chart of %(resource)s in %(year)s: %(used)s %(unit)s used, nothing granted, "
+                "month by month. The table below gives the figures.") % {
+            "resource": use.label, "year": year, "used": _amount(use.used), "unit": use.unit}
+    return {"uri": svg_data_uri(svg), "alt": alt}
+
+
+@login_required
+@require_GET
+def project_usage(request, pk: int):
+    """What a project used in a year (``?year=YYYY``, default this year): per resource and
+    month against its grants (chart and table), per person, per job state, energy, CO2e
+    and cost. Members of the project and staff; 404 for others."""
+    project = project_for_user(user=request.user, pk=pk)
+    year = YearForm(request.GET).year_or(default_year())
+    usage = project_usage_for_year(project=project, year=year)
+    rows = []
+    for use in usage.resources:
+        rows.append({"use": use, "chart": _resource_chart(use, year),
+                     "badge": ALLOCATION_BADGES.get(use.allocation.status, "")
+                     if use.allocation else ""})
+    return render(request, "projects/usage_project.html", {
+        "project": project, "usage": usage, "rows": rows, "year": year,
+    })
+
+
+@staff_required
+@require_GET
+def staff_dashboard(request):
+    """The centre's usage in a year (``?year=YYYY``): by organisation kind, by project
+    (the first 20), by month, against each resource's capacity; unmatched accounts."""
+    year = YearForm(request.GET).year_or(default_year())
+    usage = centre_usage(year=year)
+    months = [item["month"] for item in usage.by_month]
+    charts = [{
+        "title": _("Core-hours per month"),
+        "uri": svg_data_uri(monthly_bars_svg(
+            months=months, values=[item["sums"].core_hours for item in usage.by_month],
+            unit=_("core-hours"))),
+        "alt": _("Chart of the core-hours used each month of %(year)s, %(total)s in all. "
+                 "The table below gives the figures.") % {
+            "year": year, "total": _amount(usage.totals.core_hours)},
+    }]
+    if usage.totals.gpu_hours:
+        charts.append({
+            "title": _("GPU-hours per month"),
+            "uri": svg_data_uri(monthly_bars_svg(
+                months=months, values=[item["sums"].gpu_hours for item in usage.by_month],
+                unit=_("GPU-hours"), colour=GREEN)),
+            "alt": _("Chart of the GPU-hours used each month of %(year)s, %(total)s in all. "
+                     "The table below gives the figures.") % {
+                "year": year, "total": _amount(usage.totals.gpu_hours)},
+        })
+    return render(request, "projects/staff/usage_dashboard.html",
+                  {"usage": usage, "year": year, "charts": charts, "months": months_of(year)})
+
+
+def _accounts_page(request, *, status: int = HTTPStatus.OK):
+    return render(request, "projects/staff/usage_accounts.html", {
+        "accounts": unmatched_accounts(),
+        "aliases": list(account_aliases()),
+        "projects": list(Project.objects.select_related("organisation")
+                         .order_by("acronym", "pk")),
+    }, status=status)
+
+
+@staff_required
+@require_GET
+def unmatched_accounts_page(request):
+    """Accounts seen in the accounting that match no project and no alias, with their
+    jobs and hours, each with a form to map it to a project; and the mappings made."""
+    return _accounts_page(request)
+
+
+@staff_required
+@require_POST
+def alias_create(request):
+    """Map an account to a project (one service call); the page again with the reasons
+    (400) when refused."""
+    form = AccountAliasForm(request.POST)
+    if not form.is_valid():
+        for text in form_error_texts(form):
+            messages.error(request, text)
+        return _accounts_page(request, status=HTTPStatus.BAD_REQUEST)
+    try:
+        alias = services.account_alias_create(
+            cluster=form.cleaned_data["cluster"], account=form.cleaned_data["account"],
+            project=form.cleaned_data["project"], actor=request.user)
+    except ValidationError as exc:
+        show_errors(request, exc)
+        return _accounts_page(request, status=HTTPStatus.BAD_REQUEST)
+    messages.success(request, _("The jobs of %(account)s on %(cluster)s now count for "
+                                "%(project)s, those already imported included.") % {
+        "account": alias.account, "cluster": alias.cluster, "project": alias.project.acronym})
+    return redirect("usage_staff:unmatched_accounts")
+
+
+@staff_required
+@require_POST
+def alias_delete(request, pk: int):
+    """Remove a mapping: the account's jobs no longer count for the project."""
+    alias = get_object_or_404(AccountAlias.objects.select_related("project"), pk=pk)
+    services.account_alias_delete(alias=alias, actor=request.user)
+    messages.success(request, _("The jobs of %(account)s on %(cluster)s no longer count for "
+                                "%(project)s.") % {
+        "account": alias.account, "cluster": alias.cluster, "project": alias.project.acronym})
+    return redirect("usage_staff:unmatched_accounts")

@@ -1,0 +1,102 @@
+"""Celery tasks of the resources app: running accounting imports.
+
+An import is created (and its file stored) by the upload page or the push API;
+:func:`run_accounting_import` runs it in a worker. The task is a thin interface: it
+re-reads the import, returns quietly when it has already finished, and calls the
+import service, which is idempotent (a job is unique by cluster, raw job id and
+submit time), so a task run again after its worker died (``acks_late``,
+``reject_on_worker_lost``) adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from .models import AccountingImport
+
+logger = logging.getLogger(__name__)
+
+#: Statuses after which an import is never run again.
+FINISHED_STATUSES = frozenset({
+    AccountingImport.Status.DONE,
+    AccountingImport.Status.DONE_WITH_ERRORS,
+    AccountingImport.Status.FAILED,
+})
+
+#: An import still ``queued`` this long after it was created is queued again by
+#: :func:`requeue_stale_accounting_imports` (its message was lost: broker down at commit).
+REQUEUE_AFTER = timedelta(minutes=10)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_accounting_import(import_id: int) -> str:
+    """Run the accounting import ``import_id`` from its stored file.
+
+    Returns ``"missing"`` when the import does not exist, ``"skipped"`` when it has
+    already finished (done, done with errors or failed), ``"no-file"`` when its file
+    is not in storage, else the import's final status. An import left ``running`` by
+    a worker that died is run again from the start; the service adds each job once.
+    Bad content never raises (the import is marked failed by the service).
+    """
+    from .accounting.services import accounting_import_run
+
+    accounting_import = AccountingImport.objects.filter(pk=import_id).first()
+    if accounting_import is None:
+        logger.warning("accounting import %s: not found", import_id)
+        return "missing"
+    if accounting_import.status in FINISHED_STATUSES:
+        return "skipped"
+    if accounting_import.status == AccountingImport.Status.RUNNING:
+        logger.warning("accounting import %s was left running (worker lost?): running it "
+                       "again", import_id)
+    if not accounting_import.file:
+        logger.error("accounting import %s has no stored file", import_id)
+        return "no-file"
+    try:
+        stream = accounting_import.file.open("rb")
+    except FileNotFoundError:
+        logger.error("accounting import %s: file %s is missing from storage", import_id,
+                     accounting_import.file.name)
+        return "no-file"
+    with stream:
+        # No progress callback: the service writes the progress to the row itself,
+        # through a connection of its own (PostgreSQL), outside the import's transaction.
+        result = accounting_import_run(accounting_import=accounting_import, stream=stream)
+    logger.info("accounting import %s: %s, %s lines read, %s jobs added", import_id,
+                result.status, result.lines_read, result.jobs_added)
+    return result.status
+
+
+def accounting_import_enqueue(import_id: int) -> bool:
+    """Queue :func:`run_accounting_import` for ``import_id``. Never raises.
+
+    Meant for ``transaction.on_commit``. Returns ``False`` when the broker could not
+    be reached (the import stays ``queued``; :func:`requeue_stale_accounting_imports`
+    queues it again later), ``True`` otherwise. With ``CELERY_TASK_ALWAYS_EAGER`` the
+    import runs here, inline.
+    """
+    try:
+        run_accounting_import.apply_async(args=[import_id])
+    except Exception:  # any broker trouble: the queued row is the source of truth
+        logger.warning("accounting import %s not queued (broker unavailable); it will be "
+                       "queued again later", import_id, exc_info=True)
+        return False
+    return True
+
+
+@shared_task(acks_late=True)
+def requeue_stale_accounting_imports() -> int:
+    """Queue again the imports still ``queued`` :data:`REQUEUE_AFTER` after their creation.
+
+    For a periodic (beat) schedule: a message lost while the broker was down at
+    commit time is sent again. Returns how many imports were queued.
+    """
+    cutoff = timezone.now() - REQUEUE_AFTER
+    ids = list(AccountingImport.objects.filter(
+        status=AccountingImport.Status.QUEUED, created_at__lt=cutoff
+    ).values_list("pk", flat=True)[:100])
+    return sum(1 for import_id in ids if accounting_import_enqueue(import_id))
