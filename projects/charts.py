@@ -61,9 +61,9 @@ def _month_labels(months: Sequence[dt.date]) -> list[str]:
     return [date_format(month, "M") for month in months]
 
 
-def _figure() -> tuple[Figure, object]:
+def _figure(size: tuple[float, float] = (7.2, 2.9)) -> tuple[Figure, object]:
     with matplotlib.rc_context(RC):
-        figure = Figure(figsize=(7.2, 2.9), layout="constrained")
+        figure = Figure(figsize=size, layout="constrained")
         axes = figure.add_subplot()
     axes.yaxis.set_major_formatter(FuncFormatter(_amount))
     axes.yaxis.set_major_locator(MaxNLocator(nbins=5, min_n_ticks=3))
@@ -73,7 +73,8 @@ def _figure() -> tuple[Figure, object]:
 
 
 def grant_chart_svg(*, months: Sequence[dt.date], used: Sequence[float],
-                    granted: float | None, unit: str, legend: dict[str, str]) -> str:
+                    granted: float | None, unit: str, legend: dict[str, str],
+                    elapsed: int | None = None) -> str:
     """Use of a resource in a year against its grant, as SVG text (no XML prologue).
 
     Bars: use in each month; line: cumulative use since January; dashed line: the
@@ -86,6 +87,8 @@ def grant_chart_svg(*, months: Sequence[dt.date], used: Sequence[float],
         unit: the unit's name for the y axis (e.g. "core-hours").
         legend: translated labels for the keys ``"month"``, ``"cumulative"`` and
             ``"granted"``.
+        elapsed: how many of the months have begun (the cumulative line stops there);
+            ``None`` for all of them (a past year).
     """
     with matplotlib.rc_context(RC):
         figure, axes = _figure()
@@ -96,8 +99,9 @@ def grant_chart_svg(*, months: Sequence[dt.date], used: Sequence[float],
             cumulative.append(total)
         axes.bar(positions, used, color=LIGHT_BLUE, edgecolor=BLUE, linewidth=0.6,
                  label=legend["month"])
-        axes.plot(positions, cumulative, color=BLUE, linewidth=2, marker="o", markersize=3,
-                  label=legend["cumulative"])
+        shown = len(months) if elapsed is None else max(0, min(elapsed, len(months)))
+        axes.plot(list(positions)[:shown], cumulative[:shown], color=BLUE, linewidth=2,
+                  marker="o", markersize=3, label=legend["cumulative"])
         if granted is not None:
             axes.axhline(granted, color=ORANGE, linewidth=1.6, linestyle="--",
                          label=legend["granted"])
@@ -105,12 +109,14 @@ def grant_chart_svg(*, months: Sequence[dt.date], used: Sequence[float],
         axes.set_ylim(0, top * 1.08)
         axes.set_xticks(list(positions), _month_labels(months))
         axes.set_ylabel(unit)
-        axes.legend(loc="upper left", frameon=False, ncols=3, fontsize=8)
+        # Above the plot, where it hides no bar and no line.
+        axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=3,
+                    fontsize=8, borderaxespad=0.2)
         return _svg(figure)
 
 
 def monthly_bars_svg(*, months: Sequence[dt.date], values: Sequence[float], unit: str,
-                     colour: str = BLUE) -> str:
+                     colour: str = BLUE, size: tuple[float, float] = (5.6, 2.8)) -> str:
     """One amount per month as bars, SVG text (no XML prologue).
 
     Args:
@@ -118,9 +124,10 @@ def monthly_bars_svg(*, months: Sequence[dt.date], values: Sequence[float], unit
         values: the amount of each month, in ``unit``.
         unit: the unit's name for the y axis.
         colour: the bars' colour.
+        size: width and height of the drawing, inches (text is 9 pt at that size).
     """
     with matplotlib.rc_context(RC):
-        figure, axes = _figure()
+        figure, axes = _figure(size)
         positions = range(len(months))
         axes.bar(positions, values, color=colour)
         axes.set_ylim(0, max([*values, 1.0]) * 1.08)

@@ -125,12 +125,14 @@ def account_aliases():
 @dataclass
 class MonthUse:
     """Use of a resource in one month: ``used`` that month and ``cumulative`` since
-    January (the resource's unit); ``percent``: cumulative share of the yearly grant."""
+    January (the resource's unit); ``percent``: cumulative share of the yearly grant;
+    ``future``: the month has not begun (nothing to show yet)."""
 
     month: dt.date
     used: float
     cumulative: float
     percent: float | None
+    future: bool = False
 
 
 @dataclass
@@ -234,13 +236,30 @@ def _percent(part: float, whole: float | Decimal | None) -> float | None:
     return float(part) * 100 / float(whole)
 
 
+def current_month() -> dt.date:
+    """The first day of this month in the centre's time zone (``TIME_ZONE``)."""
+    return timezone.localdate().replace(day=1)
+
+
+def elapsed_months(year: int) -> int:
+    """How many months of ``year`` have begun: 12 for a past year, 0 for a future one."""
+    this_month = current_month()
+    if year < this_month.year:
+        return 12
+    if year > this_month.year:
+        return 0
+    return this_month.month
+
+
 def _fill_months(use: ResourceUse, year: int, by_month: dict[dt.date, float]) -> None:
     cumulative = 0.0
+    this_month = current_month()
     for month in months_of(year):
         used = by_month.get(month, 0.0)
         cumulative += used
         use.months.append(MonthUse(month=month, used=used, cumulative=cumulative,
-                                   percent=_percent(cumulative, use.granted)))
+                                   percent=_percent(cumulative, use.granted),
+                                   future=month > this_month and not used))
     use.used = cumulative
     use.percent = _percent(cumulative, use.granted)
 
@@ -400,7 +419,9 @@ def centre_usage(*, year: int) -> CentreUsage:
                   for project_id, sums in ranked[:TOP_PROJECTS]]
 
     months = {row["month"]: UsageSums.of(row) for row in usage_by_month(year=year)}
-    by_month = [{"month": month, "sums": months.get(month, UsageSums())}
+    this_month = current_month()
+    by_month = [{"month": month, "sums": months.get(month, UsageSums()),
+                 "future": month > this_month and month not in months}
                 for month in months_of(year)]
     totals = UsageSums()
     for item in by_month:

@@ -54,7 +54,8 @@ def _legend() -> dict[str, str]:
 def _resource_chart(use, year: int) -> dict:
     """The chart of one resource row: its data URI and its text alternative."""
     svg = grant_chart_svg(months=[m.month for m in use.months], used=[m.used for m in use.months],
-                          granted=use.granted, unit=use.unit, legend=_legend())
+                          granted=use.granted, unit=use.unit, legend=_legend(),
+                          elapsed=sum(not m.future for m in use.months))
     if use.granted is not None:
         alt = _("Chart of %(resource)s in %(year)s: %(used)s %(unit)s used of %(granted)s "
                 "granted, month by month. The table below gives the figures.") % {

@@ -201,7 +201,9 @@ def test_resource_with_a_grant_and_no_partition_is_shown_unmapped(client, projec
                                        capacity_per_year=Decimal(1000))
     allocate(project, unmapped, 100)
     client.force_login(project.pi)
-    response = client.get(reverse("usage:project_usage", args=[project.pk]))
+    with translation.override("en"):
+        url = reverse("usage:project_usage", args=[project.pk])
+    response = client.get(url)
     use = response.context["usage"].resources[0]
     assert (use.resource, use.used, use.is_mapped) == (unmapped, 0, False)
     assert "mapped to no Slurm partition" in page_text(response)
@@ -286,3 +288,13 @@ def test_suspended_allocation_still_shows_its_grant(client, project, resources):
     client.force_login(project.pi)
     usage = client.get(reverse("usage:project_usage", args=[project.pk])).context["usage"]
     assert usage.resources[0].percent == pytest.approx(50)
+
+
+def test_months_not_begun_are_marked_future(project, resources):
+    cpu, _gpu = resources
+    allocate(project, cpu, 1000, year=YEAR + 1)
+    next_year = project_usage(project=project, year=YEAR + 1).resources[0]
+    assert all(month.future for month in next_year.months)
+    summary(core_hours=10, year=YEAR - 1, month=12)
+    last_year = project_usage(project=project, year=YEAR - 1).resources[0]
+    assert not any(month.future for month in last_year.months)
