@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "projects",
     "algoric.notifications",
     "algoric.pages",
+    "algoric.audit",
 ]
 
 MIDDLEWARE = [
