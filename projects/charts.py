@@ -139,3 +139,29 @@ def monthly_bars_svg(*, months: Sequence[dt.date], values: Sequence[float], unit
 def svg_data_uri(svg: str) -> str:
     """``svg`` as a ``data:image/svg+xml;base64,…`` URI for an ``<img src>``."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+
+def category_bars_svg(*, labels: Sequence[str], values: Sequence[float], unit: str,
+                      colour: str = BLUE, size: tuple[float, float] = (5.6, 2.6)) -> str:
+    """One amount per category as horizontal bars (first category on top), SVG text.
+
+    Args:
+        labels: the categories' names (job states, job sizes, waits…), in order.
+        values: the amount of each category, in ``unit`` (same length as ``labels``).
+        unit: the unit's name for the x axis (e.g. "jobs").
+        colour: the bars' colour.
+        size: width and height of the drawing, inches.
+    """
+    with matplotlib.rc_context(RC):
+        figure, axes = _figure(size)
+        axes.grid(axis="y", visible=False)
+        axes.grid(axis="x", color="#d0d7de", linewidth=0.6)
+        positions = list(range(len(labels)))
+        axes.barh(positions, values, color=colour)
+        axes.set_yticks(positions, list(labels))
+        axes.invert_yaxis()
+        axes.xaxis.set_major_formatter(FuncFormatter(_amount))
+        axes.xaxis.set_major_locator(MaxNLocator(nbins=5, min_n_ticks=3))
+        axes.set_xlim(0, max([*values, 1.0]) * 1.08)
+        axes.set_xlabel(unit)
+        return _svg(figure)

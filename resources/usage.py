@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from .models import Resource, ResourceKind, UsageSummary
 
@@ -244,3 +245,93 @@ def resources_for_partition(resources: Sequence[Resource], *, cluster: str,
         if current is None or key < current[0]:
             found[resource.kind] = (key, resource)
     return {kind: resource for kind, (_key, resource) in found.items()}
+
+
+# --- Distributions of jobs, for the yearly reports ---------------------------------------
+
+#: Job sizes (allocated CPUs) the reports count jobs by: (label, lowest, highest or None).
+SIZE_BUCKETS = [("1", 0, 1), ("2–4", 2, 4), ("5–16", 5, 16), ("17–64", 17, 64),
+                ("65–256", 65, 256), (_("over 256"), 257, None)]
+
+#: Waits in the queue (start − submit, seconds) the reports count jobs by.
+WAIT_BUCKETS = [(_("under 1 min"), 0, 60), (_("1 to 10 min"), 60, 600),
+                (_("10 min to 1 h"), 600, 3600), (_("1 to 6 h"), 3600, 6 * 3600),
+                (_("6 to 24 h"), 6 * 3600, 86400), (_("over 24 h"), 86400, None)]
+
+
+def end_time_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    """The instants ``year`` begins and ends in the centre's time zone (``TIME_ZONE``):
+    a job counts in the year of its end time there."""
+    from django.utils import timezone
+
+    zone = timezone.get_default_timezone()
+    return (dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone))
+
+
+def job_distributions(*, year: int, accounts: AccountSelection | None = None) -> dict:
+    """Jobs of ``year`` by size and by wait — two grouped queries on the job records.
+
+    The job table's ``(cluster, account, end_time)`` index serves a project's
+    selection; the whole centre reads the year's jobs once per query.
+
+    Returns ``{"size": [...], "wait": [...], "not_started": int}``: each list holds
+    one dict per bucket of :data:`SIZE_BUCKETS` / :data:`WAIT_BUCKETS`, in order, with
+    ``label``, ``jobs`` and ``core_hours``; ``not_started`` counts jobs that ended
+    without starting (cancelled in the queue), which have no wait.
+    """
+    from django.db.models import Case, Count, IntegerField, Value, When
+
+    from .accounting.summaries import _wait_seconds
+    from .models import JobRecord
+
+    start, end = end_time_bounds(year)
+    jobs = JobRecord.objects.filter(end_time__gte=start, end_time__lt=end)
+    if accounts is not None:
+        jobs = jobs.filter(accounts.q())
+
+    def bucket_case(field_name: str, buckets) -> Case:
+        whens = []
+        for index, (_label, low, high) in enumerate(buckets):
+            condition = {f"{field_name}__gte": low}
+            if high is not None:
+                # CPU buckets name their highest size; wait buckets end before ``high``.
+                lookup = "lte" if field_name == "cpus" else "lt"
+                condition[f"{field_name}__{lookup}"] = high
+            whens.append(When(**condition, then=Value(index)))
+        return Case(*whens, default=Value(0), output_field=IntegerField())
+
+    def counted(queryset, buckets) -> list[dict]:
+        found = {row["bucket"]: row for row in queryset.values("bucket").annotate(
+            jobs=Count("pk"), core_hours=Sum("core_hours")).order_by("bucket")}
+        return [{"label": str(label), "jobs": found.get(i, {}).get("jobs", 0),
+                 "core_hours": found.get(i, {}).get("core_hours") or 0.0}
+                for i, (label, _low, _high) in enumerate(buckets)]
+
+    size = counted(jobs.annotate(bucket=bucket_case("cpus", SIZE_BUCKETS)), SIZE_BUCKETS)
+    started = jobs.filter(start_time__isnull=False).annotate(wait=_wait_seconds())
+    wait = counted(started.annotate(bucket=bucket_case("wait", WAIT_BUCKETS)), WAIT_BUCKETS)
+    total = sum(row["jobs"] for row in size)
+    return {"size": size, "wait": wait,
+            "not_started": total - sum(row["jobs"] for row in wait)}
+
+
+def time_limit_use(*, year: int, accounts: AccountSelection | None = None) -> dict:
+    """How much of their time limit the year's finished jobs used — one query.
+
+    Returns ``{"jobs": n with a time limit, "under_10_percent": n that ran less than a
+    tenth of it}``: a job asking for far more time than it needs is scheduled later
+    and blocks backfill (Slurm's backfill scheduler plans on time limits).
+    """
+    from django.db.models import Count, F, Q
+
+    from .models import JobRecord
+
+    start, end = end_time_bounds(year)
+    jobs = JobRecord.objects.filter(end_time__gte=start, end_time__lt=end,
+                                    time_limit_minutes__gt=0)
+    if accounts is not None:
+        jobs = jobs.filter(accounts.q())
+    return jobs.aggregate(
+        jobs=Count("pk"),
+        under_10_percent=Count("pk", filter=Q(elapsed_seconds__lt=F("time_limit_minutes") * 6)),
+    )
