@@ -467,6 +467,9 @@ class UsageReport(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     generated_at = models.DateTimeField(_("generated"), null=True, blank=True)
+    notify_readers = models.BooleanField(
+        _("tell the readers when done"), default=False,
+        help_text=_("The PI and managers of a project report, staff for the centre report."))
     notified_generation = models.PositiveIntegerField(default=0)
 
     objects = UsageReportQuerySet.as_manager()

@@ -23,3 +23,45 @@ def check_usage_thresholds() -> int:
     once each (hourly: the accounting import does not wake the projects app, this task
     looks at the usage summaries it keeps)."""
     return usage.usage_check_thresholds()
+
+
+# --- Yearly usage reports ---------------------------------------------------------------
+
+#: Errors worth a retry: the database or the disk may come back.
+_TRANSIENT = (OSError,)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
+def generate_usage_report(self, report_id: int, generation: int | None = None) -> str:
+    """Generate the files of a usage report (idempotent: see
+    ``projects.services.reports.usage_report_generate``). Database and file-system
+    errors are retried with backoff (30 s, 60 s, … at most 10 min); any other error
+    leaves the report ``failed`` with its reason."""
+    from django.db import DatabaseError
+
+    from .services.reports import usage_report_generate
+
+    try:
+        return usage_report_generate(report_id=report_id, generation=generation)
+    except (DatabaseError, *_TRANSIENT) as error:
+        raise self.retry(exc=error, countdown=min(600, 30 * 2 ** self.request.retries)) from error
+    except Exception:
+        return "failed"
+
+
+@shared_task(acks_late=True)
+def generate_yearly_usage_reports(year: int | None = None) -> int:
+    """Ask for last year's reports (each 2 January): every project with usage or
+    allocations that year, and the centre; readers are told when each is done.
+    Returns how many reports were asked for."""
+    from .services.reports import usage_reports_request_year
+
+    return usage_reports_request_year(year=year, notify_readers=True)
+
+
+@shared_task(acks_late=True)
+def requeue_stale_usage_reports() -> int:
+    """Queue again reports whose message was lost or whose worker died (every 5 min)."""
+    from .services.reports import usage_reports_requeue_stale
+
+    return usage_reports_requeue_stale()

@@ -206,6 +206,10 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Yearly usage reports (PDF, CSV, XLSX), written by the workers and served by a
+# permission-checked view.
+USAGE_REPORTS_DIR = Path(env.str("USAGE_REPORTS_DIR",
+                                  default=str(PRIVATE_MEDIA_ROOT / "reports")))
 # Largest signed agreement accepted (bytes); larger uploads are refused.
 AGREEMENT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 # Days an invitation link stays valid.
@@ -320,6 +324,15 @@ CELERY_BEAT_SCHEDULE = {
     "usage-thresholds": {
         "task": "projects.tasks.check_usage_thresholds",
         "schedule": crontab(minute=20),
+    },
+    # The previous year's reports, for every project with usage and for the centre.
+    "usage-reports-yearly": {
+        "task": "projects.tasks.generate_yearly_usage_reports",
+        "schedule": crontab(month_of_year=1, day_of_month=2, hour=6, minute=0),
+    },
+    "usage-reports-requeue": {
+        "task": "projects.tasks.requeue_stale_usage_reports",
+        "schedule": crontab(minute="*/5"),
     },
 }
 

@@ -6,6 +6,7 @@ PostgreSQL and Redis; tests marked ``worker`` then start a real Celery worker.
 """
 
 import os
+from pathlib import Path
 
 from .base import *  # noqa: F401,F403
 from .base import CELERY_TASK_ALWAYS_EAGER, DATABASES, VAR_DIR, env
@@ -40,6 +41,9 @@ CACHES = {
         "LOCATION": "algoric_cache",
     }
 }
+# The worker of the worker tests is another process: it is given this folder by name.
+USAGE_REPORTS_DIR = Path(env.str("USAGE_REPORTS_DIR",
+                                 default=str(VAR_DIR / f"test-reports-{os.getpid()}")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

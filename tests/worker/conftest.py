@@ -46,6 +46,7 @@ def start_worker(*, node: str, log_path: Path, broker_url: str | None = None):
         "DATABASE_URL": _database_url(),
         "CELERY_TASK_DEFAULT_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
         "EMAIL_FILE_PATH": str(settings.EMAIL_FILE_PATH),
+        "USAGE_REPORTS_DIR": str(settings.USAGE_REPORTS_DIR),
     }
     if broker_url:
         env["CELERY_BROKER_URL"] = broker_url
