@@ -240,6 +240,9 @@ def usage_report_generate(*, report_id: int, generation: int | None = None) -> s
     report.refresh_from_db()
     root = Path(settings.USAGE_REPORTS_DIR)
     folder = report_folder(report)
+    # Temporary files of an attempt whose worker died: never served, removed now.
+    for leftover in (root / folder).glob(".*.part"):
+        leftover.unlink(missing_ok=True)
     files: dict[str, str] = {}
     totals: dict = {}
     steps = len(REPORT_LANGUAGES) * (1 + len(REPORT_FORMATS))
