@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import projects, requests
+from .views import projects, requests, statistics
 
 app_name = "projects"
 
@@ -23,6 +23,7 @@ urlpatterns = [
          name="invitation_accept"),
     path("public/projects/", projects.public_project_list, name="public_list"),
     path("public/projects/<int:pk>/", projects.public_project_detail, name="public_detail"),
+    path("statistics/", statistics.public_statistics_view, name="public_statistics"),
     # Resource requests (applicant side)
     path("projects/<int:pk>/requests/new/", requests.request_create, name="request_create"),
     path("requests/<int:pk>/", requests.request_detail, name="request_detail"),

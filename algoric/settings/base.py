@@ -379,6 +379,12 @@ ENERGY_HEAT_RECOVERY_SOURCE = env.str(
     "ENERGY_HEAT_RECOVERY_SOURCE", default="no heat recovery installed (site setting)"
 )
 
+# --- Public statistics (projects.selectors_stats) -------------------------------------------
+
+# Seconds the public statistics (home page, statistics page) are kept in the cache before
+# they are computed again from the usage summaries.
+PUBLIC_STATISTICS_CACHE_SECONDS = env.int("PUBLIC_STATISTICS_CACHE_SECONDS", default=300)
+
 # --- Logging --------------------------------------------------------------------------------
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -1,0 +1,71 @@
+"""The public statistics page: what the centre delivered this year and last, for every
+visitor.
+
+The figures come from ``projects.selectors_stats`` (cached for a few minutes, a fixed
+number of queries when computed); the chart is drawn once per language for each
+computation of the figures and cached with them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from members.models import OrganisationKind
+
+from ..charts import monthly_comparison_svg, svg_data_uri
+from ..selectors_stats import PublicStatistics, cache_key, public_statistics
+
+
+def _amount(value) -> str:
+    return number_format(round(float(value)), 0, force_grouping=True)
+
+
+def _chart(stats: PublicStatistics) -> dict:
+    """The chart of core-hours by month, this year beside last year: its data URI and
+    its text alternative (the table under it gives every number)."""
+    this_year, last_year = stats.this_year, stats.last_year
+    svg = monthly_comparison_svg(
+        months=[row["month"] for row in this_year.by_month],
+        values=[row["core_hours"] for row in this_year.by_month],
+        previous=[row["core_hours"] for row in last_year.by_month],
+        unit=_("core-hours"),
+        legend={"current": str(this_year.year), "previous": str(last_year.year)})
+    alt = _("Chart of the core-hours delivered each month of %(year)s (%(total)s in all) "
+            "beside the same month of %(previous)s (%(previous_total)s). The table below "
+            "gives the figures.") % {
+        "year": this_year.year, "total": _amount(this_year.totals.core_hours),
+        "previous": last_year.year, "previous_total": _amount(last_year.totals.core_hours)}
+    return {"uri": svg_data_uri(svg), "alt": alt}
+
+
+def chart_for(stats: PublicStatistics) -> dict:
+    """The chart of ``stats`` in the active language, from the cache when it was already
+    drawn for this computation of the figures."""
+    key = (f"{cache_key(stats.year)}:chart:{get_language()}:"
+           f"{stats.computed_at.timestamp():.6f}")
+    return cache.get_or_set(key, lambda: _chart(stats),
+                            timeout=settings.PUBLIC_STATISTICS_CACHE_SECONDS)
+
+
+@require_GET
+def public_statistics_view(request):
+    """Members, organisations by kind, active projects, core-hours and GPU-hours of this
+    year and last, energy and CO2e, and a chart by month with its table — for every
+    visitor, in French or English. Figures are at most a few minutes old (the page
+    says when they were computed)."""
+    stats = public_statistics()
+    labels = dict(OrganisationKind.choices)
+    by_kind = [{**row, "label": labels[row["kind"]]} for row in stats.by_kind]
+    months = [{"month": current["month"], "current": current, "previous": previous}
+              for current, previous in zip(stats.this_year.by_month, stats.last_year.by_month,
+                                           strict=True)]
+    return render(request, "projects/public_statistics.html", {
+        "stats": stats, "by_kind": by_kind, "months": months, "chart": chart_for(stats),
+        "cache_minutes": max(1, settings.PUBLIC_STATISTICS_CACHE_SECONDS // 60),
+    })
