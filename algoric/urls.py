@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("members.urls")),
     path("", include("projects.urls")),
     path("", include("projects.urls_usage")),
+    path("", include("projects.urls_reports")),
     path("", include("algoric.pages.urls")),
     prefix_default_language=False,
 )

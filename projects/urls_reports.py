@@ -1,0 +1,17 @@
+"""Yearly usage report pages: a project's reports, a report, its progress and its files
+(members of the project and staff), and the staff's list of every report (/staff/reports/)."""
+
+from django.urls import path
+
+from .views import reports
+
+app_name = "reports"
+
+urlpatterns = [
+    path("projects/<int:pk>/reports/", reports.project_reports, name="project_list"),
+    path("reports/<int:pk>/", reports.report_detail, name="detail"),
+    path("reports/<int:pk>/progress/", reports.report_progress, name="progress"),
+    path("reports/<int:pk>/files/<str:key>/", reports.report_download, name="download"),
+    path("staff/reports/", reports.staff_reports, name="staff_list"),
+    path("staff/reports/generate/", reports.staff_generate, name="staff_generate"),
+]
