@@ -65,3 +65,37 @@ def requeue_stale_usage_reports() -> int:
     from .services.reports import usage_reports_requeue_stale
 
     return usage_reports_requeue_stale()
+
+
+# --- Slurm synchronisation ---------------------------------------------------------------
+
+@shared_task(acks_late=True)
+def sync_slurm_clusters() -> dict:
+    """Make every registered cluster's Slurm associations match the portal (hourly).
+
+    Does nothing unless ``SLURM_SYNC`` is on. Each cluster's outcome is recorded on it
+    (``last_sync_*``, shown on the staff dashboard) and each applied change is in the
+    audit trail; a cluster whose sync is still running is left alone. Idempotent:
+    a second run finds no difference. Returns ``{cluster: changes applied, or the
+    error}``.
+    """
+    import logging
+
+    from django.conf import settings
+
+    from resources.models import Cluster
+    from resources.slurm_cli import SlurmBusy, cluster_lock
+
+    from .services.slurm_sync import SlurmSyncError, slurm_sync
+
+    if not settings.SLURM_SYNC:
+        return {}
+    outcome: dict[str, object] = {}
+    for cluster in Cluster.objects.order_by("name"):
+        try:
+            with cluster_lock(work="sync", cluster=cluster.name, seconds=3600):
+                outcome[cluster.name] = slurm_sync(cluster=cluster).applied
+        except (SlurmSyncError, SlurmBusy) as exc:
+            logging.getLogger(__name__).warning("Slurm sync of %s: %s", cluster.name, exc)
+            outcome[cluster.name] = str(exc)
+    return outcome

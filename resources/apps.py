@@ -7,3 +7,13 @@ class ResourcesConfig(AppConfig):
 
     name = "resources"
     verbose_name = _("Resources")
+
+    def ready(self) -> None:
+        from members.dashboard import DashboardSection, register_dashboard_section
+
+        from .selectors import cluster_failures
+
+        # Failed or overdue Slurm syncs and accounting collections (shown only when any).
+        register_dashboard_section(DashboardSection(
+            template="resources/staff/_dashboard_clusters.html",
+            context=lambda request: {"failures": cluster_failures()}, order=5))

@@ -145,6 +145,20 @@ class Cluster(models.Model):
     api_token_hash = models.CharField(max_length=64, blank=True)
     api_token_created_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The last Slurm synchronisation (``slurm_sync``) and accounting collection
+    # (``collect_accounting``) run against this cluster: when, whether it worked, why not.
+    last_sync_at = models.DateTimeField(_("last Slurm sync"), null=True, blank=True)
+    last_sync_ok = models.BooleanField(_("last Slurm sync worked"), null=True, blank=True)
+    last_sync_error = models.TextField(_("last Slurm sync error"), blank=True)
+    last_sync_changes = models.PositiveIntegerField(_("changes applied by the last sync"),
+                                                    default=0)
+    last_collect_at = models.DateTimeField(_("last accounting collection"), null=True,
+                                           blank=True)
+    last_collect_ok = models.BooleanField(_("last accounting collection worked"), null=True,
+                                          blank=True)
+    last_collect_error = models.TextField(_("last accounting collection error"), blank=True)
+    last_collect_jobs = models.PositiveIntegerField(_("jobs added by the last collection"),
+                                                    default=0)
 
     class Meta:
         verbose_name = _("cluster")
@@ -166,6 +180,7 @@ class AccountingImport(models.Model):
         UPLOAD = "upload", _("upload")
         API = "api", _("push from the cluster")
         COMMAND = "command", _("command line")
+        COLLECT = "collect", _("collected with sacct")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from members.models import OrganisationKind
 
 from .estimates import energy_per_unit_kwh
-from .models import Resource, ResourcePrice
+from .models import Cluster, JobRecord, Resource, ResourcePrice
 
 
 def public_resources() -> QuerySet[Resource]:
@@ -97,3 +100,63 @@ def catalogue_for_staff() -> list[CatalogueRow]:
 def resource_prices(*, resource: Resource) -> dict[str, Decimal]:
     """``{organisation kind: price per unit (EUR)}`` of ``resource`` for the kinds priced."""
     return dict(resource.prices.values_list("organisation_kind", "price_per_unit"))
+
+
+# --- Slurm synchronisation and accounting collection, per cluster ------------------------
+
+#: A run older than this, while its beat task is enabled, counts as a failure (it
+#: should have run again): three hourly syncs, four 15-minute collections.
+SYNC_STALE_AFTER = timedelta(hours=3)
+COLLECT_STALE_AFTER = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class ClusterFailure:
+    """A cluster whose last Slurm sync or accounting collection failed, or is overdue.
+
+    ``work``: ``"sync"`` or ``"collect"``; ``at``: when it last ran (``None``:
+    never); ``error``: why it failed (empty when it is only overdue); ``overdue``:
+    the beat task is enabled but has not run for too long.
+    """
+
+    cluster: str
+    work: str
+    at: datetime | None
+    error: str
+    overdue: bool = False
+
+
+def cluster_failures(*, now: datetime | None = None) -> list[ClusterFailure]:
+    """The clusters whose last sync or collection failed, or is overdue, by cluster name.
+
+    A run is overdue when its beat task is enabled (``SLURM_SYNC``,
+    ``ACCOUNTING_COLLECT``) and it last ran more than :data:`SYNC_STALE_AFTER`
+    (:data:`COLLECT_STALE_AFTER`) ago, or never. Read by the staff dashboard and the
+    health endpoint.
+    """
+    now = now or timezone.now()
+    failures = []
+    for cluster in Cluster.objects.order_by("name"):
+        for work, at, ok, error, enabled, stale_after in (
+            ("sync", cluster.last_sync_at, cluster.last_sync_ok, cluster.last_sync_error,
+             settings.SLURM_SYNC, SYNC_STALE_AFTER),
+            ("collect", cluster.last_collect_at, cluster.last_collect_ok,
+             cluster.last_collect_error, settings.ACCOUNTING_COLLECT, COLLECT_STALE_AFTER),
+        ):
+            if ok is False:
+                failures.append(ClusterFailure(cluster=cluster.name, work=work, at=at,
+                                               error=error))
+            elif enabled and (at is None or now - at > stale_after):
+                failures.append(ClusterFailure(cluster=cluster.name, work=work, at=at,
+                                               error="", overdue=True))
+    return failures
+
+
+def cluster_accounts_with_jobs(*, cluster: str, accounts: set[str], since: datetime) -> set[str]:
+    """Those of ``accounts`` with a job record of ``cluster`` (case-insensitive) that
+    ended at or after ``since`` (aware)."""
+    if not accounts:
+        return set()
+    return set(JobRecord.objects.filter(cluster__iexact=cluster, account__in=accounts,
+                                        end_time__gte=since)
+               .values_list("account", flat=True).distinct())

@@ -100,3 +100,31 @@ def requeue_stale_accounting_imports() -> int:
         status=AccountingImport.Status.QUEUED, created_at__lt=cutoff
     ).values_list("pk", flat=True)[:100])
     return sum(1 for import_id in ids if accounting_import_enqueue(import_id))
+
+
+@shared_task(acks_late=True)
+def collect_accounting_clusters() -> dict:
+    """Run ``sacct`` and import the new jobs of every registered cluster (every 15 min).
+
+    Does nothing unless ``ACCOUNTING_COLLECT`` is on. Each cluster's outcome is
+    recorded on it (``last_collect_*``, shown on the staff dashboard); a cluster whose
+    collection is still running is left alone. Returns ``{cluster: jobs added, or the
+    error}``.
+    """
+    from django.conf import settings
+
+    from .accounting.collect import CollectError, accounting_collect
+    from .models import Cluster
+    from .slurm_cli import SlurmBusy, cluster_lock
+
+    if not settings.ACCOUNTING_COLLECT:
+        return {}
+    outcome: dict[str, object] = {}
+    for cluster in Cluster.objects.order_by("name"):
+        try:
+            with cluster_lock(work="collect", cluster=cluster.name, seconds=3600):
+                outcome[cluster.name] = accounting_collect(cluster=cluster).jobs_added
+        except (CollectError, SlurmBusy) as exc:
+            logger.warning("accounting collection of %s: %s", cluster.name, exc)
+            outcome[cluster.name] = str(exc)
+    return outcome

@@ -349,6 +349,29 @@ ACCOUNTING_BAD_LINE_LIMIT = env.float("ACCOUNTING_BAD_LINE_LIMIT", default=0.05)
 # Longest time box of an emergency grant, in days from the decision.
 EMERGENCY_GRANT_MAX_DAYS = env.int("EMERGENCY_GRANT_MAX_DAYS", default=30)
 
+# --- Slurm (projects.services.slurm_sync, resources.accounting.collect) ---------------------
+
+# Slurm's client commands, run with argument lists (name on PATH or absolute path).
+SLURM_SACCTMGR = env.str("SLURM_SACCTMGR", default="sacctmgr")
+SLURM_SACCT = env.str("SLURM_SACCT", default="sacct")
+# Seconds a sacctmgr command may take; a sacct collection (larger output) may take longer.
+SLURM_COMMAND_TIMEOUT = env.float("SLURM_COMMAND_TIMEOUT", default=60)
+SLURM_SACCT_TIMEOUT = env.float("SLURM_SACCT_TIMEOUT", default=600)
+# Hourly: make Slurm's accounts, users and GrpTRESMins match the portal (every cluster).
+SLURM_SYNC = env.bool("SLURM_SYNC", default=False)
+# Every 15 minutes: run sacct on this machine and import the jobs (every cluster).
+ACCOUNTING_COLLECT = env.bool("ACCOUNTING_COLLECT", default=False)
+if SLURM_SYNC:
+    CELERY_BEAT_SCHEDULE["slurm-sync"] = {
+        "task": "projects.tasks.sync_slurm_clusters",
+        "schedule": crontab(minute=5),
+    }
+if ACCOUNTING_COLLECT:
+    CELERY_BEAT_SCHEDULE["accounting-collect"] = {
+        "task": "resources.tasks.collect_accounting_clusters",
+        "schedule": crontab(minute="*/15"),
+    }
+
 # --- Energy model (resources.energy; Green Algorithms) --------------------------------------
 
 # Power usage effectiveness: facility energy / IT energy. 1.67 is the world average

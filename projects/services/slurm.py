@@ -9,6 +9,7 @@ a suspended or expired allocation counts zero, so its account is stopped.
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
@@ -33,18 +34,30 @@ class SlurmAccountPlan:
     gpu_minutes: int = 0
 
 
+#: A user or account name Slurm accepts from the portal: a POSIX user name (lower-case
+#: letters, digits, ``_`` and ``-``, not starting with a digit or ``-``, at most 32
+#: characters). Cluster logins are checked against it where they are entered.
+SLURM_NAME_RE = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
+
+
 def _minutes(hours: Decimal) -> int:
     return int((hours * 60).to_integral_value(rounding=ROUND_FLOOR))
 
 
-def slurm_plan(*, year: int | None = None, cluster: str | None = None) -> list[SlurmAccountPlan]:
+def slurm_plan(*, year: int | None = None, cluster: str | None = None,
+               active_projects: bool = False) -> list[SlurmAccountPlan]:
     """Accounts to create and limits to set for ``year`` (default: this year).
 
     Every project with a CPU or GPU allocation for ``year`` on a resource mapped to
     a Slurm cluster gets an account on that cluster (named by its Slurm account),
     with its members' cluster logins as users. Only ``active`` allocations of an
     ``active`` project count towards the limits; anything else gives zero.
-    Sorted by cluster then account, users sorted: the output is stable.
+    With ``cluster`` (matched case-insensitively, as Slurm lowercases cluster names)
+    and ``active_projects``, every ``active`` project without such an allocation
+    also gets an account there, with zero limits: its members' jobs are then held
+    by Slurm (``AssocGrpCPUMinutesLimit``) rather than refused, and they are
+    attributed to the project. Sorted by cluster then account, users sorted: the
+    output is stable.
     """
     year = year or timezone.localdate().year
     allocations = (Allocation.objects.filter(
@@ -52,11 +65,11 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None) -> list[S
         .exclude(resource__slurm_cluster="")
         .select_related("project__organisation", "resource"))
     if cluster:
-        allocations = allocations.filter(resource__slurm_cluster=cluster)
+        allocations = allocations.filter(resource__slurm_cluster__iexact=cluster)
     plans: dict[tuple[str, str], SlurmAccountPlan] = {}
     for allocation in allocations:
         project = allocation.project
-        key = (allocation.resource.slurm_cluster, project.slurm_account)
+        key = (cluster or allocation.resource.slurm_cluster, project.slurm_account)
         plan = plans.get(key)
         if plan is None:
             plan = plans[key] = SlurmAccountPlan(
@@ -69,11 +82,20 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None) -> list[S
             plan.cpu_minutes += minutes
         else:
             plan.gpu_minutes += minutes
+    if cluster and active_projects:
+        granted = {account for _cluster, account in plans}
+        for project in (Project.objects.filter(status=Project.Status.ACTIVE)
+                        .exclude(slurm_account__in=granted).select_related("organisation")):
+            plans[(cluster, project.slurm_account)] = SlurmAccountPlan(
+                cluster=cluster, account=project.slurm_account, description=project.acronym,
+                organisation=project.organisation.name)
     logins = {}
     for member in ProjectMember.objects.filter(
         project__slurm_account__in={account for _cluster, account in plans}
     ).exclude(user__cluster_login="").select_related("project", "user"):
-        logins.setdefault(member.project.slurm_account, set()).add(member.user.cluster_login)
+        login = member.user.cluster_login
+        if SLURM_NAME_RE.match(login):  # a login saved before it was checked is left out
+            logins.setdefault(member.project.slurm_account, set()).add(login)
     result = []
     for key in sorted(plans):
         plan = plans[key]

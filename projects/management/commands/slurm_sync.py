@@ -1,0 +1,86 @@
+"""``manage.py slurm_sync [--cluster NAME] [--dry-run]``: make Slurm match the portal."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from projects.services.slurm_sync import SlurmSyncError, slurm_sync
+from resources.models import Cluster
+from resources.services_cluster_runs import cluster_for_name
+from resources.slurm_cli import SlurmBusy, cluster_lock
+
+#: Longest a synchronisation may hold its cluster's lock, seconds.
+LOCK_SECONDS = 3600
+
+
+class Command(BaseCommand):
+    """Apply to Slurm, with ``sacctmgr -i``, the differences between its associations and
+    the portal's projects (accounts, users, ``GrpTRESMins``).
+
+    ``--dry-run`` prints the ``sacctmgr`` commands it would run and changes nothing.
+    Every registered cluster, or only ``--cluster``. Exits non-zero with the reason
+    when ``sacctmgr`` or ``sacct`` is missing, fails or times out, or when a grant
+    cannot be enforced; the outcome is recorded on the cluster (staff dashboard).
+    """
+
+    help = ("Make Slurm's accounts, users and GrpTRESMins match the portal's projects "
+            "(--dry-run: print the sacctmgr commands only).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cluster", help="the cluster's name (default: every cluster)")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="print the differences as sacctmgr commands; change nothing")
+        parser.add_argument("--year", type=int, help="the grants' year (default: this year)")
+
+    def handle(self, *args, cluster: str | None, dry_run: bool, year: int | None, **options):
+        if cluster:
+            found = cluster_for_name(name=cluster)
+            if found is None:
+                raise CommandError(_("Unknown cluster “%(name)s”: add it on the staff "
+                                     "clusters page first.") % {"name": cluster})
+            clusters = [found]
+        else:
+            clusters = list(Cluster.objects.order_by("name"))
+            if not clusters:
+                raise CommandError(_("No cluster is registered: add one on the staff "
+                                     "clusters page first."))
+        failures = []
+        for item in clusters:
+            try:
+                with cluster_lock(work="sync", cluster=item.name, seconds=LOCK_SECONDS):
+                    result = slurm_sync(cluster=item, dry_run=dry_run, year=year)
+            except (SlurmSyncError, SlurmBusy) as exc:
+                applied = getattr(exc, "applied", 0)
+                self.stderr.write(_("%(cluster)s: %(error)s") % {"cluster": item.name,
+                                                                  "error": exc})
+                if applied:
+                    self.stderr.write(_("%(cluster)s: %(count)d changes were applied before "
+                                        "the failure.") % {"cluster": item.name,
+                                                           "count": applied})
+                failures.append(item.name)
+                continue
+            self.report(result)
+            if result.problems:
+                failures.append(item.name)
+        if failures:
+            raise CommandError(_("Slurm synchronisation failed for: %(clusters)s")
+                               % {"clusters": ", ".join(failures)})
+
+    def report(self, result) -> None:
+        """Print the changes (one ``sacctmgr`` command a line) and the problems."""
+        write = self.stdout.write
+        if not result.changes:
+            write(_("%(cluster)s: Slurm matches the portal, nothing to change.")
+                  % {"cluster": result.cluster})
+        elif result.dry_run:
+            write(_("%(cluster)s: %(count)d changes to apply (dry run, nothing applied):")
+                  % {"cluster": result.cluster, "count": len(result.changes)})
+        else:
+            write(_("%(cluster)s: %(count)d changes applied:")
+                  % {"cluster": result.cluster, "count": result.applied})
+        for change in result.changes:
+            write(change.command)
+        for problem in result.problems:
+            self.stderr.write(_("%(cluster)s: %(problem)s") % {"cluster": result.cluster,
+                                                                "problem": problem})
