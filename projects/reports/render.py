@@ -245,7 +245,7 @@ def _xlsx_width(value: Any) -> int:
 # --- PDF --------------------------------------------------------------------------------
 
 #: A text column whose longest cell is at most this many characters is kept on one line.
-SHORT_TEXT = 28
+SHORT_TEXT = 32
 #: A table of at most this many rows is kept on one page when it can be.
 KEEP_TOGETHER_ROWS = 15
 
