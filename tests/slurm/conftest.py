@@ -79,9 +79,20 @@ class Timings:
         self.last = now
 
     def report(self) -> str:
-        lines = [f"  {name:<55} {seconds:7.2f} s" for name, seconds in self.steps]
-        lines.append(f"  {'total':<55} {time.monotonic() - self.started:7.2f} s")
+        lines = [f"  {name:<72} {seconds:6.2f} s" for name, seconds in self.steps]
+        lines.append(f"  {'total':<72} {time.monotonic() - self.started:6.2f} s")
         return "\n".join(lines)
+
+
+#: The timings of this session's end-to-end run, printed in the terminal summary.
+_TIMINGS: list[Timings] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the end-to-end test's step timings at the end of the run."""
+    for timings in _TIMINGS:
+        terminalreporter.write_sep("-", "Slurm end-to-end step timings")
+        terminalreporter.write_line(timings.report())
 
 
 def _skip_reason() -> str | None:
@@ -138,11 +149,11 @@ def slurm_cluster():
     try:
         yield {"cluster": "algoric", "timings": timings, "started": daemons}
     finally:
+        _TIMINGS.append(timings)
         stop = [name for name in ("slurmd", "slurmctld", "slurmdbd", "mariadbd", "munged")
                 if name in daemons]
         if stop:
             subprocess.run([str(SETUP), "stop", *stop], timeout=150, check=False)
         timings.step(f"stopped {', '.join(stop) or 'nothing'} by pid")
-        print("\n[slurm e2e] step timings:\n" + timings.report(), flush=True)
         fcntl.flock(lock, fcntl.LOCK_UN)
         lock.close()
