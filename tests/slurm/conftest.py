@@ -120,6 +120,8 @@ def slurm_cluster():
     daemons. Skips with the reason when Slurm cannot run here.
     """
     reason = _skip_reason()
+    if reason and os.environ.get("SLURM_TESTS_REQUIRED"):
+        pytest.fail(f"SLURM_TESTS_REQUIRED is set but {reason}")
     if reason:
         pytest.skip(reason)
     timings = Timings()
