@@ -28,12 +28,23 @@ from .models import (
 )
 from .services import agreement_approve, agreements_expire
 from .services.fees import FEE_YEAR_MAX, FEE_YEAR_MIN, fee_schedule_set
+from .validators import validate_cluster_login
+
+
+class UserChangeForm(DjangoUserAdmin.form):
+    """The admin's user form, refusing cluster logins Slurm would not take."""
+
+    def clean_cluster_login(self) -> str:
+        value = (self.cleaned_data.get("cluster_login") or "").strip()
+        validate_cluster_login(value)
+        return value
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """Admin for users keyed by email (no username)."""
 
+    form = UserChangeForm
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "language", "is_staff", "is_active"]
     search_fields = ["email", "first_name", "last_name"]

@@ -1,12 +1,10 @@
 """Forms of the members app."""
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, OrganisationMember, User
-from .validators import validate_siret
+from .validators import validate_cluster_login, validate_siret
 
 
 class SignupForm(forms.Form):
@@ -38,10 +36,7 @@ class ProfileForm(forms.ModelForm):
     def clean_cluster_login(self) -> str:
         """Accept an empty value or a POSIX user name (``[a-z_][a-z0-9_-]{0,31}``)."""
         value = self.cleaned_data["cluster_login"].strip()
-        if value and not re.fullmatch(r"[a-z_][a-z0-9_-]{0,31}", value):
-            raise forms.ValidationError(
-                _("Use lower-case letters, digits, '_' or '-', starting with a letter.")
-            )
+        validate_cluster_login(value)
         return value
 
 

@@ -1,4 +1,4 @@
-"""Validators: passwords (beyond Django's), SIRET, RNSR and UAI codes."""
+"""Validators: passwords (beyond Django's), SIRET, RNSR and UAI codes, cluster logins."""
 
 import re
 
@@ -96,3 +96,20 @@ def validate_research_code(value: str) -> None:
               "letter)."),
             code="research_code_format",
         )
+
+
+#: A cluster login Slurm and the cluster's systems accept: a POSIX user name, lower-case
+#: letters, digits, ``_`` and ``-``, starting with a letter or ``_``, at most 32
+#: characters (useradd(8) NAME_REGEX; ``sacctmgr add user`` takes it as it is).
+CLUSTER_LOGIN_RE = re.compile(r"[a-z_][a-z0-9_-]{0,31}")
+
+
+def validate_cluster_login(value: str) -> None:
+    """Refuse a cluster login that is not a valid Slurm/POSIX user name (empty is allowed).
+
+    Raises ``ValidationError`` (code ``cluster_login``).
+    """
+    if value and not CLUSTER_LOGIN_RE.fullmatch(value):
+        raise ValidationError(
+            _("Use lower-case letters, digits, '_' or '-', starting with a letter."),
+            code="cluster_login")
