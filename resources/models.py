@@ -1,5 +1,7 @@
 """The centre's resource catalogue: what Algoric offers, in which unit, at what price."""
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
@@ -197,6 +199,10 @@ class AccountingImport(models.Model):
                             max_length=200)
     size_bytes = models.BigIntegerField(_("size (bytes)"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    time_shift = models.DurationField(
+        _("time shift"), default=timedelta(0),
+        help_text=_("The real trace's times were moved by this much (demonstration "
+                    "imports); zero for a centre's own accounting."))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.QUEUED)
     bytes_read = models.BigIntegerField(_("bytes read"), default=0)
@@ -214,14 +220,23 @@ class AccountingImport(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Earliest and latest submit and end time of the file's jobs (shifted), set when
+    # the import is done: what the pages say about shifted traces, and the spans
+    # that let a later import COPY its jobs straight into the job table.
+    first_submit = models.DateTimeField(_("first submit time"), null=True, blank=True)
+    last_submit = models.DateTimeField(_("last submit time"), null=True, blank=True)
+    first_end = models.DateTimeField(_("first end time"), null=True, blank=True)
+    last_end = models.DateTimeField(_("last end time"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("accounting import")
         verbose_name_plural = _("accounting imports")
         ordering = ["-created_at"]
         constraints = [
-            # The same file is refused as a duplicate unless its earlier import failed.
-            models.UniqueConstraint(fields=["sha256"], condition=~Q(status="failed"),
+            # The same file (with the same time shift) is refused as a duplicate
+            # unless its earlier import failed.
+            models.UniqueConstraint(fields=["sha256", "time_shift"],
+                                    condition=~Q(status="failed"),
                                     name="accounting_import_file_once"),
         ]
 
