@@ -309,20 +309,6 @@ def child_import(path: str, profile_out: str | None) -> dict:
     }
 
 
-def _copy_text(value) -> str:
-    """One value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            value = (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-                     .replace("\r", "\\r"))
-        return value
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
 def child_baseline(path: str, copy_path: str) -> dict:
     """Bare PostgreSQL for the rows of ``path``: COPY + INSERT … SELECT, timed.
 
@@ -336,7 +322,7 @@ def child_baseline(path: str, copy_path: str) -> dict:
     import psycopg
     from django.conf import settings
 
-    from resources.accounting.parsing import COLUMNS, ParseStats, parse
+    from resources.accounting.parsing import COPY_COLUMNS, ParseStats, parse
     from resources.accounting.services import (
         accounting_import_create,
         power_by_partition,
@@ -350,19 +336,18 @@ def child_baseline(path: str, copy_path: str) -> dict:
             sha256=sha256_of(handle), format="sacct", cluster=CLUSTER,
             source=AccountingImport.Source.COMMAND)
         stats = ParseStats()
+        # The importer's parser writes COPY text lines (cluster and import id included).
         batches, _counter = parse("sacct", handle, stats=stats,
-                                  power=power_by_partition(CLUSTER), batch_size=10_000)
+                                  power=power_by_partition(CLUSTER), batch_size=10_000,
+                                  cluster=CLUSTER, import_id=accounting_import.pk)
         prepared = 0
         began = time.perf_counter()
         with open(copy_path, "w", encoding="utf-8", newline="\n") as out:
-            tail = f"{accounting_import.pk}\n"
             for batch in batches:
-                out.write("".join(
-                    CLUSTER + "\t" + "\t".join(map(_copy_text, row)) + "\t" + tail
-                    for row in batch))
-                prepared += len(batch)
+                out.write(batch.text)
+                prepared += batch.rows
         prepare_seconds = time.perf_counter() - began
-    columns = ("cluster", *COLUMNS, "accounting_import_id")
+    columns = COPY_COLUMNS
     names = ", ".join(f'"{name}"' for name in columns)
     db = settings.DATABASES["default"]
     with psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None,

@@ -6,9 +6,12 @@ line parsers are ``sacct.parse_sacct`` and ``swf.parse_swf``; :func:`parse` pick
 A binary stream (plain or gzip, detected by its magic bytes) is read in chunks of
 1 MiB and cut into lines; memory does not grow with the file size (one chunk, one
 batch of rows, at most :data:`MAX_ERRORS` error messages). Each parser yields
-batches of row tuples in the order of :data:`COLUMNS`, ready for ``COPY`` or
-``executemany``; times are text ``"YYYY-MM-DD HH:MM:SS"`` in UTC (the files are in
-UTC), which is what both databases store for a timezone-aware ``DateTimeField``.
+:class:`Batch` es whose rows are already lines of PostgreSQL ``COPY`` text in the
+order of :data:`COPY_COLUMNS` (no tuple per row: formatting while parsing keeps the
+database busy instead of waiting for a formatter); times are text
+``"YYYY-MM-DD HH:MM:SS"`` in UTC (the files are in UTC), which is what both databases
+store for a timezone-aware ``DateTimeField``. ``writers`` sends that text to
+PostgreSQL as it is and splits it back into values for SQLite.
 
 What is skipped, and counted in :class:`ParseStats`:
 
@@ -23,7 +26,8 @@ What is skipped, and counted in :class:`ParseStats`:
 This is the import's hot path (a large centre's year is millions of lines): plain
 ``str`` methods instead of regular expressions, one ``split`` and one ``itemgetter``
 a line, and small caches for the fields whose values repeat (elapsed time, memory,
-time limit, AllocTRES).
+time limit, AllocTRES). A time shift (demonstration imports of real traces moved in
+time) is applied to every time of a job, in both formats.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import gzip
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 
 from django.utils.translation import gettext as _
@@ -49,6 +53,10 @@ COLUMNS = (
 )
 #: Columns holding UTC times as text.
 TIME_COLUMNS = ("submit_time", "eligible_time", "start_time", "end_time")
+#: The columns of a ``COPY`` line: the job table's columns the importer writes.
+COPY_COLUMNS = ("cluster", *COLUMNS, "accounting_import_id")
+#: ``NULL`` in PostgreSQL's COPY text format.
+COPY_NULL = "\\N"
 
 #: Energy methods, as in ``JobRecord.EnergyMethod``.
 MEASURED, ESTIMATED, NO_ENERGY = "measured", "estimated", "none"
@@ -85,6 +93,47 @@ class BadFile(Exception):
 
 class BadLine(ValueError):
     """One line cannot be used; ``str(exc)`` is the reason."""
+
+
+def copy_escape(value: str) -> str:
+    """``value`` as a field of PostgreSQL's COPY text format: backslash, tab, newline
+    and carriage return escaped (``COPY … FROM`` documentation, "Text Format")."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                .replace("\r", "\\r"))
+    return value
+
+
+def copy_line_ends(cluster: str, import_id: int | None) -> tuple[str, str]:
+    """The start and end of every COPY line of an import: ``(cluster + tab,
+    tab + import id + newline)`` (:data:`COPY_COLUMNS`)."""
+    tail = COPY_NULL if import_id is None else str(int(import_id))
+    return copy_escape(cluster[:64]) + "\t", "\t" + tail + "\n"
+
+
+@dataclass(slots=True)
+class Batch:
+    """Parsed rows, ready to store.
+
+    ``rows``: how many; ``text``: one PostgreSQL COPY text line per row
+    (:data:`COPY_COLUMNS`, ``\\N`` for NULL, each line ending in a newline);
+    ``first_submit`` … ``last_end``: the earliest and latest submit and end times of
+    the rows, UTC text (text order is time order).
+    """
+
+    rows: int
+    text: str
+    first_submit: str
+    last_submit: str
+    first_end: str
+    last_end: str
+
+
+def make_batch(lines: list[str], submits: list[str], ends: list[str]) -> Batch:
+    """A :class:`Batch` of COPY ``lines`` whose submit and end times are ``submits`` and
+    ``ends`` (same length, not empty)."""
+    return Batch(rows=len(lines), text="".join(lines), first_submit=min(submits),
+                 last_submit=max(submits), first_end=min(ends), last_end=max(ends))
 
 
 @dataclass
@@ -255,6 +304,18 @@ def utc_text(value: str) -> str:
     return str(parsed)
 
 
+def shifted_utc_text(value: str, shift: timedelta) -> str:
+    """:func:`utc_text` of ``value`` moved by ``shift`` (a ``timedelta``, may be
+    negative). Raises ``ValueError`` when invalid or out of range once moved."""
+    parsed = _fromisoformat(value)
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    try:
+        return str(parsed + shift)
+    except OverflowError:
+        raise ValueError(value) from None
+
+
 def parse_elapsed(value: str) -> int:
     """Seconds in a Slurm duration ``[D-]HH:MM:SS`` or ``MM:SS``. Raises :class:`BadLine`."""
     text = value.strip()
@@ -379,9 +440,12 @@ def count_field(value: str, name: str) -> int:
 
 
 def parse(format: str, stream, *, stats: ParseStats, power: Callable[[str], Power | None],
-          batch_size: int = 10_000) -> tuple[Iterator[list[tuple]], CountingReader]:
+          batch_size: int = 10_000, cluster: str = "", import_id: int | None = None,
+          shift: timedelta = timedelta(0)) -> tuple[Iterator[Batch], CountingReader]:
     """Batches of rows from a binary ``stream`` in ``format`` (``"sacct"`` or ``"swf"``).
 
+    ``cluster`` and ``import_id`` are written in every COPY line (the job's cluster
+    and ``AccountingImport``); ``shift`` is added to every time of every job.
     Returns the batch iterator and the byte counter of the stream (bytes taken from
     ``stream``, compressed ones for gzip). Raises :class:`BadFile` while iterating
     when the file cannot be read at all, ``ValueError`` for an unknown format.
@@ -389,10 +453,11 @@ def parse(format: str, stream, *, stats: ParseStats, power: Callable[[str], Powe
     from .sacct import parse_sacct
     from .swf import parse_swf
 
+    if format not in ("sacct", "swf"):
+        raise ValueError(f"unknown accounting format {format!r}")
     readable, counter = open_stream(stream)
     blocks = iter_blocks(readable, stats)
-    if format == "sacct":
-        return parse_sacct(blocks, stats=stats, power=power, batch_size=batch_size), counter
-    if format == "swf":
-        return parse_swf(blocks, stats=stats, power=power, batch_size=batch_size), counter
-    raise ValueError(f"unknown accounting format {format!r}")
+    line_ends = copy_line_ends(cluster, import_id)
+    parser = parse_sacct if format == "sacct" else parse_swf
+    return parser(blocks, stats=stats, power=power, batch_size=batch_size,
+                  line_ends=line_ends, shift=shift), counter

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from datetime import timedelta
+from functools import partial
 from operator import itemgetter
 
 from django.utils.translation import gettext as _
@@ -18,13 +20,17 @@ from .parsing import (
     NO_ENERGY,
     BadFile,
     BadLine,
+    Batch,
     ParseStats,
     Power,
+    copy_escape,
     count_field,
     gpus_from_tres,
+    make_batch,
     parse_elapsed,
     parse_requested_memory,
     parse_time_limit,
+    shifted_utc_text,
     utc_text,
 )
 
@@ -111,12 +117,13 @@ def _bad_time_reason(submit, eligible, start, end) -> str:
             utc_text(value)
         except ValueError:
             return _("bad time in %(field)s: '%(value)s'") % {"field": label, "value": value}
-    return _("bad time")
+    return _("a time out of range once shifted")
 
 
 def parse_sacct(blocks: Iterable[tuple[int, list[str]]], *, stats: ParseStats,
                 power: Callable[[str], Power | None], batch_size: int = 10_000,
-                ) -> Iterator[list[tuple]]:
+                line_ends: tuple[str, str] = ("\t", "\t\\N\n"),
+                shift: timedelta = timedelta(0)) -> Iterator[Batch]:
     """Rows of finished jobs from the lines of a ``sacct --parsable2`` file, in batches.
 
     Args:
@@ -125,6 +132,9 @@ def parse_sacct(blocks: Iterable[tuple[int, list[str]]], *, stats: ParseStats,
         power: the energy figures of a partition name (``None`` when unknown), for
             jobs without a measured ``ConsumedEnergyRaw``.
         batch_size: rows per batch.
+        line_ends: what starts and ends every COPY line (``parsing.copy_line_ends``:
+            the cluster, the import id).
+        shift: added to the submit, eligible, start and end times.
 
     A first line naming its columns (``JobID|…``) maps them by name, case-insensitive;
     without one the 26 fields of :data:`SACCT_FIELDS` are assumed, and a 27th is
@@ -145,8 +155,13 @@ def parse_sacct(blocks: Iterable[tuple[int, list[str]]], *, stats: ParseStats,
     powers: dict[str, Power | None] = {}
     no_time = NO_TIME
     unfinished_states = UNFINISHED_STATES
-    batch: list[tuple] = []
-    append = batch.append
+    to_utc = partial(shifted_utc_text, shift=shift) if shift else utc_text
+    head, tail = line_ends
+    null = "\\N"
+    lines_out: list[str] = []
+    submits: list[str] = []
+    ends: list[str] = []
+    append, add_submit, add_end = lines_out.append, submits.append, ends.append
     for first, lines in blocks:
         stats.lines_read += len(lines)
         for number, line in enumerate(lines, first):
@@ -178,13 +193,13 @@ def parse_sacct(blocks: Iterable[tuple[int, list[str]]], *, stats: ParseStats,
                 stats.unfinished_skipped += 1
                 continue
             try:
-                submit_t = utc_text(submit)
-                end_t = utc_text(end)
-                start_t = None if start in no_time else utc_text(start)
+                submit_t = to_utc(submit)
+                end_t = to_utc(end)
+                start_t = null if start in no_time else to_utc(start)
                 if eligible == submit:
                     eligible_t = submit_t
                 else:
-                    eligible_t = None if eligible in no_time else utc_text(eligible)
+                    eligible_t = null if eligible in no_time else to_utc(eligible)
             except ValueError:
                 if header and _is_header_again(fields[:-1], header):
                     stats.data_lines -= 1  # the header again (concatenated exports)
@@ -227,19 +242,22 @@ def parse_sacct(blocks: Iterable[tuple[int, list[str]]], *, stats: ParseStats,
                     memory_cache.clear()
                 memory_cache[reqmem] = memory
             if memory is None:
-                memory_mb = None
-            elif memory[1] == "n":
-                memory_mb = round(memory[0] * (nodes or 1))
-            elif memory[1] == "c":
-                memory_mb = round(memory[0] * (cpus or 1))
+                memory_mb = null
             else:
-                memory_mb = round(memory[0])
-            if memory_mb is not None and memory_mb > MAX_MEMORY_MB:
-                memory_mb = None
+                if memory[1] == "n":
+                    memory_mb = round(memory[0] * (nodes or 1))
+                elif memory[1] == "c":
+                    memory_mb = round(memory[0] * (cpus or 1))
+                else:
+                    memory_mb = round(memory[0])
+                if memory_mb > MAX_MEMORY_MB:
+                    memory_mb = null
             if timelimit in limit_cache:
                 limit = limit_cache[timelimit]
             else:
                 limit = parse_time_limit(timelimit)
+                if limit is None:
+                    limit = null
                 if len(limit_cache) >= CACHE_SIZE:
                     limit_cache.clear()
                 limit_cache[timelimit] = limit
@@ -251,7 +269,7 @@ def parse_sacct(blocks: Iterable[tuple[int, list[str]]], *, stats: ParseStats,
                 gpu_cache[alloctres] = gpus
             core_hours = seconds * cpus / 3600
             gpu_hours = seconds * gpus / 3600 if gpus else 0.0
-            energy = None
+            energy = null
             method = NO_ENERGY
             if energy_raw and energy_raw != "0":
                 try:
@@ -261,7 +279,7 @@ def parse_sacct(blocks: Iterable[tuple[int, list[str]]], *, stats: ParseStats,
                 if 0 < joules < ENERGY_RAW_LIMIT:
                     energy = joules / 3.6e6
                     method = MEASURED
-            if energy is None:
+            if method is NO_ENERGY:
                 if partition in powers:
                     figures = powers[partition]
                 else:
@@ -270,17 +288,27 @@ def parse_sacct(blocks: Iterable[tuple[int, list[str]]], *, stats: ParseStats,
                     energy = (core_hours * figures.kwh_per_core_hour
                               + gpu_hours * figures.kwh_per_gpu_hour)
                     method = ESTIMATED
-            append((
-                job_id[:64], job_id_raw, job_name, account[:64], (user or uid)[:64],
-                (group or gid)[:64], partition[:64], qos[:64], submit_t, eligible_t, start_t,
-                end_t, seconds, nodes, cpus, gpus, memory_mb, limit, (state or "UNKNOWN")[:32],
-                exit_code[:16], core_hours, gpu_hours, energy, method,
-            ))
-            if len(batch) >= batch_size:
-                yield batch
-                batch = []
-                append = batch.append
-    if batch:
-        yield batch
-
-
+            job_id = job_id[:64]
+            account = account[:64]
+            user = (user or uid)[:64]
+            group = (group or gid)[:64]
+            partition = partition[:64]
+            qos = qos[:64]
+            state = (state or "UNKNOWN")[:32]
+            exit_code = exit_code[:16]
+            if "\\" in line or "\t" in line or "\r" in line:
+                (job_id, job_id_raw, job_name, account, user, group, partition, qos, state,
+                 exit_code) = map(copy_escape, (job_id, job_id_raw, job_name, account, user,
+                                                group, partition, qos, state, exit_code))
+            append(f"{head}{job_id}\t{job_id_raw}\t{job_name}\t{account}\t{user}\t{group}\t"
+                   f"{partition}\t{qos}\t{submit_t}\t{eligible_t}\t{start_t}\t{end_t}\t"
+                   f"{seconds}\t{nodes}\t{cpus}\t{gpus}\t{memory_mb}\t{limit}\t{state}\t"
+                   f"{exit_code}\t{core_hours!r}\t{gpu_hours!r}\t{energy}\t{method}{tail}")
+            add_submit(submit_t)
+            add_end(end_t)
+            if len(lines_out) >= batch_size:
+                yield make_batch(lines_out, submits, ends)
+                lines_out, submits, ends = [], [], []
+                append, add_submit, add_end = lines_out.append, submits.append, ends.append
+    if lines_out:
+        yield make_batch(lines_out, submits, ends)

@@ -26,7 +26,6 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from operator import itemgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from ..estimates import energy_per_unit_kwh
 from ..models import AccountingImport, Resource, ResourceKind
-from .parsing import COLUMNS, BadFile, ParseStats, Power, parse
+from .parsing import BadFile, Batch, ParseStats, Power, parse
 from .summaries import usage_summaries_add
 from .writers import writer_for
 
@@ -70,7 +69,9 @@ def sha256_of(stream) -> str:
 
 
 def accounting_import_create(*, file_name: str, size_bytes: int, sha256: str, format: str,
-                             cluster: str, source: str, actor=None) -> AccountingImport:
+                             cluster: str, source: str, actor=None,
+                             time_shift: datetime.timedelta = datetime.timedelta(0),
+                             ) -> AccountingImport:
     """Record a file to import (status ``queued``), before any of it is parsed.
 
     Args:
@@ -83,10 +84,14 @@ def accounting_import_create(*, file_name: str, size_bytes: int, sha256: str, fo
             ties an API token to its own cluster's jobs).
         source: ``"upload"``, ``"api"`` or ``"command"``.
         actor: the user who imports it, or ``None``.
+        time_shift: added to every time of every job (a ``timedelta``, may be
+            negative): a real trace moved in time for a demonstration. The same file
+            with another shift is another import.
 
     Raises ``ValidationError`` when the file is larger than
-    ``ACCOUNTING_MAX_FILE_BYTES``, was already imported (same SHA-256, unless that
-    import failed), or the format, source or cluster name is not valid.
+    ``ACCOUNTING_MAX_FILE_BYTES``, was already imported with the same shift (same
+    SHA-256, unless that import failed), or the format, source or cluster name is
+    not valid.
     """
     cluster = (cluster or "").strip()
     if format not in AccountingImport.Format.values:
@@ -106,24 +111,26 @@ def accounting_import_create(*, file_name: str, size_bytes: int, sha256: str, fo
     sha256 = (sha256 or "").lower()
     if len(sha256) != 64:
         raise ValidationError(_("The file's SHA-256 is missing or malformed."))
-    earlier = _earlier_import(sha256)
+    if not isinstance(time_shift, datetime.timedelta):
+        raise ValidationError(_("The time shift must be a duration."))
+    earlier = _earlier_import(sha256, time_shift)
     if earlier is not None:
         raise _duplicate_error(earlier)
     try:
         with transaction.atomic():
             return AccountingImport.objects.create(
                 cluster=cluster, format=format, source=source, file_name=file_name[:255],
-                size_bytes=size_bytes, sha256=sha256, created_by=actor)
+                size_bytes=size_bytes, sha256=sha256, created_by=actor, time_shift=time_shift)
     except IntegrityError:
         # Another request created the same file's import between the check and here.
-        earlier = _earlier_import(sha256)
+        earlier = _earlier_import(sha256, time_shift)
         if earlier is None:
             raise
         raise _duplicate_error(earlier) from None
 
 
-def _earlier_import(sha256: str) -> AccountingImport | None:
-    return (AccountingImport.objects.filter(sha256=sha256)
+def _earlier_import(sha256: str, time_shift: datetime.timedelta) -> AccountingImport | None:
+    return (AccountingImport.objects.filter(sha256=sha256, time_shift=time_shift)
             .exclude(status=AccountingImport.Status.FAILED).order_by("created_at").first())
 
 
@@ -247,11 +254,11 @@ class WriterThread:
                 continue
             try:
                 self.added += self.writer.write(batch)
-                self.staged += len(batch)
+                self.staged += batch.rows
             except BaseException as exc:  # handed to the caller's thread
                 self.error = exc
 
-    def put(self, batch: list[tuple]) -> None:
+    def put(self, batch: Batch) -> None:
         """Queue ``batch`` for storing (waits while :data:`QUEUED_BATCHES` are waiting)."""
         if self.error is not None:
             raise self.error
@@ -318,20 +325,24 @@ def accounting_import_run(*, accounting_import: AccountingImport, stream,
                 return accounting_import
             batches, counter = parse(
                 accounting_import.format, stream, stats=stats,
-                power=power_by_partition(accounting_import.cluster), batch_size=BATCH_SIZE)
-            writer = writer_for(connection, cluster=accounting_import.cluster, import_id=pk)
+                power=power_by_partition(accounting_import.cluster), batch_size=BATCH_SIZE,
+                cluster=accounting_import.cluster, import_id=pk,
+                shift=accounting_import.time_shift)
+            writer = writer_for(connection, direct_spans=_submit_spans(accounting_import))
             pipeline = WriterThread(writer)
-            first_end = last_end = None
+            # UTC text in a fixed format: text order is time order.
+            first_end = last_end = first_submit = last_submit = None
             try:
                 for batch in batches:
                     pipeline.put(batch)
-                    # UTC text in a fixed format: text order is time order.
-                    ends = list(map(_END, batch))
-                    low, high = min(ends), max(ends)
-                    if first_end is None or low < first_end:
-                        first_end = low
-                    if last_end is None or high > last_end:
-                        last_end = high
+                    if first_end is None:
+                        first_end, last_end = batch.first_end, batch.last_end
+                        first_submit, last_submit = batch.first_submit, batch.last_submit
+                    else:
+                        first_end = min(first_end, batch.first_end)
+                        last_end = max(last_end, batch.last_end)
+                        first_submit = min(first_submit, batch.first_submit)
+                        last_submit = max(last_submit, batch.last_submit)
                     reporter.write(counter.count, stats.lines_read)
                     if progress is not None:
                         progress(counter.count, stats.lines_read)
@@ -359,12 +370,16 @@ def accounting_import_run(*, accounting_import: AccountingImport, stream,
                 bytes_read=counter.count, lines_read=stats.lines_read, jobs_added=added,
                 duplicates_skipped=staged - added, steps_skipped=stats.steps_skipped,
                 unfinished_skipped=stats.unfinished_skipped, error_count=stats.error_count,
-                errors=stats.errors)
+                errors=stats.errors, first_submit=_aware(first_submit),
+                last_submit=_aware(last_submit), first_end=_aware(first_end),
+                last_end=_aware(last_end))
         logger.info(
             "accounting import %s: %d lines, %d jobs added, %d duplicates in %.1f s "
-            "(read and store %.1f s, summaries %.1f s, commit %.1f s)", pk, stats.lines_read,
+            "(read and store %.1f s, summaries %.1f s, commit %.1f s; rows copied straight "
+            "into the job table %d, through staging %d)", pk, stats.lines_read,
             added, staged - added, time.monotonic() - begun, stored_at - begun,
-            summed_at - stored_at, time.monotonic() - summed_at)
+            summed_at - stored_at, time.monotonic() - summed_at, writer.direct_rows,
+            writer.staged_rows)
     except (_RollBack, BadFile) as exc:
         _mark_failed(pk, stats, str(exc), bytes_read=counter.count if counter else 0)
     except BaseException as exc:
@@ -382,11 +397,34 @@ def accounting_import_run(*, accounting_import: AccountingImport, stream,
     return accounting_import
 
 
-_END = itemgetter(COLUMNS.index("end_time"))
-
-
-def _aware(text: str) -> datetime.datetime:
+def _aware(text: str | None) -> datetime.datetime | None:
+    if text is None:
+        return None
     return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.UTC)
+
+
+def _submit_spans(accounting_import: AccountingImport) -> list | None:
+    """The submit-time spans of the jobs other imports stored for the import's cluster
+    (``[(first, last)]``, aware; ``(None, None)`` for an import whose span is not
+    known), for the writer's direct COPY; ``None`` (never COPY straight into the job
+    table) when the cluster has job records that belong to no import.
+
+    Read inside the import's transaction, after :func:`_lock_import`: the imports of
+    one cluster are serialised, so no other job of the cluster can appear meanwhile.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    from ..models import JobRecord
+
+    if JobRecord.objects.filter(accounting_import__isnull=True,
+                                cluster=accounting_import.cluster).exists():
+        return None
+    return list(
+        AccountingImport.objects.filter(
+            cluster=accounting_import.cluster, jobs_added__gt=0,
+            status__in=[AccountingImport.Status.DONE, AccountingImport.Status.DONE_WITH_ERRORS])
+        .exclude(pk=accounting_import.pk)
+        .values_list("first_submit", "last_submit"))
 
 
 def _lock_import(accounting_import: AccountingImport) -> bool:

@@ -8,12 +8,15 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext as _
 
 from .parsing import (
+    COPY_NULL,
     ESTIMATED,
     MAX_COUNT,
     MAX_ELAPSED,
     NO_ENERGY,
+    Batch,
     ParseStats,
     Power,
+    make_batch,
 )
 
 #: SWF status codes (field 11) and the states they stand for; others are kept as
@@ -32,8 +35,12 @@ def _swf_int(value: str) -> int:
 
 def parse_swf(blocks: Iterable[tuple[int, list[str]]], *, stats: ParseStats,
               power: Callable[[str], Power | None], batch_size: int = 10_000,
-              ) -> Iterator[list[tuple]]:
+              line_ends: tuple[str, str] = ("\t", "\t\\N\n"),
+              shift: timedelta = timedelta(0)) -> Iterator[Batch]:
     """Rows from a Standard Workload Format trace (version 2.2), in batches.
+
+    ``line_ends``: what starts and ends every COPY line (``parsing.copy_line_ends``);
+    ``shift``: added to every time (submit, start, end).
 
     Header lines start with ``;``; ``UnixStartTime`` (epoch seconds, UTC) is the
     origin of the times (0 when absent). A job line has 18 whitespace-separated
@@ -60,9 +67,14 @@ def parse_swf(blocks: Iterable[tuple[int, list[str]]], *, stats: ParseStats,
     Raises nothing for bad content: bad lines are counted in ``stats``.
     """
     origin = 0
+    epoch = _EPOCH + shift
     powers: dict[str, Power | None] = {}
     states = SWF_STATES
-    batch: list[tuple] = []
+    head, tail = line_ends
+    null = COPY_NULL
+    lines_out: list[str] = []
+    submits: list[str] = []
+    ends: list[str] = []
     for first, lines in blocks:
         stats.lines_read += len(lines)
         for number, line in enumerate(lines, first):
@@ -113,10 +125,10 @@ def parse_swf(blocks: Iterable[tuple[int, list[str]]], *, stats: ParseStats,
                 stats.bad(number, _("bad processor count '%(value)s'") % {"value": cpus})
                 continue
             try:
-                submit_t = str(_EPOCH + timedelta(seconds=submit_epoch))
-                start_t = (None if start_epoch is None
-                           else str(_EPOCH + timedelta(seconds=start_epoch)))
-                end_t = str(_EPOCH + timedelta(seconds=end_epoch))
+                submit_t = str(epoch + timedelta(seconds=submit_epoch))
+                start_t = (null if start_epoch is None
+                           else str(epoch + timedelta(seconds=start_epoch)))
+                end_t = str(epoch + timedelta(seconds=end_epoch))
             except OverflowError:
                 stats.bad(number, _("time out of range"))
                 continue
@@ -129,23 +141,27 @@ def parse_swf(blocks: Iterable[tuple[int, list[str]]], *, stats: ParseStats,
             else:
                 figures = powers[partition_text] = power(partition_text)
             if figures is None:
-                energy, method = None, NO_ENERGY
+                energy, method = null, NO_ENERGY
             else:
                 energy, method = core_hours * figures.kwh_per_core_hour, ESTIMATED
-            batch.append((
-                str(job), str(job), str(executable) if executable >= 0 else "", group_text,
-                str(user) if user >= 0 else "", group_text, partition_text,
-                str(queue) if queue >= 0 else "", submit_t, None, start_t, end_t, seconds,
-                0, cpus, 0,
-                round(requested_memory * cpus / 1024) if requested_memory >= 0 else None,
-                -(-requested_time // 60) if requested_time >= 0 else None,
-                state[:32], "", core_hours, 0.0, energy, method,
-            ))
-            if len(batch) >= batch_size:
-                yield batch
-                batch = []
-    if batch:
-        yield batch
+            job_text = str(job)
+            memory_mb = (round(requested_memory * cpus / 1024) if requested_memory >= 0
+                         else null)
+            limit = -(-requested_time // 60) if requested_time >= 0 else null
+            # Every text field is a number or a fixed word: nothing to escape.
+            lines_out.append(
+                f"{head}{job_text}\t{job_text}\t{executable if executable >= 0 else ''}\t"
+                f"{group_text}\t{user if user >= 0 else ''}\t{group_text}\t{partition_text}\t"
+                f"{queue if queue >= 0 else ''}\t{submit_t}\t{null}\t{start_t}\t{end_t}\t"
+                f"{seconds}\t0\t{cpus}\t0\t{memory_mb}\t{limit}\t{state[:32]}\t\t"
+                f"{core_hours!r}\t0.0\t{energy}\t{method}{tail}")
+            submits.append(submit_t)
+            ends.append(end_t)
+            if len(lines_out) >= batch_size:
+                yield make_batch(lines_out, submits, ends)
+                lines_out, submits, ends = [], [], []
+    if lines_out:
+        yield make_batch(lines_out, submits, ends)
 
 
 def _is_number(value: str) -> bool:
