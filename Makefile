@@ -23,6 +23,7 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	$(PY) manage.py demo_data
+	$(PY) manage.py demo_centre
 
 run: demo
 	@echo "Algoric portal: http://$(HOST):$(PORT)/  (emails are written to var/mail/)"

@@ -24,7 +24,13 @@ from members.models import Membership, Organisation, OrganisationKind, Organisat
 from resources.usage import UsageSums, usage_by_account, usage_sums
 
 from .models import Project
-from .selectors_usage import EnergyFigures, account_attribution, energy_figures, months_of
+from .selectors_usage import (
+    EnergyFigures,
+    account_attribution,
+    current_month,
+    energy_figures,
+    months_of,
+)
 
 try:  # added with the time shift of accounting imports
     from resources.selectors import shifted_imports
@@ -43,7 +49,8 @@ class YearFigures:
     ``year``; ``totals``: :class:`~resources.usage.UsageSums` (jobs, core-hours,
     GPU-hours, kWh measured and estimated); ``energy``: :class:`EnergyFigures` (kWh,
     kg CO2e, euros, reusable heat); ``by_month``: the 12 months as ``{"month": date,
-    "core_hours": float, "gpu_hours": float, "energy_kwh": float, "jobs": int}``;
+    "core_hours": float, "gpu_hours": float, "energy_kwh": float, "jobs": int,
+    "future": bool}`` (``future``: the month has not begun and has no usage);
     ``projects``: number of projects with usage that year.
     """
 
@@ -96,13 +103,14 @@ def _year_figures(year: int, attribution) -> YearFigures:
     months = {row["month"]: row for row in usage_sums(group_by=["month"], year=year)}
     totals = UsageSums()
     by_month = []
+    this_month = current_month()
     for month in months_of(year):
         row = months.get(month)
         sums = UsageSums.of(row) if row else UsageSums()
         totals.add(sums)
         by_month.append({"month": month, "core_hours": sums.core_hours,
                          "gpu_hours": sums.gpu_hours, "energy_kwh": sums.energy_kwh,
-                         "jobs": sums.jobs})
+                         "jobs": sums.jobs, "future": month > this_month and row is None})
     projects = {attribution.project_id(cluster=row["cluster"], account=row["account"])
                 for row in usage_by_account(year=year)
                 if row["core_hours"] or row["gpu_hours"]}
