@@ -13,7 +13,7 @@ from django.utils import timezone
 from members.models import OrganisationKind
 
 from .estimates import energy_per_unit_kwh
-from .models import Cluster, JobRecord, Resource, ResourcePrice
+from .models import AccountingImport, Cluster, JobRecord, Resource, ResourcePrice
 
 
 def public_resources() -> QuerySet[Resource]:
@@ -160,3 +160,33 @@ def cluster_accounts_with_jobs(*, cluster: str, accounts: set[str], since: datet
     return set(JobRecord.objects.filter(cluster__iexact=cluster, account__in=accounts,
                                         end_time__gte=since)
                .values_list("account", flat=True).distinct())
+
+
+# --- Demonstration data --------------------------------------------------------------------
+
+
+def shifted_imports() -> list[dict]:
+    """The finished imports whose jobs were moved in time (real traces replayed for a
+    demonstration), so pages can say where their figures come from.
+
+    Reads the import rows only, never the jobs. Returns, oldest import first,
+    ``[{"cluster": str, "file_name": str, "shift_days": int, "first_end": datetime |
+    None, "last_end": datetime | None}]``. ``shift_days``: the shift in days,
+    negative for a move back (a float when it is not a whole number of days);
+    ``first_end``, ``last_end``: the earliest and latest end time of the file's jobs
+    once shifted (aware, UTC; ``None`` when the import kept no job).
+    """
+    day = timedelta(days=1)
+    rows = (AccountingImport.objects
+            .filter(status__in=[AccountingImport.Status.DONE,
+                                AccountingImport.Status.DONE_WITH_ERRORS])
+            .exclude(time_shift=timedelta(0))
+            .order_by("created_at", "pk")
+            .values("cluster", "file_name", "time_shift", "first_end", "last_end"))
+    found = []
+    for row in rows:
+        days = row["time_shift"] / day
+        found.append({"cluster": row["cluster"], "file_name": row["file_name"],
+                      "shift_days": int(days) if days == int(days) else days,
+                      "first_end": row["first_end"], "last_end": row["last_end"]})
+    return found

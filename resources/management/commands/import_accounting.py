@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import time
 
@@ -21,6 +22,8 @@ from resources.models import AccountingImport
 REDRAW_INTERVAL = 0.25
 #: How many of the first bad lines are printed.
 ERRORS_SHOWN = 10
+#: Largest ``--shift-days`` either way (about 300 years).
+MAX_SHIFT_DAYS = 110_000
 
 
 class ProgressBar:
@@ -73,13 +76,20 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the accounting file (plain or .gz)")
         parser.add_argument("--format", required=True, choices=AccountingImport.Format.values)
         parser.add_argument("--cluster", required=True, help="the cluster the jobs ran on")
+        parser.add_argument("--shift-days", type=int, default=0, metavar="N",
+                            help="move every time of every job by N days (may be negative): "
+                                 "a real trace replayed for a demonstration")
         parser.add_argument("--progress", action="store_true", default=None,
                             help="draw the progress bar even when stderr is not a terminal")
         parser.add_argument("--no-progress", dest="progress", action="store_false",
                             help="never draw the progress bar")
 
     def handle(self, *args, file: str, format: str, cluster: str, progress: bool | None,
-               **options):
+               shift_days: int = 0, **options):
+        if abs(shift_days) > MAX_SHIFT_DAYS:
+            raise CommandError(_("The time shift is at most %(days)d days either way.")
+                               % {"days": MAX_SHIFT_DAYS})
+        time_shift = datetime.timedelta(days=shift_days)
         try:
             handle = open(file, "rb")  # noqa: SIM115 (closed below, after the import)
         except OSError as exc:
@@ -93,7 +103,8 @@ class Command(BaseCommand):
             try:
                 accounting_import = accounting_import_create(
                     file_name=os.path.basename(file), size_bytes=size, sha256=digest,
-                    format=format, cluster=cluster, source=AccountingImport.Source.COMMAND)
+                    format=format, cluster=cluster, source=AccountingImport.Source.COMMAND,
+                    time_shift=time_shift)
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from exc
             if progress is None:
@@ -129,6 +140,9 @@ class Command(BaseCommand):
             (_("bad lines"), imp.error_count),
         ):
             write(f"  {label + ':':<22}{value:>12,}")
+        if imp.time_shift:
+            write("  " + _("every time moved by %(days)s days") % {
+                "days": f"{imp.time_shift / datetime.timedelta(days=1):+g}"})
         write("  " + _("%(seconds).2f s: %(lines)s lines read and %(jobs)s jobs added per second")
               % {"seconds": seconds, "lines": f"{lines_rate:,.0f}", "jobs": f"{jobs_rate:,.0f}"})
         if imp.errors:
