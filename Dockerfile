@@ -78,11 +78,13 @@ ENV PATH=/opt/venv/bin:$PATH \
 # WeasyPrint (the agreement and report PDFs) loads Pango, PangoFT2 and HarfBuzz's
 # subsetter at run time (without the subsetter it warns, and future versions require
 # it); the PDFs are set in DejaVu Sans/Serif (fonts-dejavu-core). Debian's versions of
-# the base image, so not pinned.
+# the base image, so not pinned. postgresql-client gives pg_dump and pg_restore to
+# `manage.py backup_portal` / `restore_portal` (docs/operations.md).
 # hadolint ignore=DL3008
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+        postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 algoric \

@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
-from .request_id import request_id_var
+from .request_id import client_ip_var, request_id_var
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
@@ -32,10 +32,14 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
+        from algoric.audit.services import client_ip
+
         token = request_id_var.set(request_id)
+        ip_token = client_ip_var.set(client_ip(request))
         try:
             response = self.get_response(request)
         finally:
+            client_ip_var.reset(ip_token)
             request_id_var.reset(token)
         response["X-Request-ID"] = request_id
         return response
@@ -88,6 +92,9 @@ class StaffMfaRequiredMiddleware:
         ):
             security_log.info("staff without MFA sent to enrol: user=%s path=%s", user.pk,
                               request.path)
+            from algoric.audit.middleware import audit_security_event
+
+            audit_security_event(request, "access.staff_mfa_required")
             messages.warning(
                 request,
                 _("Staff accounts must use two-factor authentication. "

@@ -25,6 +25,9 @@ def staff_required(view):
         if not user.is_staff:
             raise PermissionDenied
         if not is_mfa_enabled(user):
+            from algoric.audit.middleware import audit_security_event
+
+            audit_security_event(request, "access.staff_mfa_required")
             messages.warning(
                 request,
                 _("Staff accounts must use two-factor authentication. "

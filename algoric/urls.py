@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("staff/resources/", include("resources.urls")),
     path("staff/accounting/", include("resources.urls_accounting")),
     path("staff/usage/", include("projects.urls_usage_staff")),
+    path("staff/audit/", include("algoric.audit.urls")),
     path("staff/", include("members.urls_staff")),
     path("", include("members.urls")),
     path("", include("projects.urls")),

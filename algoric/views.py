@@ -2,7 +2,6 @@
 
 import logging
 
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -44,15 +43,17 @@ def page_not_found(request, exception=None):
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness and database readiness for load balancers and compose health checks.
+    """Health of the portal for load balancers, compose health checks and monitoring.
 
-    Answers 200 ``{"status": "ok"}`` when the database answers, 503 otherwise.
-    The broker is not checked: the portal serves pages without it.
+    JSON ``{"status": "ok" | "degraded" | "down", "checks": {"database": …, "broker": …,
+    "worker": {"heartbeat_age_s": …}, "outbox": {"pending": n, "oldest_age_s": …},
+    "clusters": […]}}`` (see :mod:`algoric.operations.health`). Answers 200 while the
+    database answers, even degraded (the portal serves pages without Redis or a
+    worker), and 503 when it does not. No login, no language prefix; not recorded in
+    the audit trail.
     """
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:
-        logger.exception("health check: database unavailable")
-        return JsonResponse({"status": "database unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
+    from algoric.operations.health import health_report
+
+    status, checks = health_report()
+    return JsonResponse({"status": status, "checks": checks},
+                        status=503 if status == "down" else 200)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from algoric.audit.services import audit_record
 from members.models import OrganisationKind
 
 from .models import Resource, ResourceKind, ResourcePrice
@@ -179,6 +180,9 @@ def resource_save(*, resource: Resource | None, data: dict, prices: dict[str, De
             ResourcePrice.objects.update_or_create(
                 resource=instance, organisation_kind=kind,
                 defaults={"price_per_unit": amount})
+    audit_record(action="resource.created" if resource is None else "resource.updated",
+                 actor=actor, target=instance,
+                 detail={"fields": sorted(data), "prices": prices})
     return instance
 
 
@@ -195,4 +199,6 @@ def resource_set_active(*, resource: Resource, is_active: bool, actor) -> Resour
     if locked.is_active != is_active:
         locked.is_active = is_active
         locked.save(update_fields=["is_active", "updated_at"])
+        audit_record(action="resource.opened" if is_active else "resource.closed",
+                     actor=actor, target=locked)
     return locked

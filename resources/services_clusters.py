@@ -23,6 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from algoric.audit.services import audit_record
+
 from .models import Cluster
 
 security_log = logging.getLogger("algoric.security")
@@ -65,6 +67,7 @@ def cluster_create(*, name: str, actor) -> Cluster:
     try:
         with transaction.atomic():
             cluster = Cluster.objects.create(name=name)
+            audit_record(action="cluster.created", actor=actor, target=cluster)
     except IntegrityError:  # created by someone else in the meantime
         raise ValidationError({"name": _("A cluster named “%(name)s” already exists.")
                                % {"name": name}}) from None
@@ -88,8 +91,10 @@ def cluster_rotate_token(*, cluster: Cluster, actor) -> str:
     """
     token = secrets.token_urlsafe(TOKEN_BYTES)
     now = timezone.now()
-    Cluster.objects.filter(pk=cluster.pk).update(api_token_hash=token_hash(token),
-                                                 api_token_created_at=now)
+    with transaction.atomic():
+        Cluster.objects.filter(pk=cluster.pk).update(api_token_hash=token_hash(token),
+                                                     api_token_created_at=now)
+        audit_record(action="cluster.token_rotated", actor=actor, target=cluster)
     cluster.api_token_hash = token_hash(token)
     cluster.api_token_created_at = now
     security_log.warning("cluster API token rotated: cluster=%s by user=%s", cluster.name,

@@ -20,6 +20,9 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from algoric.audit.models import AuditEvent
+from algoric.audit.services import audit_record
+
 from .models import AccountingImport
 from .tasks import accounting_import_enqueue
 
@@ -92,6 +95,14 @@ def accounting_intake(*, stream, file_name: str, size_bytes: int, sha256: str, f
             name = storage.save(f"{STORAGE_FOLDER}/{uuid.uuid4().hex}.{suffix}", File(stream))
             try:
                 AccountingImport.objects.filter(pk=accounting_import.pk).update(file=name)
+                audit_record(
+                    action=f"accounting.{source}",
+                    category=AuditEvent.Category.STAFF if actor is not None
+                    else AuditEvent.Category.SYSTEM,
+                    actor=actor, actor_label="" if actor is not None else f"cluster {cluster}",
+                    target=accounting_import,
+                    detail={"file": file_name[:255], "bytes": size_bytes, "sha256": sha256,
+                            "format": format, "cluster": cluster})
                 accounting_import.file.name = name
                 transaction.on_commit(partial(accounting_import_enqueue, accounting_import.pk))
             except BaseException:

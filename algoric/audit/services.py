@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from algoric.request_id import current_request_id
+from algoric.request_id import current_client_ip, current_request_id
 
 from .models import AuditEvent
 
@@ -58,9 +58,11 @@ def audit_record(*, action: str, category: str = AuditEvent.Category.STAFF, acto
     (``None`` for the system or an anonymous client; ``actor_label`` then says who,
     e.g. the login typed in a failed login). ``target``: the model instance acted on.
     ``request``: gives the client address and, with ``actor`` unset, the signed-in
-    user. ``detail``: small JSON-able dict (values that are not JSON are stored as
-    text). Runs in the caller's transaction, so an action rolled back leaves no
-    trace; the event is also written to the ``algoric.audit`` log.
+    user; without it, the address of the request being served is used (services
+    called from a view need not pass the request). ``detail``: small JSON-able dict
+    (values that are not JSON are stored as text). Runs in the caller's transaction,
+    so an action rolled back leaves no trace; the event is also written to the
+    ``algoric.audit`` log.
     """
     if actor is None and request is not None:
         user = getattr(request, "user", None)
@@ -70,7 +72,8 @@ def audit_record(*, action: str, category: str = AuditEvent.Category.STAFF, acto
         actor_label = getattr(actor, "email", "") or str(actor)
     event = AuditEvent(
         category=category, action=action[:64], actor=actor, actor_label=actor_label[:254],
-        ip=client_ip(request), request_id=current_request_id()[:64],
+        ip=client_ip(request) if request is not None else current_client_ip(),
+        request_id=current_request_id()[:64],
         detail=_json_safe(detail or {}),
     )
     if target is not None:

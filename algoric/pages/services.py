@@ -4,6 +4,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from algoric.audit.services import audit_record
+
 from .models import Page
 
 EDITABLE_FIELDS = ("title_fr", "title_en", "body_fr", "body_en", "menu_order")
@@ -28,4 +30,6 @@ def page_update(*, page: Page, data: dict, version: int, actor) -> Page:
     if not updated:
         raise StaleEditError
     page.refresh_from_db()
+    audit_record(action="page.updated", actor=actor, target=page,
+                 detail={"fields": sorted(values), "version": page.version})
     return page

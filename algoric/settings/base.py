@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "algoric.notifications",
     "algoric.pages",
     "algoric.audit",
+    "algoric.operations",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "algoric.audit.middleware.AuditDeniedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -330,6 +332,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.generate_yearly_usage_reports",
         "schedule": crontab(month_of_year=1, day_of_month=2, hour=6, minute=0),
     },
+    # Read by /healthz: a worker that stops running tasks shows as an old heartbeat.
+    "worker-heartbeat": {
+        "task": "algoric.operations.tasks.worker_heartbeat",
+        "schedule": 60.0,
+    },
     "usage-reports-requeue": {
         "task": "projects.tasks.requeue_stale_usage_reports",
         "schedule": crontab(minute="*/5"),
@@ -408,9 +415,19 @@ ENERGY_HEAT_RECOVERY_SOURCE = env.str(
 # they are computed again from the usage summaries.
 PUBLIC_STATISTICS_CACHE_SECONDS = env.int("PUBLIC_STATISTICS_CACHE_SECONDS", default=300)
 
+# --- Health check (/healthz, algoric.operations.health) ------------------------------------
+
+# Seconds after which the worker heartbeat (written every minute) counts as stale.
+HEALTH_WORKER_MAX_AGE = env.int("HEALTH_WORKER_MAX_AGE", default=180)
+# Seconds a notification may wait in the outbox before the health check says degraded.
+HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=900)
+
 # --- Logging --------------------------------------------------------------------------------
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# "text" (one readable line) or "json" (one JSON object per line, for log collectors);
+# production defaults to json. Both carry the request id.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -419,11 +436,12 @@ LOGGING = {
         "plain": {
             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
         },
+        "json": {"()": "algoric.log_format.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
             "filters": ["request_id"],
         },
     },

@@ -6,7 +6,7 @@ Required environment: ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS``, ``DATABAS
 """
 
 from .base import *  # noqa: F401,F403
-from .base import PRIVATE_MEDIA_ROOT, env
+from .base import LOGGING, PRIVATE_MEDIA_ROOT, env
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -45,3 +45,7 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Structured logs by default in production (LOG_FORMAT=text for readable lines).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_FORMAT == "json" else "plain"

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from algoric.audit.services import audit_record
 from algoric.notifications.services import notify
 
 from ..models import Agreement, AgreementEvent, AgreementNumberSequence, Organisation, User
@@ -199,6 +200,8 @@ def agreement_approve(*, agreement: Agreement, actor: User, note: str = "") -> A
                                        note=note)
     agreement_pdf_refresh(agreement=agreement, force=True)
     _notify_representatives(agreement, "agreement_approved")
+    audit_record(action="agreement.approved", actor=actor, target=agreement,
+                 detail={"note": note})
     security_log.info("agreement approved: %s by user=%s", agreement.number, actor.pk)
     return agreement
 
@@ -212,6 +215,8 @@ def agreement_request_changes(*, agreement: Agreement, actor: User, note: str) -
     agreement, _previous = _transition(agreement=agreement, to=Status.DRAFT, actor=actor,
                                        note=note.strip())
     _notify_representatives(agreement, "agreement_changes_requested", note=note.strip())
+    audit_record(action="agreement.changes_requested", actor=actor, target=agreement,
+                 detail={"note": note.strip()})
     return agreement
 
 
@@ -224,6 +229,8 @@ def agreement_reject(*, agreement: Agreement, actor: User, reason: str) -> Agree
     agreement, _previous = _transition(agreement=agreement, to=Status.REJECTED, actor=actor,
                                        note=reason.strip())
     _notify_representatives(agreement, "agreement_rejected", reason=reason.strip())
+    audit_record(action="agreement.rejected", actor=actor, target=agreement,
+                 detail={"reason": reason.strip()})
     security_log.info("agreement rejected: %s by user=%s", agreement.number, actor.pk)
     return agreement
 
@@ -339,6 +346,8 @@ def agreement_countersign(*, agreement: Agreement, actor: User,
     except IntegrityError as exc:
         raise ValidationError(_("This organisation already has an active agreement.")) from exc
     _notify_representatives(agreement, "agreement_activated")
+    audit_record(action="agreement.countersigned", actor=actor, target=agreement,
+                 detail={"starts_on": starts_on, "ends_on": ends_on})
     security_log.info("agreement countersigned: %s by user=%s", agreement.number, actor.pk)
     return agreement
 
@@ -355,6 +364,8 @@ def agreement_terminate(*, agreement: Agreement, actor: User, reason: str) -> Ag
     agreement, _previous = _transition(agreement=agreement, to=Status.TERMINATED, actor=actor,
                                        note=reason.strip(), fields={"ends_on": ends_on})
     _notify_representatives(agreement, "agreement_terminated", reason=reason.strip())
+    audit_record(action="agreement.terminated", actor=actor, target=agreement,
+                 detail={"reason": reason.strip(), "ends_on": ends_on})
     security_log.info("agreement terminated: %s by user=%s", agreement.number, actor.pk)
     return agreement
 

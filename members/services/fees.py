@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from algoric.audit.services import audit_record
+
 from ..models import FeeSchedule, OrganisationKind
 
 #: The years staff may set fees for.
@@ -65,4 +67,7 @@ def fee_schedule_set(*, year: int, amounts: dict[str, Decimal], actor) -> int:
         FeeSchedule.objects.update_or_create(
             kind=kind, year=year, defaults={"amount": value, "updated_by": actor}
         )
+    if clean:
+        audit_record(action="fee_schedule.set", actor=actor,
+                     detail={"year": year, "amounts": clean})
     return len(clean)

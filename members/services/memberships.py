@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from algoric.audit.services import audit_record
 from algoric.notifications.services import notify
 
 from ..models import FeeSchedule, Membership, MembershipEvent, Organisation, OrganisationMember
@@ -72,6 +73,9 @@ def membership_open(*, organisation: Organisation, year: int, actor=None) -> Mem
     if _created:
         MembershipEvent.objects.create(membership=membership, actor=actor,
                                        to_status=Status.PENDING)
+        if actor is not None and actor.is_staff:
+            audit_record(action="membership.opened", actor=actor, target=membership,
+                         detail={"year": year, "fee": membership.fee})
     return membership
 
 
@@ -119,6 +123,8 @@ def membership_record_payment(*, membership: Membership, paid_on: dt.date, refer
     membership = _transition(membership=membership, to=Status.PAID, actor=actor,
                              note=reference[:100],
                              fields={"paid_on": paid_on, "payment_reference": reference[:100]})
+    audit_record(action="membership.payment_recorded", actor=actor, target=membership,
+                 detail={"paid_on": paid_on, "reference": reference[:100]})
     for user in representatives(membership.organisation):
         notify(event="membership_paid", recipient=user,
                context={"membership": membership, "organisation": membership.organisation},
@@ -134,8 +140,11 @@ def membership_waive(*, membership: Membership, note: str, actor) -> Membership:
     if not (note or "").strip():
         raise ValidationError(_("Say why the fee is waived."))
     note = note.strip()
-    return _transition(membership=membership, to=Status.WAIVED, actor=actor, note=note,
-                       fields={"note": note})
+    membership = _transition(membership=membership, to=Status.WAIVED, actor=actor, note=note,
+                             fields={"note": note})
+    audit_record(action="membership.waived", actor=actor, target=membership,
+                 detail={"note": note})
+    return membership
 
 
 def memberships_lapse(*, today: dt.date | None = None) -> int:

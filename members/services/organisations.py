@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from algoric.audit.services import audit_record
 from algoric.notifications.services import notify
 
 from ..models import Invitation, Organisation, OrganisationMember, User
@@ -105,6 +106,10 @@ def organisation_update(*, organisation: Organisation, data: dict, actor: User) 
         raise ValidationError(
             {"siret": _("An organisation with this SIRET number is already registered.")}
         ) from exc
+    if actor.is_staff and not organisation.members.filter(
+            user=actor, role=Role.REPRESENTATIVE).exists():
+        audit_record(action="organisation.updated", actor=actor, target=organisation,
+                     detail={"fields": sorted(values)})
     return organisation
 
 

@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from algoric.audit.services import audit_record
+
 from ..models import OrganisationKind, TermsTemplate
 from .errors import TransitionError
 
@@ -68,11 +70,15 @@ def terms_create_version(*, kind: str, data: dict | None = None, actor) -> Terms
               or 0) + 1
     try:
         with transaction.atomic():
-            return TermsTemplate.objects.create(kind=kind, version=number, is_published=False,
-                                                updated_by=actor, **values)
+            terms = TermsTemplate.objects.create(kind=kind, version=number,
+                                                 is_published=False, updated_by=actor,
+                                                 **values)
     except IntegrityError as exc:
         raise ValidationError(_("Someone created a version at the same time. Reload the "
                                 "page and try again.")) from exc
+    audit_record(action="terms.created", actor=actor, target=terms,
+                 detail={"kind": kind, "version": number})
+    return terms
 
 
 @transaction.atomic
@@ -104,6 +110,8 @@ def terms_update(*, terms: TermsTemplate, data: dict, actor,
         setattr(locked, name, value)
     locked.updated_by = actor
     locked.save()
+    audit_record(action="terms.updated", actor=actor, target=locked,
+                 detail={"kind": locked.kind, "version": locked.version})
     return locked
 
 
@@ -122,4 +130,6 @@ def terms_publish(*, terms: TermsTemplate, actor) -> TermsTemplate:
     locked.is_published = True
     locked.updated_by = actor
     locked.save(update_fields=["is_published", "updated_by", "updated_at"])
+    audit_record(action="terms.published", actor=actor, target=locked,
+                 detail={"kind": locked.kind, "version": locked.version})
     return locked

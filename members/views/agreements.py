@@ -16,6 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from algoric.audit.models import AuditEvent
+from algoric.audit.services import audit_record
+
 from ..forms import AgreementSignatoryForm
 from ..models import Agreement, OrganisationMember
 from ..selectors import agreement_for_user, agreement_history
@@ -197,6 +200,8 @@ def agreement_pdf(request, pk: int):
     except ValidationError as exc:
         show_errors(request, exc)
         return redirect("members:agreement_detail", pk=agreement.pk)
+    audit_record(action="agreement.downloaded", category=AuditEvent.Category.SECURITY,
+                 target=agreement, request=request, detail={"file": "agreement"})
     return download_response(content, filename=f"{agreement.number}.pdf")
 
 
@@ -211,4 +216,6 @@ def agreement_signed_pdf(request, pk: int):
         handle = agreement.signed_pdf.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
+    audit_record(action="agreement.downloaded", category=AuditEvent.Category.SECURITY,
+                 target=agreement, request=request, detail={"file": "signed"})
     return download_response(handle, filename=f"{agreement.number}-signed.pdf")

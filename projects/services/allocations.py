@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from algoric.audit.services import audit_record
 from algoric.notifications.services import notify
 
 from ..models import Allocation, AllocationGrant, Project, ResourceRequest, ResourceRequestCell
@@ -82,6 +83,8 @@ def allocation_suspend(*, allocation: Allocation, reason: str, actor) -> Allocat
     if not changed:
         raise TransitionError(_("Only an active allocation can be suspended."))
     allocation.refresh_from_db()
+    audit_record(action="allocation.suspended", actor=actor, target=allocation,
+                 detail={"reason": allocation.suspended_reason})
     for user in leads(allocation.project):
         notify(event="allocation_suspended", recipient=user,
                context={"allocation": allocation, "project": allocation.project,
@@ -103,6 +106,8 @@ def allocation_resume(*, allocation: Allocation, actor) -> Allocation:
     if not changed:
         raise TransitionError(_("This allocation is not suspended."))
     allocation.refresh_from_db()
+    audit_record(action="allocation.resumed", actor=actor, target=allocation,
+                 detail={"status": allocation.status})
     for user in leads(allocation.project):
         notify(event="allocation_resumed", recipient=user,
                context={"allocation": allocation, "project": allocation.project})

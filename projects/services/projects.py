@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from algoric.audit.services import audit_record
 from algoric.notifications.services import notify
 from members.models import OrganisationMember, User
 
@@ -135,6 +136,9 @@ def project_update(*, project: Project, data: dict, actor: User) -> Project:
             project.save()
     except IntegrityError as exc:
         raise ValidationError({"slurm_account": _("This Slurm account name is taken.")}) from exc
+    if actor.is_staff and project_role(project=project, user=actor) is None:
+        audit_record(action="project.updated", actor=actor, target=project,
+                     detail={"fields": sorted(values)})
     return project
 
 
@@ -146,6 +150,8 @@ def project_close(*, project: Project, actor: User) -> Project:
     Project.objects.filter(pk=project.pk).update(status=Project.Status.CLOSED,
                                                  updated_at=timezone.now())
     project.refresh_from_db()
+    if actor.is_staff and project_role(project=project, user=actor) is None:
+        audit_record(action="project.closed", actor=actor, target=project)
     return project
 
 

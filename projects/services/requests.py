@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from algoric.audit.services import audit_record
 from algoric.notifications.services import notify
 from members.models import User
 from members.services import organisation_access_status
@@ -312,7 +313,9 @@ def request_start_review(*, request: ResourceRequest, actor: User) -> ResourceRe
     """submitted → under_review (staff): the applicants see someone is on it."""
     if not actor.is_staff:
         raise PermissionDenied
-    return _transition(request=request, to=Status.UNDER_REVIEW, actor=actor)
+    request = _transition(request=request, to=Status.UNDER_REVIEW, actor=actor)
+    audit_record(action="request.review_started", actor=actor, target=request)
+    return request
 
 
 @transaction.atomic
@@ -337,6 +340,9 @@ def request_comment(*, request: ResourceRequest, body: str, actor: User) -> Requ
         raise PermissionDenied
     comment = RequestComment.objects.create(request=request, author=actor, body=body,
                                             from_staff=from_staff)
+    if from_staff:
+        audit_record(action="request.commented", actor=actor, target=request,
+                     detail={"comment": comment.pk})
     recipients = leads(request.project) if from_staff else list(staff_recipients())
     for user in recipients:
         if user.pk == actor.pk:
@@ -402,8 +408,14 @@ def request_decide(*, request: ResourceRequest, granted: Table, note: str, actor
     for key, cell in requested.items():
         cell.granted = granted.get(key, Decimal(0))
     ResourceRequestCell.objects.bulk_update(list(requested.values()), ["granted"])
-    allocations_grant(request=locked, actor=actor)
+    allocations = allocations_grant(request=locked, actor=actor)
     _notify_leads(locked, "request_decided")
+    audit_record(action="request.granted", actor=actor, target=locked,
+                 detail={"status": to, "note": (note or "").strip(),
+                         "granted": {f"{rid}:{year}": amount
+                                     for (rid, year), amount in sorted(granted.items())},
+                         "allocations": [a.pk for a in allocations],
+                         "emergency_ends_on": emergency_ends_on})
     return locked
 
 
@@ -420,4 +432,6 @@ def request_reject(*, request: ResourceRequest, note: str, actor: User,
                           fields={"decided_at": timezone.now(), "decided_by": actor,
                                   "decision_note": note.strip()})
     _notify_leads(request, "request_decided")
+    audit_record(action="request.rejected", actor=actor, target=request,
+                 detail={"note": note.strip()})
     return request

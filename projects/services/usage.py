@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from algoric.audit.services import audit_record
 from algoric.notifications.models import Notification
 from algoric.notifications.services import notify
 
@@ -69,6 +70,9 @@ def account_alias_create(*, cluster: str, account: str, project: Project,
         with transaction.atomic():
             alias = AccountAlias.objects.create(cluster=cluster, account=account,
                                                 project=project, created_by=actor)
+            audit_record(action="account_alias.created", actor=actor, target=alias,
+                         detail={"cluster": cluster, "account": account,
+                                 "project": project.acronym})
     except IntegrityError as exc:  # mapped by someone else meanwhile
         raise ValidationError(
             _("%(account)s on %(cluster)s has just been mapped by someone else.")
@@ -78,12 +82,17 @@ def account_alias_create(*, cluster: str, account: str, project: Project,
     return alias
 
 
+@transaction.atomic
 def account_alias_delete(*, alias: AccountAlias, actor) -> None:
     """Remove a mapping (staff): the account's jobs no longer count for the project (at
     once). Raises ``PermissionDenied`` for non-staff."""
     if not getattr(actor, "is_staff", False):
         raise PermissionDenied
-    AccountAlias.objects.filter(pk=alias.pk).delete()
+    deleted, _rows = AccountAlias.objects.filter(pk=alias.pk).delete()
+    if deleted:
+        audit_record(action="account_alias.deleted", actor=actor, target=alias,
+                     detail={"cluster": alias.cluster, "account": alias.account,
+                             "project": alias.project_id})
     logger.info("account alias %s:%s (project %s) removed by user %s", alias.cluster,
                 alias.account, alias.project_id, actor.pk)
 

@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from algoric.audit.models import AuditEvent
+from algoric.audit.services import audit_record
 from algoric.permissions import staff_required
 
 from ..forms_reports import CENTRE, ReportFilterForm, ReportGenerateForm
@@ -176,6 +178,8 @@ def report_download(request, pk: int, key: str):
         handle = path.open("rb")
     except OSError:  # missing, a folder, unreadable: the same answer
         return _file_missing(request, report)
+    audit_record(action="report.downloaded", category=AuditEvent.Category.SECURITY,
+                 target=report, request=request, detail={"file": key})
     response = FileResponse(handle, as_attachment=True, filename=_safe_name(path.name),
                             content_type=MEDIA_TYPES[key.split("-")[0]])
     response["X-Content-Type-Options"] = "nosniff"

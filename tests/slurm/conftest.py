@@ -47,6 +47,15 @@ class FakeSlurm:
                 if call["command"] == "sacctmgr" and call["args"][:1] == ["-i"]]
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """The commands' output is compared in English (the portal's default is French)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def fake_slurm(tmp_path, monkeypatch, settings):
     """A fake ``sacctmgr`` and ``sacct`` first on PATH, with an empty cluster."""
@@ -110,9 +119,9 @@ def _skip_reason() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def slurm_cluster():
-    """A real one-node Slurm cluster (``algoric``) for the session.
+    """A real one-node Slurm cluster (``algoric``) for the tests of a module.
 
     Started by ``.ci/slurm-setup start`` (idempotent: what runs already is reused);
     the daemons it started are stopped at the end by their pid files, in reverse

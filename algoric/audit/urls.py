@@ -1,0 +1,11 @@
+"""The staff page of the audit trail (mounted at ``/staff/audit/``)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("", views.event_list, name="list"),
+]
