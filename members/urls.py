@@ -5,12 +5,16 @@ Included at the site root inside ``i18n_patterns`` (French without prefix, Engli
 
 from django.urls import path
 
-from .views import agreements, invitations, organisations, profile
+from .views import agreements, invitations, organisations, personal_data, profile
 
 app_name = "members"
 
 urlpatterns = [
     path("account/profile/", profile.profile, name="profile"),
+    path("account/my-data/", personal_data.personal_data, name="personal_data"),
+    path("account/my-data/download/", personal_data.personal_data_download,
+         name="personal_data_download"),
+    path("account/delete/", personal_data.account_delete, name="account_delete"),
     # Organisations
     path("organisations/", organisations.organisation_list, name="organisation_list"),
     path("organisations/new/", organisations.organisation_create_view,

@@ -63,6 +63,16 @@ class User(AbstractUser):
         help_text=_("Your user name on the Algoric cluster, if you have one."),
     )
 
+    deleted_at = models.DateTimeField(
+        _("account deleted"), null=True, blank=True,
+        help_text=_("When the person deleted their account; the row is kept, anonymised."),
+    )
+    deletion_note = models.TextField(
+        _("what was kept and why"), blank=True,
+        help_text=_("Written when the account is deleted: what the association keeps (signed "
+                    "agreements, requests, accounting) and the reason."),
+    )
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -82,5 +92,8 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        """The full name when known, else the email address."""
+        """The full name when known, else the email address ("deleted account" once the
+        person deleted their account)."""
+        if self.deleted_at is not None:
+            return str(_("deleted account #%(id)s") % {"id": self.pk})
         return self.get_full_name() or self.email

@@ -41,7 +41,7 @@ from .organisations import (
     organisation_update,
     role_of,
 )
-from .users import user_update_profile
+from .users import user_delete_account, user_update_profile
 
 __all__ = [
     "AccessReason",
@@ -74,5 +74,6 @@ __all__ = [
     "organisation_member_set_role",
     "organisation_update",
     "role_of",
+    "user_delete_account",
     "user_update_profile",
 ]
