@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from members.models import Membership, Organisation, OrganisationKind, OrganisationMember
+from resources.selectors import shifted_imports
 from resources.usage import UsageSums, usage_by_account, usage_sums
 
 from .models import Project
@@ -31,12 +32,6 @@ from .selectors_usage import (
     energy_figures,
     months_of,
 )
-
-try:  # added with the time shift of accounting imports
-    from resources.selectors import shifted_imports
-except ImportError:  # pragma: no cover
-    def shifted_imports() -> list[dict]:
-        return []
 
 #: Cache key prefix of the statistics (the year follows, so a new year starts afresh).
 CACHE_KEY = "public-statistics:v1"

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from algoric.permissions import staff_required
 from members.views.feedback import form_error_texts, show_errors
+from resources.selectors import shifted_imports
 
 from ..charts import GREEN, grant_chart_svg, monthly_bars_svg, svg_data_uri
 from ..forms_usage import AccountAliasForm, YearForm
@@ -82,8 +83,10 @@ def project_usage(request, pk: int):
         rows.append({"use": use, "chart": _resource_chart(use, year),
                      "badge": ALLOCATION_BADGES.get(use.allocation.status, "")
                      if use.allocation else ""})
+    clusters = {place.split("/")[0] for use in usage.resources for place in use.partitions}
     return render(request, "projects/usage_project.html", {
         "project": project, "usage": usage, "rows": rows, "year": year,
+        "shifted": [item for item in shifted_imports() if item["cluster"] in clusters],
     })
 
 
@@ -115,7 +118,8 @@ def staff_dashboard(request):
                 "year": year, "total": _amount(usage.totals.gpu_hours)},
         })
     return render(request, "projects/staff/usage_dashboard.html",
-                  {"usage": usage, "year": year, "charts": charts, "months": months_of(year)})
+                  {"usage": usage, "year": year, "charts": charts, "months": months_of(year),
+                   "shifted": shifted_imports()})
 
 
 def _accounts_page(request, *, status: int = HTTPStatus.OK):

@@ -229,3 +229,10 @@ def test_real_traces_are_moved_into_the_demo_years_and_shown(client, real_data, 
         page = client.get(reverse("projects:public_statistics")).content.decode()
     assert "pozidriv.sacct.log" in page and "LCG-2005-1.swf.gz" in page
     assert f"moved by {days['lcg']:,} days" in page
+    # The pages that show usage say the dates were moved: a project's usage page, the
+    # staff's usage dashboard.
+    houle = Project.objects.get(slurm_account="calla")
+    client.force_login(User.objects.get(email="member@demo.algoric.org"))
+    with translation.override("en"):
+        usage = client.get(reverse("usage:project_usage", args=[houle.pk])).content.decode()
+    assert "pozidriv.sacct.log" in usage and "LCG-2005-1.swf.gz" not in usage
