@@ -309,14 +309,16 @@ def child_import(path: str, profile_out: str | None) -> dict:
     }
 
 
-def child_baseline(path: str, copy_path: str) -> dict:
+def child_baseline(path: str, copy_path: str, direct: bool = False) -> dict:
     """Bare PostgreSQL for the rows of ``path``: COPY + INSERT … SELECT, timed.
 
-    Before timing: the import row the jobs point to (the foreign key is checked, as
-    for the importer) and the COPY text of the rows (``copy_path``), made by the
-    importer's own parser so that the rows are the same. Timed: creating the staging
-    table, ``COPY`` of the text (streamed from the file by 1 MiB), ``INSERT … SELECT
-    … ON CONFLICT DO NOTHING`` into ``resources_jobrecord`` and the commit.
+    Before timing: the import row the jobs point to and the COPY text of the rows
+    (``copy_path``), made by the importer's own parser so that the rows are the same.
+    Timed: creating the staging table, ``COPY`` of the text (streamed from the file
+    by 1 MiB), ``INSERT … SELECT … ON CONFLICT DO NOTHING`` into
+    ``resources_jobrecord`` and the commit. ``direct``: instead, one ``COPY`` of the
+    text straight into ``resources_jobrecord`` and the commit (the bare form of the
+    importer's direct path; a reference, not the baseline).
     """
     _setup_django()
     import psycopg
@@ -361,6 +363,18 @@ def child_baseline(path: str, copy_path: str) -> dict:
                              f"{sorted(existing ^ set(columns))}")
         conn.commit()
         began = time.perf_counter()
+        if direct:
+            with conn.cursor() as cursor, \
+                    cursor.copy(f"COPY resources_jobrecord ({names}) FROM STDIN") as copy, \
+                    open(copy_path, "rb") as source:
+                for chunk in iter(lambda: source.read(1 << 20), b""):
+                    copy.write(chunk)
+            copied = time.perf_counter()
+            conn.commit()
+            ended = time.perf_counter()
+            rows = conn.execute("SELECT count(*) FROM resources_jobrecord").fetchone()[0]
+            return {"rows_inserted": rows, "rows_in_table": rows, "seconds": ended - began,
+                    "copy_seconds": copied - began, "commit_seconds": ended - copied}
         with conn.cursor() as cursor:
             # The staging table has the job table's columns and types, no constraint.
             cursor.execute(f"CREATE TEMPORARY TABLE bench_staging AS SELECT {names} "  # noqa: S608
@@ -450,6 +464,15 @@ def report(result: dict) -> None:
           f"{base['insert_seconds']:.2f}, commit {base['commit_seconds']:.2f})")
     print(f"  rows/s            {base_rate:,.0f}")
     print(f"Importer / baseline rate: {rate / base_rate:.0%}")
+    direct = result.get("direct")
+    if direct:
+        direct_rate = direct["rows_inserted"] / direct["seconds"]
+        print("Reference (not the baseline): bare COPY straight into the job table, as the "
+              "importer's direct path")
+        print(f"  seconds           {direct['seconds']:.2f}  (COPY {direct['copy_seconds']:.2f},"
+              f" commit {direct['commit_seconds']:.2f})")
+        print(f"  rows/s            {direct_rate:,.0f}  (importer / this: "
+              f"{rate / direct_rate:.0%})")
     print("Targets")
     for target, passed, measured in verdicts(result):
         print(f"  {'PASS' if passed else 'FAIL'}  {target:<32} {measured}")
@@ -492,7 +515,7 @@ def main() -> int:
         if kind == "import":
             figures = child_import(rest[0], rest[1] if len(rest) > 1 else None)
         else:
-            figures = child_baseline(rest[0], rest[1])
+            figures = child_baseline(rest[0], rest[1], direct=kind == "direct")
         print(json.dumps(figures))
         return 0
 
@@ -516,7 +539,8 @@ def main() -> int:
     except psycopg.Error as exc:
         sys.exit(f"import_benchmark: cannot reach PostgreSQL at {args.database_url}: {exc}")
 
-    names = {"import": prefix, "baseline": f"{prefix}_baseline", "memory": f"{prefix}_memory"}
+    names = {"import": prefix, "baseline": f"{prefix}_baseline", "memory": f"{prefix}_memory",
+             "direct": f"{prefix}_direct"}
     result: dict = {"lines": args.lines, "server_version": server_version,
                     "cpus": os.cpu_count(), "cpu_model": cpu_model(),
                     "load_before": os.getloadavg()[0], "memory": []}
@@ -548,6 +572,15 @@ def main() -> int:
               f"{result['baseline']['seconds']:.2f} s", flush=True)
         if not args.keep:
             drop_database(args.database_url, names["baseline"])
+
+        print("Reference: bare COPY straight into the job table …", flush=True)
+        url = fresh_database(args.database_url, names["direct"])
+        result["direct"] = run_child(url, "direct", str(big), str(tmp / "rows.copy"))
+        (tmp / "rows.copy").unlink(missing_ok=True)
+        print(f"  {result['direct']['rows_inserted']:,} rows in "
+              f"{result['direct']['seconds']:.2f} s", flush=True)
+        if not args.keep:
+            drop_database(args.database_url, names["direct"])
 
         if memory_lines:
             print(f"Importer on {memory_lines:,} lines (memory flatness) …", flush=True)

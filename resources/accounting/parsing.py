@@ -295,10 +295,13 @@ def utc_text(value: str) -> str:
     ``value``: ISO 8601 (``2016-12-21T21:43:34``); without a zone it is UTC (sacct run
     with ``TZ=UTC``), with one it is converted. Raises ``ValueError`` when invalid.
     """
-    parsed = _fromisoformat(value)
-    if (parsed.tzinfo is None and len(value) == 19 and value[4] == "-" and value[7] == "-"
-            and value[13] == ":" and value[16] == ":"):
+    # The usual shape first (sacct's own), validated by fromisoformat; a week date
+    # such as 2016-W51-3T21:43:34 has no '-' at 7 and takes the general way.
+    if (len(value) == 19 and value[10] == "T" and value[7] == "-" and value[13] == ":"
+            and value[16] == ":" and value[4] == "-"):
+        _fromisoformat(value)
         return value[:10] + " " + value[11:]
+    parsed = _fromisoformat(value)
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return str(parsed)

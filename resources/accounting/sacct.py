@@ -269,6 +269,7 @@ def parse_sacct(blocks: Iterable[tuple[int, list[str]]], *, stats: ParseStats,
                 gpu_cache[alloctres] = gpus
             core_hours = seconds * cpus / 3600
             gpu_hours = seconds * gpus / 3600 if gpus else 0.0
+            gpu_hours_text = repr(gpu_hours) if gpus else "0.0"
             energy = null
             method = NO_ENERGY
             if energy_raw and energy_raw != "0":
@@ -303,7 +304,7 @@ def parse_sacct(blocks: Iterable[tuple[int, list[str]]], *, stats: ParseStats,
             append(f"{head}{job_id}\t{job_id_raw}\t{job_name}\t{account}\t{user}\t{group}\t"
                    f"{partition}\t{qos}\t{submit_t}\t{eligible_t}\t{start_t}\t{end_t}\t"
                    f"{seconds}\t{nodes}\t{cpus}\t{gpus}\t{memory_mb}\t{limit}\t{state}\t"
-                   f"{exit_code}\t{core_hours!r}\t{gpu_hours!r}\t{energy}\t{method}{tail}")
+                   f"{exit_code}\t{core_hours!r}\t{gpu_hours_text}\t{energy}\t{method}{tail}")
             add_submit(submit_t)
             add_end(end_t)
             if len(lines_out) >= batch_size:
