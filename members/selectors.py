@@ -16,6 +16,7 @@ from .models import (
     OrganisationMember,
     User,
 )
+from .staff import is_verified_staff
 
 
 def organisation_list_for_user(*, user: User) -> QuerySet[Organisation]:
@@ -32,7 +33,7 @@ def organisation_for_user(*, user: User, pk: int) -> Organisation:
     Another organisation's page answers 404, never 403: its existence is not revealed.
     """
     queryset = Organisation.objects.all()
-    if not user.is_staff:
+    if not is_verified_staff(user):
         queryset = queryset.filter(members__user=user)
     organisation = queryset.filter(pk=pk).first()
     if organisation is None:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation
+from members.staff import is_verified_staff
 from resources.models import Resource
 
 #: A Slurm account name: a lower-case letter, then 1 to 29 letters, digits, "_" or "-".
@@ -31,8 +32,8 @@ class Field(models.TextChoices):
 
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Projects ``user`` is a member of (every project for staff)."""
-        if user.is_staff:
+        """Projects ``user`` is a member of (every project for staff with MFA)."""
+        if is_verified_staff(user):
             return self
         return self.filter(members__user=user).distinct()
 
@@ -165,8 +166,8 @@ class ProjectInvitation(models.Model):
 
 class ResourceRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Requests of the projects ``user`` is a member of (all for staff)."""
-        if user.is_staff:
+        """Requests of the projects ``user`` is a member of (all for staff with MFA)."""
+        if is_verified_staff(user):
             return self
         return self.filter(project__members__user=user).distinct()
 

@@ -64,8 +64,11 @@ class AgreementNumberSequence(models.Model):
 
 class AgreementQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Agreements of the organisations ``user`` belongs to (all of them for staff)."""
-        if user.is_staff:
+        """Agreements of the organisations ``user`` belongs to (all of them for staff with
+        MFA)."""
+        from ..staff import is_verified_staff
+
+        if is_verified_staff(user):
             return self
         return self.filter(organisation__members__user=user).distinct()
 

@@ -42,6 +42,7 @@ from ..services import (
 )
 from ..services.agreements import IN_PROGRESS
 from ..services.memberships import fee_for
+from ..staff import is_verified_staff
 from .feedback import add_service_errors, form_error_texts, show_errors
 
 Role = OrganisationMember.Role
@@ -89,7 +90,7 @@ def organisation_create_view(request):
 def organisation_edit(request, pk: int):
     """Edit an organisation's details (its representatives, or staff)."""
     organisation = organisation_for_user(user=request.user, pk=pk)
-    if not request.user.is_staff and role_of(organisation=organisation,
+    if not is_verified_staff(request.user) and role_of(organisation=organisation,
                                              user=request.user) != Role.REPRESENTATIVE:
         raise PermissionDenied(_("Only the organisation's representatives may do this."))
     initial = model_to_dict(organisation, fields=OrganisationForm._meta.fields)
@@ -138,7 +139,7 @@ def organisation_detail(request, pk: int):
         "my_role": my_role,
         "my_role_label": Role(my_role).label if my_role else "",
         "is_representative": is_representative,
-        "can_edit": is_representative or request.user.is_staff,
+        "can_edit": is_representative or is_verified_staff(request.user),
         "access": organisation_access_status(organisation=organisation),
         "members": members,
         "representative_count": sum(1 for m in members if m.role == Role.REPRESENTATIVE),

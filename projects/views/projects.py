@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from members.selectors import organisation_list_for_user
 from members.services import organisation_access_status
+from members.staff import is_verified_staff
 from members.views.feedback import add_service_errors, form_error_texts, show_errors
 
 from ..forms import (
@@ -144,7 +145,7 @@ def project_edit(request, pk: int):
     """Edit the project sheet (PI and managers, or staff). The Slurm account is read-only
     once an allocation exists."""
     project = project_for_user(user=request.user, pk=pk)
-    if not request.user.is_staff:
+    if not is_verified_staff(request.user):
         services.require_project_lead(project=project, user=request.user)
     locked = project.allocations.exists()
     initial = {field: getattr(project, field) for field in PROJECT_FORM_FIELDS}
@@ -211,8 +212,8 @@ def project_detail(request, pk: int):
         "is_lead": is_lead,
         "is_pi": is_pi,
         "is_open": is_open,
-        "can_edit": is_lead or request.user.is_staff,
-        "can_close": is_open and (is_pi or request.user.is_staff),
+        "can_edit": is_lead or is_verified_staff(request.user),
+        "can_close": is_open and (is_pi or is_verified_staff(request.user)),
         "access": organisation_access_status(organisation=project.organisation),
         "members": members,
         "role_choices": role_choices,
@@ -234,7 +235,7 @@ def project_close(request, pk: int):
     """Close the project (its PI, or staff), once the confirmation box is ticked."""
     project = project_for_user(user=request.user, pk=pk)
     is_pi = services.project_role(project=project, user=request.user) == Role.PI
-    if not (is_pi or request.user.is_staff):
+    if not (is_pi or is_verified_staff(request.user)):
         raise PermissionDenied(_("Only the PI may close the project."))
     if project.status == Project.Status.CLOSED:
         messages.info(request, _("The project is already closed."))

@@ -23,6 +23,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from members.staff import is_verified_staff
 from resources.energy import co2e_kg, energy_constants
 from resources.estimates import energy_per_unit_kwh, price_table
 from resources.models import Resource
@@ -377,7 +378,7 @@ def request_detail(request, pk: int):
         "can_edit": is_lead and status == Status.DRAFT,
         "can_submit": is_lead and status == Status.DRAFT,
         "can_withdraw": is_lead and status in WITHDRAWABLE,
-        "can_comment": role is not None or request.user.is_staff,
+        "can_comment": role is not None or is_verified_staff(request.user),
         "decided": status in request_services.DECIDED,
         "granted": status in GRANTED,
         "comments": request_comments(resource_request),

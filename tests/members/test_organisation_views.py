@@ -16,7 +16,6 @@ from members.models import Invitation, Membership, Organisation, OrganisationMem
 from ..factories import (
     OrganisationFactory,
     OrganisationMemberFactory,
-    StaffFactory,
     UserFactory,
 )
 
@@ -211,8 +210,8 @@ def test_referent_and_member_see_no_representative_buttons(client, organisation,
     assert en("members:organisation_leave", organisation.pk) in body
 
 
-def test_staff_sees_any_organisation(client, organisation):
-    client.force_login(StaffFactory())
+def test_staff_sees_any_organisation(client, organisation, staff_with_mfa):
+    client.force_login(staff_with_mfa)
     response = client.get(en("members:organisation_detail", organisation.pk))
     assert response.status_code == HTTPStatus.OK
     assert en("members:organisation_edit", organisation.pk) in text(response)

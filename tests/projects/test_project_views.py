@@ -21,7 +21,6 @@ from resources.models import Resource
 from ..factories import (
     OrganisationFactory,
     OrganisationMemberFactory,
-    StaffFactory,
     UserFactory,
 )
 
@@ -624,9 +623,8 @@ def test_pi_closes_the_project_after_confirming(client, project):
     assert "Start a request" not in body and "Add to the project" not in body
 
 
-def test_staff_may_see_and_edit_any_project(client, project):
-    staff = StaffFactory()
-    client.force_login(staff)
+def test_staff_may_see_and_edit_any_project(client, project, staff_with_mfa):
+    client.force_login(staff_with_mfa)
     assert client.get(en("projects:project_detail", project.pk)).status_code == HTTPStatus.OK
     response = client.post(en("projects:project_edit", project.pk),
                            edit_data(project, title="Revu par l'équipe"))

@@ -16,7 +16,7 @@ from projects.charts import grant_chart_svg, svg_data_uri
 from projects.models import AccountAlias, Allocation
 from projects.selectors_usage import months_of, project_usage
 
-from ..factories import StaffFactory, UserFactory
+from ..factories import UserFactory
 from .usage_helpers import (
     CLUSTER,
     YEAR,
@@ -223,10 +223,10 @@ def test_usage_page_is_404_for_someone_outside_the_project(client, filled):
     assert response.status_code == HTTPStatus.NOT_FOUND
 
 
-def test_usage_page_is_open_to_a_plain_member_and_staff(client, filled):
+def test_usage_page_is_open_to_a_plain_member_and_staff(client, filled, staff_with_mfa):
     client.force_login(add_member(filled))
     assert client.get(reverse("usage:project_usage", args=[filled.pk])).status_code == 200
-    client.force_login(StaffFactory())
+    client.force_login(staff_with_mfa)
     assert client.get(reverse("usage:project_usage", args=[filled.pk])).status_code == 200
 
 
