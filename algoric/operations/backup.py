@@ -21,7 +21,7 @@ import os
 import platform
 import shutil
 import sqlite3
-import subprocess  # nosec B404: pg_dump / pg_restore with argument lists, no shell
+import subprocess  # nosec B404
 import tarfile
 import tempfile
 from dataclasses import dataclass
@@ -80,7 +80,7 @@ def _run(command: list[str], env: dict[str, str]) -> None:
     if tool is None:
         raise BackupError(f"{command[0]} is not installed (PostgreSQL client tools)")
     result = subprocess.run([tool, *command[1:]], env=env, capture_output=True, text=True,  # noqa: S603
-                            timeout=PG_TIMEOUT_S, check=False)  # nosec B603: argument list
+                            timeout=PG_TIMEOUT_S, check=False)  # nosec B603
     if result.returncode != 0:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()[-2000:]}")
 

@@ -87,7 +87,7 @@ def agreement_render_html(*, agreement: Agreement, language: str | None = None) 
             "terms": terms,
             "title": title,
             # Sanitised by nh3 in render_markdown: only the allowed tags survive.
-            "terms_html": mark_safe(render_markdown(body)),  # noqa: S308
+            "terms_html": mark_safe(render_markdown(body)),  # noqa: S308  # nosec B308 B703
             "kind_label": organisation.get_kind_display(),
             "is_individual": organisation.kind == OrganisationKind.INDIVIDUAL,
             "research_code_label": {

@@ -68,7 +68,7 @@ def _wait_seconds() -> RawSQL:
     else:  # SQLite stores UTC text; strftime('%s') is seconds since the epoch
         sql = ("CAST(strftime('%%s', start_time) AS INTEGER) "
                "- CAST(strftime('%%s', submit_time) AS INTEGER)")
-    return RawSQL(sql, [], output_field=FloatField())  # noqa: S611 (constant SQL)
+    return RawSQL(sql, [], output_field=FloatField())  # noqa: S611  # nosec B611
 
 
 def usage_summaries_add(*, accounting_import: AccountingImport,
@@ -121,7 +121,7 @@ def usage_summaries_add(*, accounting_import: AccountingImport,
     updates = ", ".join(f"{quote(name)} = {table}.{quote(name)} + excluded.{quote(name)}"
                         for name in SUMMARY_SUMS)
     # Only identifiers of this module are formatted in; values go as parameters.
-    sql = (f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 12)}) "  # noqa: S608
+    sql = (f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 12)}) "  # noqa: S608  # nosec B608
            f"ON CONFLICT ({', '.join(quote(name) for name in SUMMARY_KEYS)}) "
            f"DO UPDATE SET {updates}")
     with connection.cursor() as cursor:

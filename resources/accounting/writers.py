@@ -110,7 +110,7 @@ class PostgresWriter:
         self.copy_sql = f"COPY {STAGING_TABLE} ({self.columns}) FROM STDIN"
         self.direct_sql = f"COPY {JOB_TABLE} ({self.columns}) FROM STDIN"
         self.insert_sql = (  # identifiers of this module only
-            f"INSERT INTO {JOB_TABLE} ({self.columns}) SELECT {selected} "  # noqa: S608
+            f"INSERT INTO {JOB_TABLE} ({self.columns}) SELECT {selected} "  # noqa: S608  # nosec B608
             f"FROM {STAGING_TABLE} ON CONFLICT (cluster, job_id_raw, submit_time) DO NOTHING"
         )
         self.spans = None
