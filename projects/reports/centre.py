@@ -32,6 +32,7 @@ from .common import (
     energy_table,
     month_label,
     number,
+    shifted_data_note,
     totals_dict,
     usage_figures,
 )
@@ -130,7 +131,8 @@ def _build(*, year: int, language: str) -> ReportContent:
                (_("Projects"), number(active_projects.count())),
                (_("Core-hours delivered"), number(usage.totals.core_hours)),
                (_("GPU-hours delivered"), number(usage.totals.gpu_hours))],
-        sections=sections, totals=totals_dict(usage.totals, energy))
+        sections=sections, totals=totals_dict(usage.totals, energy),
+        data_note=shifted_data_note())
 
 
 def _projects_of(year: int):

@@ -154,3 +154,28 @@ def unsuccessful_core_hours(states: list[dict]) -> float:
 
 def decimal_or_zero(value) -> Decimal:
     return Decimal(str(value or 0))
+
+
+def shifted_data_note() -> str:
+    """Says, when some accounting was imported with a time shift (real traces replayed
+    for a demonstration), which files were moved and by how much; "" otherwise."""
+    from django.utils.formats import date_format as format_date
+
+    from resources.selectors import shifted_imports
+
+    moved = shifted_imports()
+    if not moved:
+        return ""
+    files = "; ".join(
+        _("%(file)s (cluster %(cluster)s) moved by %(days)s days, jobs ending from "
+          "%(first)s to %(last)s") % {
+            "file": item["file_name"], "cluster": item["cluster"],
+            "days": number(item["shift_days"]),
+            "first": format_date(item["first_end"], "SHORT_DATE_FORMAT")
+            if item["first_end"] else "—",
+            "last": format_date(item["last_end"], "SHORT_DATE_FORMAT")
+            if item["last_end"] else "—"}
+        for item in moved)
+    return _("Demonstration on real accounting data: the computing figures come from real, "
+             "public job accounting traces whose dates were moved forward — %(files)s.") % {
+        "files": files}

@@ -19,6 +19,7 @@ from .common import (
     energy_table,
     month_label,
     number,
+    shifted_data_note,
     state_table,
     totals_dict,
     unsuccessful_core_hours,
@@ -96,7 +97,8 @@ def _build(*, project: Project, year: int, language: str) -> ReportContent:
         title=_("Usage report %(year)s") % {"year": year},
         subtitle=f"{project.acronym} — {project.title}",
         year=year, generated_at=timezone.now(), sheet=sheet, sections=sections,
-        totals=totals_dict(totals, energy))
+        totals=totals_dict(totals, energy),
+        data_note=shifted_data_note())
 
 
 def _summary_section(*, usage, previous) -> Section:

@@ -266,13 +266,16 @@ def test_readers_are_notified_once_per_generation(usage, fake_render):
     assert Notification.objects.filter(event="usage_report_ready").count() == 2
 
 
-def test_yearly_request_covers_projects_with_usage_or_grants_and_the_centre(usage, fake_render):
+def test_yearly_request_covers_projects_with_usage_or_grants_and_the_centre(
+        usage, fake_render, django_capture_on_commit_callbacks):
     staff = StaffFactory()
-    count = usage_reports_request_year(year=LAST_YEAR, notify_readers=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        count = usage_reports_request_year(year=LAST_YEAR, notify_readers=True)
     assert count == 3
     scopes = sorted((r.scope, r.project.acronym if r.project else "")
                     for r in UsageReport.objects.all())
     assert scopes == [("centre", ""), ("project", "HOULE"), ("project", "VAGUE")]
+    assert set(UsageReport.objects.values_list("status", flat=True)) == {"done"}
     assert Notification.objects.filter(event="usage_report_ready", recipient=staff).count() == 1
 
 
@@ -315,3 +318,13 @@ def test_decimal_grants_are_numbers_in_tables(usage):
     content = project_report_content(project=usage["houle"], year=LAST_YEAR, language="en")
     resources = table(content, "resources")
     assert all(isinstance(row[2], float | int | Decimal | type(None)) for row in resources.rows)
+
+
+def test_reports_say_when_their_figures_come_from_shifted_traces(usage):
+    from resources.models import AccountingImport
+
+    plain = project_report_content(project=usage["houle"], year=LAST_YEAR, language="en")
+    assert plain.data_note == ""
+    AccountingImport.objects.update(time_shift=dt.timedelta(days=3287))
+    shifted = centre_report_content(year=LAST_YEAR, language="en")
+    assert "fixture.log" in shifted.data_note and "3,287 days" in shifted.data_note
