@@ -16,9 +16,9 @@ class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Action"), required=False, max_length=64,
                              help_text=_("Beginning of the action name, e.g. agreement."))
     actor = forms.CharField(label=_("Who (email)"), required=False, max_length=254)
-    date_from = forms.DateField(label=_("From"), required=False,
+    date_from = forms.DateField(label=_("Since"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False,
+    date_to = forms.DateField(label=_("Until"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
     ip = forms.GenericIPAddressField(label=_("Client address"), required=False)
 
