@@ -23,6 +23,7 @@ def get(client):
     return response, json.loads(response.content)
 
 
+@override_settings(CELERY_TASK_ALWAYS_EAGER=True, CELERY_BROKER_URL="memory://")
 def test_health_on_the_embedded_defaults_is_ok(client):
     response, body = get(client)
     assert response.status_code == HTTPStatus.OK
