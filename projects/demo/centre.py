@@ -447,6 +447,8 @@ class DemoCentre:
                     granted={(resource.pk, year): granted},
                     note=("Accordé en partie : la capacité de l'année est partagée entre "
                           "les projets." if partial and granted != asked else ""))
+                if year < self.year:
+                    self._backdate(request, year=year, index=index)
                 self.result.created["requests"] += 1
         for key, kind, state, share, justification, note in EXTRA_REQUESTS:
             project = self.projects[key]
@@ -455,6 +457,18 @@ class DemoCentre:
             self._extra_request(project, kind, state, grants[key] * Decimal(str(share)),
                                 justification, note)
         allocations_expire(today=self.today)
+
+    def _backdate(self, request: ResourceRequest, *, year: int, index: int) -> None:
+        """Date last year's request in last year (January), as if the centre had been
+        running then: its submission, decision and status events."""
+        zone = timezone.get_default_timezone()
+        submitted = dt.datetime(year, 1, 6 + index % 20, 9, 30, tzinfo=zone)
+        decided = submitted + dt.timedelta(days=3 + index % 5, hours=5)
+        ResourceRequest.objects.filter(pk=request.pk).update(
+            created_at=submitted - dt.timedelta(days=2), submitted_at=submitted,
+            decided_at=decided, updated_at=decided)
+        request.events.filter(to_status="submitted").update(created_at=submitted)
+        request.events.exclude(to_status__in=["draft", "submitted"]).update(created_at=decided)
 
     def _request(self, project, pi, kind, table, justification) -> ResourceRequest:
         request = request_create(project=project, kind=kind, actor=pi)

@@ -14,6 +14,7 @@ import datetime as dt
 from django.db.models import Count, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from members.models import (
     Agreement,
@@ -70,17 +71,19 @@ def _year_span(year: int) -> tuple[dt.date, dt.date, dt.datetime, dt.datetime]:
 
 
 def organisation_counts(year: int) -> dict[str, dict[str, int]]:
-    """Per organisation kind: ``organisations`` and ``people`` (members of one) that
-    existed by the end of ``year`` — two queries."""
+    """Per organisation kind: ``organisations`` of the year — those with a membership
+    for ``year`` (whatever its status) or created by the end of ``year`` — and
+    ``people``, the distinct persons belonging to them today — two queries."""
     _first, _last, _start, end = _year_span(year)
+    of_year = Q(created_at__lt=end) | Q(memberships__year=year)
     counts = {kind: {"organisations": 0, "people": 0} for kind in OrganisationKind.values}
-    for row in (Organisation.objects.filter(created_at__lt=end).values("kind")
-                .annotate(n=Count("pk")).order_by()):
+    for row in (Organisation.objects.filter(of_year).values("kind")
+                .annotate(n=Count("pk", distinct=True)).order_by()):
         counts[row["kind"]]["organisations"] = row["n"]
-    for row in (OrganisationMember.objects.filter(joined_at__lt=end,
-                                                  organisation__created_at__lt=end)
-                .values("organisation__kind").annotate(n=Count("user", distinct=True))
-                .order_by()):
+    members = OrganisationMember.objects.filter(
+        organisation__in=Organisation.objects.filter(of_year).values("pk"))
+    for row in (members.values("organisation__kind")
+                .annotate(n=Count("user", distinct=True)).order_by()):
         counts[row["organisation__kind"]]["people"] = row["n"]
     return counts
 
@@ -180,7 +183,7 @@ def _members_section(*, year: int, organisations: dict) -> Section:
                                                  Agreement.Status.SIGNED])))
     section.tables.append(Table(
         slug="agreements", title=_("Membership agreements"),
-        columns=[Column(_("Agreements")), Column(_("Number"), kind=INTEGER)],
+        columns=[Column(_("Agreements")), Column(pgettext("how many", "Number"), kind=INTEGER)],
         rows=[[_("in force during the year"), agreements["in_force"]],
               [_("signed (taking effect) during the year"), agreements["signed"]],
               [_("expired during the year"), agreements["expired"]],

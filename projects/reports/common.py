@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from resources.energy import EnergyConstants
 from resources.usage import UsageSums
@@ -71,7 +72,7 @@ def energy_table(*, current: UsageSums, previous: UsageSums, year: int) -> tuple
         slug="energy", title=_("Energy, emissions, cost and heat"),
         columns=[Column(_("Quantity")), Column(_("Unit")),
                  Column(str(year), kind=NUMBER), Column(str(year - 1), kind=NUMBER),
-                 Column(_("Change"), "%", PERCENT)],
+                 Column(pgettext("compared with last year", "Change"), "%", PERCENT)],
         rows=rows)
     return table, figures
 

@@ -129,7 +129,7 @@ def _resources_section(*, usage, year: int) -> Section:
                                round(month.used, 2), round(month.cumulative, 2),
                                round(month.percent, 1) if month.percent is not None else None])
         section.charts.append(Chart(
-            title=f"{use.label} ({use.unit})",
+            title=use.label if use.resource is None else f"{use.label} ({use.unit})",
             svg=grant_chart_svg(months=[m.month for m in use.months],
                                 used=[m.used for m in use.months], granted=use.granted,
                                 unit=use.unit, legend=legend,
