@@ -244,9 +244,12 @@ def main() -> int:
             return measure(accounts, lines, args.json)
         finally:
             if not args.keep:
-                from django.db import connections
+                from django.conf import settings
 
-                connections.close_all()
+                if settings.configured:
+                    from django.db import connections
+
+                    connections.close_all()
                 ib.drop_database(args.database_url, name)
 
 
