@@ -84,3 +84,21 @@ def audit_record(*, action: str, category: str = AuditEvent.Category.STAFF, acto
     audit_log.info("audit: %s actor=%s target=%s:%s ip=%s", event.action, actor_label or "-",
                    event.target_type or "-", event.target_id or "-", event.ip or "-")
     return event
+
+
+def audit_purge(*, now=None) -> int:
+    """Delete the audit events older than ``AUDIT_RETENTION_DAYS`` (days; the privacy
+    page promises 12 months, the default is 365). Returns how many were deleted.
+
+    The only deletion of audit events anywhere: a bulk delete by age, run by the
+    daily beat task, never from a page.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    deleted, _by_model = AuditEvent.objects.filter(created_at__lt=cutoff).delete()
+    if deleted:
+        audit_log.info("audit: %s events older than %s deleted", deleted, cutoff.date())
+    return deleted

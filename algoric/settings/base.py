@@ -333,6 +333,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(month_of_year=1, day_of_month=2, hour=6, minute=0),
     },
     # Read by /healthz: a worker that stops running tasks shows as an old heartbeat.
+    "audit-purge": {
+        "task": "algoric.audit.tasks.purge_audit_events",
+        "schedule": crontab(hour=3, minute=10),
+    },
     "worker-heartbeat": {
         "task": "algoric.operations.tasks.worker_heartbeat",
         "schedule": 60.0,
@@ -342,6 +346,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
     },
 }
+
+# Days an audit event is kept (the privacy page says 12 months).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 
 # Notifications: how many times the outbox tries one message before marking it failed,
 # and how old a pending message must be before the sweeper queues it again (seconds).

@@ -296,3 +296,24 @@ def test_saving_an_existing_event_raises(some_events):
     with pytest.raises(ValueError):
         event.delete()
     assert AuditEvent.objects.get(pk=event.pk).action == "login.failed"
+
+
+def test_purge_deletes_only_events_past_their_retention(db, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from algoric.audit.models import AuditEvent
+    from algoric.audit.services import audit_purge, audit_record
+
+    settings.AUDIT_RETENTION_DAYS = 365
+    old = audit_record(action="login.failed", category=AuditEvent.Category.SECURITY,
+                       actor_label="old@example.org")
+    recent = audit_record(action="login.failed", category=AuditEvent.Category.SECURITY,
+                          actor_label="recent@example.org")
+    AuditEvent.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=366))
+    assert audit_purge() == 1
+    assert list(AuditEvent.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert settings.CELERY_BEAT_SCHEDULE["audit-purge"]["task"] == (
+        "algoric.audit.tasks.purge_audit_events")
