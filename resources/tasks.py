@@ -14,6 +14,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import AccountingImport
@@ -30,6 +31,12 @@ FINISHED_STATUSES = frozenset({
 #: An import still ``queued`` this long after it was created is queued again by
 #: :func:`requeue_stale_accounting_imports` (its message was lost: broker down at commit).
 REQUEUE_AFTER = timedelta(minutes=10)
+
+#: An import still ``running`` this long after it started, whose cluster's import lock no
+#: transaction holds, was left by a worker that died (SIGKILL, out of memory, host lost):
+#: :func:`requeue_stale_accounting_imports` queues it again. The claim (``running``) and
+#: the lock are taken milliseconds apart; a live run holds the lock until it ends.
+ORPHANED_AFTER = timedelta(minutes=2)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -88,17 +95,42 @@ def accounting_import_enqueue(import_id: int) -> bool:
     return True
 
 
+def _nobody_runs_imports_of(cluster: str) -> bool:
+    """Whether no transaction holds the import lock of ``cluster`` (PostgreSQL: the
+    transaction-level advisory lock taken by ``accounting_import_run`` for the whole
+    run). Tried and released at once. ``False`` on other databases (no such lock)."""
+    if connection.vendor != "postgresql":
+        return False
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext('accounting_import'), "
+                       "hashtext(%s))", [cluster])
+        return bool(cursor.fetchone()[0])
+
+
 @shared_task(acks_late=True)
 def requeue_stale_accounting_imports() -> int:
-    """Queue again the imports still ``queued`` :data:`REQUEUE_AFTER` after their creation.
+    """Queue again the imports whose message or worker was lost.
 
-    For a periodic (beat) schedule: a message lost while the broker was down at
-    commit time is sent again. Returns how many imports were queued.
+    - still ``queued`` :data:`REQUEUE_AFTER` after their creation (the broker was down
+      at commit time);
+    - ``running`` for :data:`ORPHANED_AFTER` with no run holding their cluster's import
+      lock (the worker died; Redis would hand the unacknowledged message to another
+      worker only after its visibility timeout, an hour). The task runs it again from
+      the start; each job is added once.
+
+    For a periodic (beat) schedule. Returns how many imports were queued.
     """
-    cutoff = timezone.now() - REQUEUE_AFTER
+    now = timezone.now()
     ids = list(AccountingImport.objects.filter(
-        status=AccountingImport.Status.QUEUED, created_at__lt=cutoff
+        status=AccountingImport.Status.QUEUED, created_at__lt=now - REQUEUE_AFTER
     ).values_list("pk", flat=True)[:100])
+    for pk, cluster in AccountingImport.objects.filter(
+            status=AccountingImport.Status.RUNNING, started_at__lt=now - ORPHANED_AFTER
+    ).values_list("pk", "cluster")[:100]:
+        if _nobody_runs_imports_of(cluster):
+            logger.warning("accounting import %s was left running by a lost worker: "
+                           "queued again", pk)
+            ids.append(pk)
     return sum(1 for import_id in ids if accounting_import_enqueue(import_id))
 
 

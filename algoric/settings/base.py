@@ -345,6 +345,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.requeue_stale_usage_reports",
         "schedule": crontab(minute="*/5"),
     },
+    # Accounting imports whose message was lost (broker down) or whose worker died.
+    "accounting-imports-requeue": {
+        "task": "resources.tasks.requeue_stale_accounting_imports",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # Days an audit event is kept (the privacy page says 12 months).
