@@ -231,6 +231,17 @@ def _rss_kb() -> int:
     return 0
 
 
+def backend_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` (a PostgreSQL backend
+    on this machine), from ``/proc/<pid>/stat``; 0 when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class _LogCapture:
     """Keeps the messages of the import service's logger (its time breakdown)."""
 
@@ -246,10 +257,20 @@ class _LogCapture:
         logger.propagate = False  # reported once, by the parent
 
 
-def child_import(path: str, profile_out: str | None) -> dict:
-    """Import ``path`` through the real service; figures as a dict (run in a child)."""
+def child_import(path: str, profile_out: str | None, staging: bool = False) -> dict:
+    """Import ``path`` through the real service; figures as a dict (run in a child).
+
+    ``staging``: the importer is made to take its staging path (``COPY`` into a
+    staging table, ``INSERT … ON CONFLICT DO NOTHING``) for every batch, as it does
+    for an export overlapping jobs already stored.
+    """
     _setup_django()
     from django.db import connection
+
+    if staging:
+        from resources.accounting import services
+
+        services._submit_spans = lambda accounting_import: None
 
     from resources.accounting.services import (
         accounting_import_create,
@@ -260,6 +281,11 @@ def child_import(path: str, profile_out: str | None) -> dict:
 
     logs = _LogCapture()
     connection.ensure_connection()  # connecting is not the importer's work
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    backend_cpu = backend_cpu_seconds(backend)
+    own_cpu = time.process_time()
     rss_before = _rss_kb()
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     profiler = None
@@ -281,6 +307,8 @@ def child_import(path: str, profile_out: str | None) -> dict:
         accounting_import = accounting_import_run(accounting_import=accounting_import,
                                                   stream=handle)
     ended = time.perf_counter()
+    own_cpu = time.process_time() - own_cpu
+    backend_cpu = backend_cpu_seconds(backend) - backend_cpu
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(profile_out)
@@ -299,6 +327,8 @@ def child_import(path: str, profile_out: str | None) -> dict:
         "error_count": imp.error_count,
         "seconds": ended - began,
         "sha256_seconds": hashed - began,
+        "cpu_seconds": own_cpu,
+        "backend_cpu_seconds": backend_cpu,
         "rss_before_kb": rss_before,
         "rss_after_kb": rss_after,
         "peak_before_kb": peak_before,
@@ -362,6 +392,8 @@ def child_baseline(path: str, copy_path: str, direct: bool = False) -> dict:
             raise SystemExit("job table columns differ from the parser's: "
                              f"{sorted(existing ^ set(columns))}")
         conn.commit()
+        backend = conn.info.backend_pid
+        backend_cpu = backend_cpu_seconds(backend)
         began = time.perf_counter()
         if direct:
             with conn.cursor() as cursor, \
@@ -374,7 +406,8 @@ def child_baseline(path: str, copy_path: str, direct: bool = False) -> dict:
             ended = time.perf_counter()
             rows = conn.execute("SELECT count(*) FROM resources_jobrecord").fetchone()[0]
             return {"rows_inserted": rows, "rows_in_table": rows, "seconds": ended - began,
-                    "copy_seconds": copied - began, "commit_seconds": ended - copied}
+                    "copy_seconds": copied - began, "commit_seconds": ended - copied,
+                    "backend_cpu_seconds": backend_cpu_seconds(backend) - backend_cpu}
         with conn.cursor() as cursor:
             # The staging table has the job table's columns and types, no constraint.
             cursor.execute(f"CREATE TEMPORARY TABLE bench_staging AS SELECT {names} "  # noqa: S608
@@ -391,6 +424,7 @@ def child_baseline(path: str, copy_path: str, direct: bool = False) -> dict:
             selected = time.perf_counter()
         conn.commit()
         ended = time.perf_counter()
+        backend_cpu = backend_cpu_seconds(backend) - backend_cpu
         rows_in_table = conn.execute("SELECT count(*) FROM resources_jobrecord").fetchone()[0]
     return {
         "rows_prepared": prepared,
@@ -399,6 +433,7 @@ def child_baseline(path: str, copy_path: str, direct: bool = False) -> dict:
         "rows_inserted": inserted,
         "rows_in_table": rows_in_table,
         "seconds": ended - began,
+        "backend_cpu_seconds": backend_cpu,
         "copy_seconds": copied - began,
         "insert_seconds": selected - copied,
         "commit_seconds": ended - selected,
@@ -446,6 +481,8 @@ def report(result: dict) -> None:
     print(f"  seconds           {imp['seconds']:.2f}  (of which SHA-256 "
           f"{imp['sha256_seconds']:.2f})")
     print(f"  jobs/s            {rate:,.0f}")
+    print(f"  CPU seconds       {imp['cpu_seconds']:.2f} importer process (all threads) + "
+          f"{imp['backend_cpu_seconds']:.2f} its PostgreSQL backend")
     for message in imp["service_log"]:
         print(f"  service log       {message}")
     print(f"  peak memory       {_mb(imp['peak_kb']):.0f} MB (ru_maxrss); RSS before the import "
@@ -463,6 +500,7 @@ def report(result: dict) -> None:
     print(f"  seconds           {base['seconds']:.2f}  (COPY {base['copy_seconds']:.2f}, INSERT "
           f"{base['insert_seconds']:.2f}, commit {base['commit_seconds']:.2f})")
     print(f"  rows/s            {base_rate:,.0f}")
+    print(f"  CPU seconds       {base['backend_cpu_seconds']:.2f} PostgreSQL backend")
     print(f"Importer / baseline rate: {rate / base_rate:.0%}")
     direct = result.get("direct")
     if direct:
@@ -473,6 +511,7 @@ def report(result: dict) -> None:
               f" commit {direct['commit_seconds']:.2f})")
         print(f"  rows/s            {direct_rate:,.0f}  (importer / this: "
               f"{rate / direct_rate:.0%})")
+        print(f"  CPU seconds       {direct['backend_cpu_seconds']:.2f} PostgreSQL backend")
     print("Targets")
     for target, passed, measured in verdicts(result):
         print(f"  {'PASS' if passed else 'FAIL'}  {target:<32} {measured}")
@@ -506,6 +545,10 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true",
                         help="instead: profile the importer with cProfile on --lines "
                              "(default 100,000) lines and print the top functions")
+    parser.add_argument("--staging-path", action="store_true",
+                        help="make the importer take its staging path (COPY into a staging "
+                             "table, INSERT … ON CONFLICT) for every batch, as for an export "
+                             "overlapping stored jobs, instead of COPY into the job table")
     parser.add_argument("--keep", action="store_true", help="keep the databases (debugging)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -513,7 +556,8 @@ def main() -> int:
     if args.child:
         kind, *rest = args.child
         if kind == "import":
-            figures = child_import(rest[0], rest[1] if len(rest) > 1 else None)
+            figures = child_import(rest[0], (rest[1] or None) if len(rest) > 1 else None,
+                                   staging=len(rest) > 2 and rest[2] == "staging")
         else:
             figures = child_baseline(rest[0], rest[1], direct=kind == "direct")
         print(json.dumps(figures))
@@ -558,7 +602,8 @@ def main() -> int:
 
         print("Importer …", flush=True)
         url = fresh_database(args.database_url, names["import"])
-        result["import"] = run_child(url, "import", str(big))
+        result["import"] = run_child(url, "import", str(big), "",
+                                     "staging" if args.staging_path else "direct")
         print(f"  {result['import']['jobs_added']:,} jobs in "
               f"{result['import']['seconds']:.2f} s", flush=True)
         if not args.keep:
