@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -213,8 +214,8 @@ class PrivatePostgres:
                       "stop", timeout=60)
 
     def restart(self) -> None:
-        self._run(_pg_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "-t", "60",
-                  "restart", "-o",
+        self._run(_pg_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-m", "fast",
+                  "-w", "-t", "60", "restart", "-o",
                   f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} "
                   "-c fsync=off -c full_page_writes=off -c synchronous_commit=off",
                   timeout=90)
@@ -228,18 +229,23 @@ class PrivatePostgres:
 
 
 @pytest.fixture
-def private_postgres(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("pg")
+def private_postgres():
+    """A private PostgreSQL cluster; its folder is outside pytest's root-only temporary
+    folder, so that the ``postgres`` account can reach it."""
+    folder = Path(tempfile.mkdtemp(prefix="algoric-faults-pg-"))
     try:
-        server = PrivatePostgres(folder)
-    except KeyError:
-        pytest.skip("no 'postgres' account to run a private PostgreSQL as")
-    server.init()
-    server.start()
-    try:
-        yield server
+        try:
+            server = PrivatePostgres(folder)
+        except KeyError:
+            pytest.skip("no 'postgres' account to run a private PostgreSQL as")
+        server.init()
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
     finally:
-        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
@@ -389,6 +395,7 @@ class Browser:
         self.portal = portal
         self.cookies: dict[str, str] = {}
         self.timings: list[tuple[str, float, int]] = []
+        self.form_page = "/accounts/email/" if user is not None else "/accounts/signup/"
         if user is not None:
             client = Client()
             client.force_login(user)
@@ -412,7 +419,7 @@ class Browser:
 
     def post(self, path: str, data: dict | None = None, *, files=None) -> requests.Response:
         if "__Host-csrftoken" not in self.cookies:
-            self.get("/accounts/email/")
+            self.get(self.form_page)
         payload = {"csrfmiddlewaretoken": self.cookies.get("__Host-csrftoken", ""),
                    **(data or {})}
         return self.request("POST", path, data=payload, files=files)
