@@ -321,7 +321,9 @@ class Portal:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start_web(self, *, processes: int = 2) -> None:
+    def start_web(self, *, processes: int = 1) -> None:
+        """gunicorn with ``processes`` sync workers (one by default: the tests warm it up
+        before timing anything, and its first agreement PDF loads WeasyPrint, ~1.5 s)."""
         log = open(self.folder / "gunicorn.log", "ab")  # noqa: SIM115
         self.web = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "algoric.wsgi:application", "--bind",
