@@ -9,6 +9,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
+from .browser.support import (  # noqa: F401  (one definition for every suite that drives Chromium)
+    browser_page,
+    chromium,
+    public_pages,
+    pytest_runtest_makereport,
+    screenshot_dir,
+)
 from .factories import PASSWORD, StaffFactory, UserFactory
 
 

@@ -38,7 +38,7 @@ from members.models import (
     TermsTemplate,
 )
 from members.validators import validate_siret
-from tests.browser.conftest import _CSP_LISTENER, TIMEOUT_MS, PageProblems
+from tests.browser.support import _CSP_LISTENER, TIMEOUT_MS, PageProblems
 from tests.factories import PASSWORD, StaffFactory, TermsTemplateFactory, UserFactory
 
 pytestmark = pytest.mark.browser

@@ -30,7 +30,6 @@ import requests
 from django.conf import settings
 from django.test import Client
 
-from ..browser.conftest import public_pages  # noqa: F401  (the home page after a flush)
 from ..worker.conftest import (
     REAL_SERVERS,
     SKIP_REASON,

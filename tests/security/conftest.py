@@ -11,12 +11,6 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from ..browser.conftest import (  # noqa: F401  (the browser fixtures, for the XSS tests)
-    browser_page,
-    chromium,
-    public_pages,
-    screenshot_dir,
-)
 from ..factories import (
     FeeScheduleFactory,
     OrganisationFactory,

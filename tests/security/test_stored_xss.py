@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from ..browser.conftest import SCREENSHOT_DIR as SHOTS
-from ..browser.conftest import TIMEOUT_MS
+from ..browser.support import SCREENSHOT_DIR as SHOTS
+from ..browser.support import TIMEOUT_MS
 from ..factories import OrganisationMemberFactory, UserFactory
 from .conftest import build_world
 

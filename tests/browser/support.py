@@ -1,5 +1,9 @@
 """Fixtures of the browser tests: one headless Chromium per session, one page per test.
 
+Defined once here and registered by ``tests/conftest.py``, so the browser tests, the
+attack suite and the fault suite share one Playwright session (two sync sessions in one
+process are refused).
+
 The tests drive Debian's Chromium (``/usr/bin/chromium``, or ``$CHROMIUM_PATH``)
 through Playwright's sync API; Playwright's own browser downloads are never used.
 Without that executable the browser tests are skipped, with the reason given.
