@@ -164,9 +164,15 @@ def notification_enqueue(*, notification_id: int, honour_backoff: bool = True) -
                        "retry", notification_id, exc_info=True)
         return False
     _broker_down_until = 0.0
-    Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING).update(
-        queued_at=timezone.now()
-    )
+    # A worker may already hold the row (``notification_send`` locks it while it talks to
+    # SMTP, up to EMAIL_TIMEOUT): skip it rather than wait, so a request never waits on
+    # SMTP. The worker then records the outcome itself.
+    with transaction.atomic():
+        free = list(Notification.objects.select_for_update(skip_locked=True)
+                    .filter(pk=notification_id, status=Notification.Status.PENDING)
+                    .values_list("pk", flat=True))
+        if free:
+            Notification.objects.filter(pk__in=free).update(queued_at=timezone.now())
     return True
 
 

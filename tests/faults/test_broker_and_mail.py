@@ -249,3 +249,43 @@ def test_smtp_down_or_silent_requests_succeed_and_mail_arrives_once_back(
         sink.stop()
         if silent:
             silent.stop()
+
+
+def test_queuing_never_waits_for_a_send_in_progress(private_redis_server):
+    """A worker holds a notification's row while it talks to a hung SMTP server (up to
+    ``EMAIL_TIMEOUT``); queuing that notification again from a request (or the sweeper)
+    returns at once instead of waiting for the row. Found by the worker-killed email test:
+    a member's submit took 10 s behind a worker stuck on a silent SMTP server."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from algoric.notifications.services import notification_enqueue, notify
+
+    from ..factories import UserFactory
+
+    user = UserFactory()
+    with producer_broker(private_redis_server.url):
+        notification = notify(event="welcome", recipient=user)
+    held, release = threading.Event(), threading.Event()
+
+    def worker_sending():
+        try:
+            with transaction.atomic():
+                list(Notification.objects.select_for_update().filter(pk=notification.pk))
+                held.set()
+                release.wait(20)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=worker_sending)
+    thread.start()
+    try:
+        assert held.wait(10)
+        started = time.monotonic()
+        with producer_broker(private_redis_server.url):
+            assert notification_enqueue(notification_id=notification.pk) is True
+        assert time.monotonic() - started < 1.0
+    finally:
+        release.set()
+        thread.join(timeout=30)
