@@ -144,35 +144,45 @@ _broker_down_until = 0.0
 
 
 def notification_enqueue(*, notification_id: int, honour_backoff: bool = True) -> bool:
-    """Queue the sending task for one notification. Never raises.
+    """Queue the sending task for one notification. Never raises, never waits on SMTP.
 
-    Returns ``True`` when the broker took the message, ``False`` when it could not
-    be reached (the row stays pending; the sweeper queues it again). After a
-    failure, calls within :data:`BROKER_BACKOFF_SECONDS` return ``False`` at once
-    unless ``honour_backoff`` is false (the sweeper's case).
+    Returns ``True`` when the broker took the message (or when a worker is sending the
+    notification right now: nothing to queue), ``False`` when the broker could not be
+    reached (the row stays pending with no ``queued_at``; the sweeper queues it again).
+    After a failure, calls within :data:`BROKER_BACKOFF_SECONDS` return ``False`` at
+    once unless ``honour_backoff`` is false (the sweeper's case).
+
+    ``queued_at`` is written before the message is published, under
+    ``SELECT … FOR UPDATE SKIP LOCKED``: ``notification_send`` holds the row while it
+    talks to SMTP (up to ``EMAIL_TIMEOUT``), and a request must never wait for that; once
+    published, the row is left to the worker.
     """
     global _broker_down_until
     from .tasks import send_notification
 
     if honour_backoff and time.monotonic() < _broker_down_until:
         return False
+    stamp = timezone.now()
+    with transaction.atomic():
+        status = (Notification.objects.select_for_update(skip_locked=True)
+                  .filter(pk=notification_id).values_list("status", flat=True).first())
+        if status is None and Notification.objects.filter(pk=notification_id).exists():
+            return True  # locked: a worker is sending it at this moment
+        if status == Notification.Status.PENDING:
+            Notification.objects.filter(pk=notification_id).update(queued_at=stamp)
     try:
         send_notification.apply_async(args=[notification_id])
     except Exception:  # any broker trouble: the outbox row is the source of truth
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.warning("notification %s not queued (broker unavailable); the sweeper will "
                        "retry", notification_id, exc_info=True)
+        with transaction.atomic():
+            mine = list(Notification.objects.select_for_update(skip_locked=True)
+                        .filter(pk=notification_id, status=Notification.Status.PENDING,
+                                queued_at=stamp).values_list("pk", flat=True))
+            Notification.objects.filter(pk__in=mine).update(queued_at=None)
         return False
     _broker_down_until = 0.0
-    # A worker may already hold the row (``notification_send`` locks it while it talks to
-    # SMTP, up to EMAIL_TIMEOUT): skip it rather than wait, so a request never waits on
-    # SMTP. The worker then records the outcome itself.
-    with transaction.atomic():
-        free = list(Notification.objects.select_for_update(skip_locked=True)
-                    .filter(pk=notification_id, status=Notification.Status.PENDING)
-                    .values_list("pk", flat=True))
-        if free:
-            Notification.objects.filter(pk__in=free).update(queued_at=timezone.now())
     return True
 
 
