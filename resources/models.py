@@ -307,7 +307,9 @@ class JobRecord(models.Model):
                                     name="job_record_unique"),
         ]
         indexes = [
-            models.Index(fields=["cluster", "account", "end_time"], name="job_account_end"),
+            # A project's jobs in a time range (reports, the Slurm synchronisation):
+            # ``account IN (…)`` or (cluster, account) pairs, and an end-time range.
+            models.Index(fields=["account", "end_time"], name="job_account_end"),
             models.Index(fields=["end_time"], name="job_end"),
         ]
 

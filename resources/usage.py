@@ -271,8 +271,8 @@ def end_time_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
 def job_distributions(*, year: int, accounts: AccountSelection | None = None) -> dict:
     """Jobs of ``year`` by size and by wait — two grouped queries on the job records.
 
-    The job table's ``(cluster, account, end_time)`` index serves a project's
-    selection; the whole centre reads the year's jobs once per query.
+    The job table's ``(account, end_time)`` index serves a project's selection; the
+    whole centre reads the year's jobs once per query.
 
     Returns ``{"size": [...], "wait": [...], "not_started": int}``: each list holds
     one dict per bucket of :data:`SIZE_BUCKETS` / :data:`WAIT_BUCKETS`, in order, with
