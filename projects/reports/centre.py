@@ -31,6 +31,7 @@ from .common import (
     constants_table,
     energy_method_paragraph,
     energy_table,
+    hours_columns,
     month_label,
     number,
     shifted_data_note,
@@ -273,15 +274,16 @@ def _usage_section(*, usage, previous) -> Section:
     section.tables.append(Table(
         slug="usage-by-kind", title=_("Use by kind of organisation"),
         columns=[Column(_("Kind of organisation")), Column(_("Jobs"), kind=INTEGER),
-                 Column(_("Core-hours"), _("h"), NUMBER), Column(_("GPU-hours"), _("h"), NUMBER),
+                 *hours_columns(),
                  Column(_("Share of core-hours"), "%", PERCENT),
                  Column(_("Core-hours last year"), _("h"), NUMBER)],
         rows=[[str(item["label"]), item["sums"].jobs, round(item["sums"].core_hours, 2),
                round(item["sums"].gpu_hours, 2),
                round(item["sums"].core_hours * 100 / totals.core_hours, 1)
                if totals.core_hours else None,
-               round(previous_by_kind.get(item["kind"]).core_hours, 2)
-               if item["kind"] in previous_by_kind else None]
+               # A kind with no row last year used nothing: 0, as in the total.
+               round(previous_by_kind[item["kind"]].core_hours, 2)
+               if item["kind"] in previous_by_kind else 0.0]
               for item in usage.by_kind],
         total=[_("Total"), totals.jobs, round(totals.core_hours, 2), round(totals.gpu_hours, 2),
                100.0 if totals.core_hours else None, round(previous.totals.core_hours, 2)]))
@@ -295,7 +297,7 @@ def _usage_section(*, usage, previous) -> Section:
     section.tables.append(Table(
         slug="usage-by-month", title=_("Use by month"),
         columns=[Column(_("Month")), Column(_("Jobs"), kind=INTEGER),
-                 Column(_("Core-hours"), _("h"), NUMBER), Column(_("GPU-hours"), _("h"), NUMBER),
+                 *hours_columns(),
                  Column(_("Energy"), _("kWh"), NUMBER)],
         rows=[[month_label(item["month"]), item["sums"].jobs, round(item["sums"].core_hours, 2),
                round(item["sums"].gpu_hours, 2), round(item["sums"].energy_kwh, 2)]
@@ -305,7 +307,7 @@ def _usage_section(*, usage, previous) -> Section:
     section.tables.append(Table(
         slug="top-projects", title=_("Projects that used the most"),
         columns=[Column(_("Project")), Column(_("Organisation")), Column(_("Jobs"), kind=INTEGER),
-                 Column(_("Core-hours"), _("h"), NUMBER), Column(_("GPU-hours"), _("h"), NUMBER),
+                 *hours_columns(),
                  Column(_("Share of core-hours"), "%", PERCENT)],
         rows=[[f"{item['project'].acronym} — {item['project'].title}",
                item["project"].organisation.name, item["sums"].jobs,

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -115,12 +116,18 @@ def energy_method_paragraph(sums: UsageSums) -> str:
     ) % {"measured": number(measured_share, 1)}
 
 
+def hours_columns() -> list[Column]:
+    """The core-hours and GPU-hours columns (numbers, in hours) of the usage tables."""
+    return [Column(_("Core-hours"), _("h"), NUMBER),
+            Column(capfirst(_("GPU-hours")), _("h"), NUMBER)]
+
+
 def usage_figures(*, current: UsageSums, previous: UsageSums) -> list[Figure]:
     """Key figures of use: core-hours, GPU-hours and jobs, with last year's."""
     return [
         Figure(label=_("Core-hours"), value=current.core_hours, unit=_("h"),
                previous=previous.core_hours),
-        Figure(label=_("GPU-hours"), value=current.gpu_hours, unit=_("h"),
+        Figure(label=capfirst(_("GPU-hours")), value=current.gpu_hours, unit=_("h"),
                previous=previous.gpu_hours),
         Figure(label=_("Jobs"), value=current.jobs, previous=previous.jobs),
     ]

@@ -17,6 +17,7 @@ from .common import (
     constants_table,
     energy_method_paragraph,
     energy_table,
+    hours_columns,
     month_label,
     number,
     shifted_data_note,
@@ -165,7 +166,7 @@ def _users_section(*, usage) -> Section:
     section.tables.append(Table(
         slug="usage-by-user", title=_("Use per cluster login"),
         columns=[Column(_("Cluster login")), Column(_("Jobs"), kind=INTEGER),
-                 Column(_("Core-hours"), _("h"), NUMBER), Column(_("GPU-hours"), _("h"), NUMBER),
+                 *hours_columns(),
                  Column(_("Share of core-hours"), "%", PERCENT),
                  Column(_("Energy"), _("kWh"), NUMBER)],
         rows=rows,
