@@ -17,6 +17,7 @@ from algoric.notifications.services import notify
 
 from ..models import Invitation, Organisation, OrganisationMember, User
 from ..models.organisations import KINDS_WITH_RESEARCH_CODE, KINDS_WITH_SIRET
+from .invitations import invitation_lock_for_acceptance, signed_invitation_get
 
 Role = OrganisationMember.Role
 INVITATION_SALT = "members.invitation"
@@ -169,21 +170,10 @@ def invitation_url(invitation: Invitation) -> str:
 def invitation_from_token(token: str) -> Invitation:
     """The invitation a token designates. Raises ``ValidationError`` for a forged, expired,
     revoked or already used link (with a message for the person who clicked it)."""
-    max_age = timedelta(days=settings.INVITATION_VALID_DAYS)
-    try:
-        payload = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
-        invitation = Invitation.objects.select_related("organisation").get(
-            pk=payload["invitation"]
-        )
-    except (signing.BadSignature, Invitation.DoesNotExist, KeyError, TypeError) as exc:
-        raise ValidationError(_("This invitation link is not valid or has expired. "
-                                "Ask for a new invitation.")) from exc
-    if invitation.accepted_at is not None:
-        raise ValidationError(_("This invitation has already been used."))
-    if invitation.revoked_at is not None or invitation.expires_at <= timezone.now():
-        raise ValidationError(_("This invitation link is not valid or has expired. "
-                                "Ask for a new invitation."))
-    return invitation
+    return signed_invitation_get(
+        token=token, salt=INVITATION_SALT,
+        queryset=Invitation.objects.select_related("organisation"),
+    )
 
 
 @transaction.atomic
@@ -228,18 +218,8 @@ def invitation_accept(*, token: str, user: User) -> OrganisationMember:
     Single use: the row is locked and marked accepted. The signed-in person's
     verified address must be the invited one. Raises ``ValidationError``.
     """
-    from allauth.account.models import EmailAddress
-
-    invitation = invitation_from_token(token)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at is not None:
-        raise ValidationError(_("This invitation has already been used."))
-    if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email,
-                                       verified=True).exists():
-        raise ValidationError(
-            _("This invitation was sent to %(email)s. Sign in with that address (verified) "
-              "to accept it.") % {"email": invitation.email}
-        )
+    invitation = invitation_lock_for_acceptance(invitation=invitation_from_token(token),
+                                                user=user)
     member, created = OrganisationMember.objects.get_or_create(
         organisation=invitation.organisation, user=user, defaults={"role": invitation.role}
     )

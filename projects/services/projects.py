@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from algoric.audit.services import audit_record
 from algoric.notifications.services import notify
 from members.models import OrganisationMember, User
+from members.services.invitations import invitation_lock_for_acceptance, signed_invitation_get
 
 from ..models import SLURM_ACCOUNT_REGEX, Project, ProjectInvitation, ProjectMember
 
@@ -205,20 +206,11 @@ def project_invitation_from_token(token: str) -> ProjectInvitation:
     Raises ``ValidationError`` for a forged, expired, revoked or already used link,
     with a message for the person who clicked it.
     """
-    max_age = timedelta(days=settings.INVITATION_VALID_DAYS)
-    invalid = _("This invitation link is not valid or has expired. Ask for a new invitation.")
-    try:
-        payload = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
-        invitation = (ProjectInvitation.objects
-                      .select_related("project__organisation", "invited_by")
-                      .get(pk=payload["invitation"]))
-    except (signing.BadSignature, ProjectInvitation.DoesNotExist, KeyError, TypeError) as exc:
-        raise ValidationError(invalid) from exc
-    if invitation.accepted_at is not None:
-        raise ValidationError(_("This invitation has already been used."))
-    if invitation.revoked_at is not None or invitation.expires_at <= timezone.now():
-        raise ValidationError(invalid)
-    return invitation
+    return signed_invitation_get(
+        token=token, salt=INVITATION_SALT,
+        queryset=ProjectInvitation.objects.select_related("project__organisation",
+                                                          "invited_by"),
+    )
 
 
 @transaction.atomic
@@ -228,16 +220,8 @@ def project_invitation_accept(*, token: str, user: User) -> ProjectMember:
     Single use: the row is locked and marked accepted. Raises ``ValidationError``
     for a forged, expired, revoked or used link, or another address.
     """
-    from allauth.account.models import EmailAddress
-
-    invitation = project_invitation_from_token(token)
-    invitation = ProjectInvitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at is not None:
-        raise ValidationError(_("This invitation has already been used."))
-    if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email,
-                                       verified=True).exists():
-        raise ValidationError(_("This invitation was sent to %(email)s. Sign in with that "
-                                "address (verified) to accept it.") % {"email": invitation.email})
+    invitation = invitation_lock_for_acceptance(
+        invitation=project_invitation_from_token(token), user=user)
     member, _created = ProjectMember.objects.get_or_create(
         project=invitation.project, user=user, defaults={"role": invitation.role})
     invitation.accepted_at = timezone.now()
