@@ -85,9 +85,10 @@ from .people import EXTRA_REQUESTS, ORGANISATIONS, PEOPLE_PASSWORD, PROJECTS
 #: Domain of every demonstration email address.
 DOMAIN = "demo.algoric.org"
 
-#: Slurm accounts of the projects whose reports the demo generates by default: those of
-#: the logins it prints (the others: ``manage.py generate_usage_reports --year …``).
-SHOWCASE_PROJECTS = ("calla", "grid-atlas")
+#: Local parts of the logins the demo prints (``member`` comes from ``demo_data``): the
+#: demo generates by default the reports of their projects (the others: ``manage.py
+#: generate_usage_reports --year …``), so whoever signs in with one finds them.
+SHOWCASE_LOGINS = ("member", "mairie", "herve.le-meur", "nolwenn.le-roux", "soizic.tanguy")
 
 #: Placeholder yearly fees (EUR) of last year (this year's are set by ``demo_data``).
 FEES = {"sme": "250", "lab": "150", "public_body": "150", "school": "50",
@@ -160,7 +161,7 @@ class DemoCentre:
             without both traces, synthetic files are written to ``var/demo/``.
         reports: which yearly reports of last year to generate (when the
             ``generate_usage_reports`` command exists): ``"showcase"`` (the centre and
-            the projects of :data:`SHOWCASE_PROJECTS`, about ten seconds each),
+            the projects of the :data:`SHOWCASE_LOGINS`, a few seconds each),
             ``"all"`` (every project with usage or grants) or ``"none"``.
         log: called with each line to show (progress of the steps).
         today: the day the demo is built for (default: today in ``TIME_ZONE``).
@@ -518,9 +519,12 @@ class DemoCentre:
             return
         year = self.year - 1
         done = UsageReport.objects.filter(year=year, status=UsageReport.Status.DONE)
+        showcase = set(Project.objects.filter(
+            members__user__email__in=[f"{login}@{DOMAIN}" for login in SHOWCASE_LOGINS],
+        ).values_list("pk", flat=True))
         targets = [["--project", project.slurm_account] for project in
                    projects_to_report(year=year)
-                   if (self.reports == "all" or project.slurm_account in SHOWCASE_PROJECTS)
+                   if (self.reports == "all" or project.pk in showcase)
                    and not done.filter(project=project).exists()]
         if not done.filter(scope=UsageReport.Scope.CENTRE).exists():
             targets.append(["--centre"])

@@ -156,7 +156,14 @@ def test_showcase_reports_are_generated_once(tmp_path, quick_pdfs):
     done = UsageReport.objects.filter(year=YEAR - 1, status=UsageReport.Status.DONE)
     assert done.filter(scope=UsageReport.Scope.CENTRE).count() == 1
     assert set(done.filter(scope=UsageReport.Scope.PROJECT).values_list(
-        "project__slurm_account", flat=True)) == {"calla", "grid-atlas"}
+        "project__slurm_account", flat=True)) == {
+            "calla", "taifl",        # HOULE and SEDIMENT: member@ (PI, member)
+            "grid-atlas",            # GRILLE-A: herve.le-meur
+            "grid-crue",             # CRUE-LOCH: mairie
+            "grid-eolien"}           # EOLIEN: nolwenn.le-roux
+    member_projects = Project.objects.filter(members__user__email="member@demo.algoric.org")
+    assert member_projects.count() == 2
+    assert not member_projects.exclude(usage_reports__in=done).exists()
     generations = sorted(done.values_list("pk", "generation"))
     again = DemoCentre(data_dir=tmp_path / "absent", synthetic_dir=tmp_path)
     again.run()
