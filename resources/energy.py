@@ -13,6 +13,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+#: Where the default constants come from, in the reader's language; shown when the
+#: matching ``ENERGY_*_SOURCE`` setting is empty (its default). A centre that sets its
+#: own constant sets its own source text too.
+DEFAULT_SOURCES = {
+    "pue": _("Green Algorithms default (world average data centre, Uptime Institute 2019)"),
+    "carbon_intensity": _("France, Green Algorithms data set (green-algorithms.org, "
+                          "CC-BY-4.0)"),
+    "electricity_price": _("EDF Tarif Bleu, base option, 1 February 2025 (regulated "
+                           "tariff, incl. taxes)"),
+    "heat_recovery": _("no heat recovery installed (site setting)"),
+}
 
 #: Power drawn by memory, W per GB (Green Algorithms, after Karyakin and Salem 2017).
 MEMORY_WATTS_PER_GB = Decimal("0.3725")
@@ -33,16 +46,20 @@ class EnergyConstants:
 
 
 def energy_constants() -> EnergyConstants:
-    """The constants in force, from the ``ENERGY_*`` settings."""
+    """The constants in force, from the ``ENERGY_*`` settings; an empty source setting
+    gives the :data:`DEFAULT_SOURCES` text (lazy: translated when shown)."""
     return EnergyConstants(
         pue=Decimal(str(settings.ENERGY_PUE)),
         carbon_intensity_g_per_kwh=Decimal(str(settings.ENERGY_CARBON_INTENSITY_G_PER_KWH)),
         electricity_price_eur_per_kwh=Decimal(str(settings.ENERGY_PRICE_EUR_PER_KWH)),
         heat_recovery_fraction=Decimal(str(settings.ENERGY_HEAT_RECOVERY_FRACTION)),
-        pue_source=settings.ENERGY_PUE_SOURCE,
-        carbon_intensity_source=settings.ENERGY_CARBON_INTENSITY_SOURCE,
-        electricity_price_source=settings.ENERGY_PRICE_SOURCE,
-        heat_recovery_source=settings.ENERGY_HEAT_RECOVERY_SOURCE,
+        pue_source=settings.ENERGY_PUE_SOURCE or DEFAULT_SOURCES["pue"],
+        carbon_intensity_source=(settings.ENERGY_CARBON_INTENSITY_SOURCE
+                                 or DEFAULT_SOURCES["carbon_intensity"]),
+        electricity_price_source=(settings.ENERGY_PRICE_SOURCE
+                                  or DEFAULT_SOURCES["electricity_price"]),
+        heat_recovery_source=(settings.ENERGY_HEAT_RECOVERY_SOURCE
+                              or DEFAULT_SOURCES["heat_recovery"]),
     )
 
 

@@ -392,33 +392,36 @@ if ACCOUNTING_COLLECT:
     }
 
 # --- Energy model (resources.energy; Green Algorithms) --------------------------------------
+# Each constant comes with the text that says where it comes from. An empty *_SOURCE
+# (the default) shows the source of the default value, translated into the reader's
+# language (resources.energy.DEFAULT_SOURCES); set one when you change its constant.
 
 # Power usage effectiveness: facility energy / IT energy. 1.67 is the world average
 # data-centre PUE used by Green Algorithms as its default (Uptime Institute survey 2019).
 ENERGY_PUE = env.float("ENERGY_PUE", default=1.67)
 ENERGY_PUE_SOURCE = env.str(
     "ENERGY_PUE_SOURCE",
-    default="Green Algorithms default (world average data centre, Uptime Institute 2019)",
+    default="",
 )
 # Grid carbon intensity, gCO2e/kWh: France, Green Algorithms data set (CC-BY-4.0).
 ENERGY_CARBON_INTENSITY_G_PER_KWH = env.float("ENERGY_CARBON_INTENSITY_G_PER_KWH",
                                               default=51.28)
 ENERGY_CARBON_INTENSITY_SOURCE = env.str(
     "ENERGY_CARBON_INTENSITY_SOURCE",
-    default="France, Green Algorithms data set (green-algorithms.org, CC-BY-4.0)",
+    default="",
 )
 # Electricity price, EUR/kWh, all taxes included: EDF regulated "Tarif Bleu" base
 # option, from 1 February 2025. Set the association's own contract price here.
 ENERGY_PRICE_EUR_PER_KWH = env.float("ENERGY_PRICE_EUR_PER_KWH", default=0.2016)
 ENERGY_PRICE_SOURCE = env.str(
     "ENERGY_PRICE_SOURCE",
-    default="EDF Tarif Bleu, base option, 1 February 2025 (regulated tariff, incl. taxes)",
+    default="",
 )
 # Share of the energy that the site could recover as useful heat (0 to 1). No heat
 # recovery is installed by default.
 ENERGY_HEAT_RECOVERY_FRACTION = env.float("ENERGY_HEAT_RECOVERY_FRACTION", default=0.0)
 ENERGY_HEAT_RECOVERY_SOURCE = env.str(
-    "ENERGY_HEAT_RECOVERY_SOURCE", default="no heat recovery installed (site setting)"
+    "ENERGY_HEAT_RECOVERY_SOURCE", default=""
 )
 
 # --- Public statistics (projects.selectors_stats) -------------------------------------------

@@ -85,20 +85,21 @@ def _change(value, previous) -> float | None:
 
 
 def constants_table(constants: EnergyConstants) -> Table:
-    """The constants of the energy model with their sources."""
+    """The constants of the energy model with their sources (text in the active language:
+    the spreadsheet writers take plain strings)."""
     return Table(
         slug="constants", title=_("Constants used"),
         columns=[Column(_("Constant")), Column(_("Value"), kind=NUMBER), Column(_("Unit")),
                  Column(_("Source"))],
         rows=[
             [_("Power usage effectiveness (PUE)"), float(constants.pue), "",
-             constants.pue_source],
+             str(constants.pue_source)],
             [_("Carbon intensity of the grid"), float(constants.carbon_intensity_g_per_kwh),
-             _("g CO2e/kWh"), constants.carbon_intensity_source],
+             _("g CO2e/kWh"), str(constants.carbon_intensity_source)],
             [_("Price of electricity"), float(constants.electricity_price_eur_per_kwh),
-             _("EUR/kWh"), constants.electricity_price_source],
+             _("EUR/kWh"), str(constants.electricity_price_source)],
             [_("Share of heat that could be reused"), float(constants.heat_recovery_fraction),
-             "", constants.heat_recovery_source],
+             "", str(constants.heat_recovery_source)],
         ])
 
 
