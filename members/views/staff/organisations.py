@@ -130,49 +130,44 @@ def membership_open_view(request, pk: int):
     return redirect("staff:organisation_review", pk=organisation.pk)
 
 
-def _membership(pk: int) -> Membership:
-    return get_object_or_404(Membership.objects.select_related("organisation"), pk=pk)
+def _membership_act(request, pk: int, name: str, form_class, act, done: str):
+    """Validate the ``name`` form (``"payment"`` or ``"waive"``) posted for membership
+    ``pk``, call ``act(membership, cleaned_data)``, and redirect to the organisation's page
+    with ``done`` (where ``%(year)s`` stands for the membership's year); on refusal,
+    re-render that page with the bound form (400/409)."""
+    membership = get_object_or_404(Membership.objects.select_related("organisation"), pk=pk)
+    form = form_class(request.POST, auto_id=f"{name}{membership.pk}_%s")
+    try:
+        if not form.is_valid():
+            raise ValidationError(error_texts(form))
+        act(membership, form.cleaned_data)
+    except ValidationError as exc:
+        refused(request, error_texts(exc))
+        return _organisation_page(request, membership.organisation,
+                                  bound={(name, membership.pk): form},
+                                  status=error_status(exc))
+    messages.success(request, done % {"year": membership.year})
+    return redirect("staff:organisation_review", pk=membership.organisation_id)
 
 
 @staff_required
 @require_POST
 def membership_payment(request, pk: int):
     """Record the payment of membership ``pk`` (date paid and reference)."""
-    membership = _membership(pk)
-    form = PaymentForm(request.POST, auto_id=f"payment{membership.pk}_%s")
-    try:
-        if not form.is_valid():
-            raise ValidationError(error_texts(form))
-        membership_record_payment(membership=membership, paid_on=form.cleaned_data["paid_on"],
-                                  reference=form.cleaned_data["reference"],
-                                  actor=request.user)
-    except ValidationError as exc:
-        refused(request, error_texts(exc))
-        return _organisation_page(request, membership.organisation,
-                                  bound={("payment", membership.pk): form},
-                                  status=error_status(exc))
-    messages.success(request, _("Payment of the %(year)s membership recorded.")
-                     % {"year": membership.year})
-    return redirect("staff:organisation_review", pk=membership.organisation_id)
+    return _membership_act(
+        request, pk, "payment", PaymentForm,
+        lambda membership, data: membership_record_payment(
+            membership=membership, paid_on=data["paid_on"], reference=data["reference"],
+            actor=request.user),
+        _("Payment of the %(year)s membership recorded."))
 
 
 @staff_required
 @require_POST
 def membership_waive_view(request, pk: int):
     """Waive the fee of membership ``pk``, with the reason."""
-    membership = _membership(pk)
-    form = WaiveForm(request.POST, auto_id=f"waive{membership.pk}_%s")
-    try:
-        if not form.is_valid():
-            raise ValidationError(error_texts(form))
-        membership_waive(membership=membership, note=form.cleaned_data["note"],
-                         actor=request.user)
-    except ValidationError as exc:
-        refused(request, error_texts(exc))
-        return _organisation_page(request, membership.organisation,
-                                  bound={("waive", membership.pk): form},
-                                  status=error_status(exc))
-    messages.success(request, _("The fee of the %(year)s membership is waived.")
-                     % {"year": membership.year})
-    return redirect("staff:organisation_review", pk=membership.organisation_id)
-
+    return _membership_act(
+        request, pk, "waive", WaiveForm,
+        lambda membership, data: membership_waive(
+            membership=membership, note=data["note"], actor=request.user),
+        _("The fee of the %(year)s membership is waived."))
