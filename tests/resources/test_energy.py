@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from resources.energy import (
     MEMORY_WATTS_PER_GB,
@@ -146,3 +147,16 @@ def test_hardware_page_shows_energy_per_unit(client):
     assert "0.0192 kWh" in body  # 0.0191883 kWh per core-hour, rounded
     assert "0.98 g CO₂e" in body  # 0.0191883 × 51.28 = 0.984 g
     assert "19.19 kWh" in body  # the worked example: 1000 core-hours at 10 W and 4 GB
+
+
+def test_default_sources_are_shown_in_the_readers_language_and_a_set_source_as_it_is(settings):
+    settings.ENERGY_PUE_SOURCE = ""
+    constants = energy_constants()
+    with translation.override("en"):
+        assert str(constants.pue_source).startswith("Green Algorithms default")
+    with translation.override("fr"):
+        assert str(constants.pue_source).startswith("valeur par défaut de Green Algorithms")
+        assert "tarif réglementé" in str(constants.electricity_price_source)
+    settings.ENERGY_PUE_SOURCE = "Mesure du site, hiver 2026"
+    with translation.override("en"):
+        assert energy_constants().pue_source == "Mesure du site, hiver 2026"
