@@ -1,0 +1,55 @@
+"""Projects (fiches projet), their people, resource requests and allocations.
+
+The models live in modules by subject; every name is importable from
+``projects.models`` as before (Django registers the models imported here).
+The modules are imported in the order their models were first declared, so
+the app registry lists them in that order (serialisation and deletion order
+are unchanged).
+"""
+
+from .projects import (
+    SLURM_ACCOUNT_REGEX,
+    Field,
+    Project,
+    ProjectInvitation,
+    ProjectMember,
+    ProjectQuerySet,
+)
+
+# isort: split
+from .requests import (
+    Allocation,
+    AllocationGrant,
+    RequestComment,
+    RequestEvent,
+    ResourceRequest,
+    ResourceRequestCell,
+    ResourceRequestQuerySet,
+    ResourceRequestRow,
+)
+
+# isort: split
+from .attribution import AccountAlias
+
+# isort: split
+from .reports import UsageReport, UsageReportQuerySet
+
+__all__ = [
+    "SLURM_ACCOUNT_REGEX",
+    "AccountAlias",
+    "Allocation",
+    "AllocationGrant",
+    "Field",
+    "Project",
+    "ProjectInvitation",
+    "ProjectMember",
+    "ProjectQuerySet",
+    "RequestComment",
+    "RequestEvent",
+    "ResourceRequest",
+    "ResourceRequestCell",
+    "ResourceRequestQuerySet",
+    "ResourceRequestRow",
+    "UsageReport",
+    "UsageReportQuerySet",
+]
