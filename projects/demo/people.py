@@ -11,6 +11,15 @@ from __future__ import annotations
 #: One password for every demonstration person (local use only; printed by the command).
 PEOPLE_PASSWORD = "demo-people-Gwened-2026"  # noqa: S105 (local demo only)
 
+#: Domain of every demonstration email address.
+DOMAIN = "demo.algoric.org"
+
+
+def email_of(local: str) -> str:
+    """The demonstration email address of ``local`` (``member`` → member@demo.algoric.org)."""
+    return f"{local}@{DOMAIN}"
+
+
 #: Organisations: key → kind, name, city and postal code, website, people.
 #: ``people``: (email local part, first name, last name, role in the organisation);
 #: the first is the representative. ``membership``: this year's and last year's
