@@ -1,0 +1,104 @@
+"""Attribution of Slurm accounts to projects, and the use of allocations it gives.
+
+A job belongs to the project whose ``slurm_account`` is the job's account (on every
+cluster), or to the project staff mapped its (cluster, account) to with an
+:class:`~projects.models.AccountAlias` — on its cluster, an alias wins over a Slurm
+account of the same name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from resources.usage import (
+    USAGE_KINDS,
+    AccountSelection,
+    metered_resources,
+    resources_for_partition,
+    usage_by_account,
+    usage_sums,
+)
+
+from ..models import AccountAlias, Project
+
+
+def project_accounts(*, project: Project) -> AccountSelection:
+    """The accounts whose usage is ``project``'s — one query.
+
+    Its Slurm account on every cluster, except on clusters where staff mapped that
+    account name to another project, plus the aliases mapped to it.
+    """
+    aliases = AccountAlias.objects.filter(Q(project=project) | Q(account=project.slurm_account))
+    pairs, excluded = set(), set()
+    for cluster, account, project_id in aliases.values_list("cluster", "account", "project_id"):
+        (pairs if project_id == project.pk else excluded).add((cluster, account))
+    return AccountSelection(names=frozenset({project.slurm_account}), pairs=frozenset(pairs),
+                            excluded=frozenset(excluded))
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who owns which account: ``by_name`` maps Slurm account names to project ids,
+    ``by_pair`` maps aliased ``(cluster, account)`` pairs to project ids."""
+
+    by_name: dict[str, int]
+    by_pair: dict[tuple[str, str], int]
+
+    def project_id(self, *, cluster: str, account: str) -> int | None:
+        """The id of the project the jobs of ``account`` on ``cluster`` count for, or
+        ``None`` when the account matches no project and no alias."""
+        return self.by_pair.get((cluster, account), self.by_name.get(account))
+
+
+def account_attribution() -> Attribution:
+    """Every project's Slurm account and every alias — two queries."""
+    return Attribution(
+        by_name=dict(Project.objects.values_list("slurm_account", "pk")),
+        by_pair={(cluster, account): project_id for cluster, account, project_id
+                 in AccountAlias.objects.values_list("cluster", "account", "project_id")},
+    )
+
+
+def unmatched_accounts() -> list[dict]:
+    """Accounts seen in the usage summaries (all years) that match no project and no alias.
+
+    Returns dicts with ``cluster``, ``account``, ``jobs``, ``core_hours``, ``gpu_hours``
+    and the other sums of :func:`resources.usage.usage_sums`, most core-hours first —
+    three queries whatever the number of jobs.
+    """
+    attribution = account_attribution()
+    rows = [row for row in usage_by_account()
+            if attribution.project_id(cluster=row["cluster"], account=row["account"]) is None]
+    return sorted(rows, key=lambda row: (-row["core_hours"], -row["gpu_hours"],
+                                         row["cluster"], row["account"]))
+
+
+def account_aliases():
+    """Every alias with its project and who mapped it, by cluster and account."""
+    return AccountAlias.objects.select_related("project", "created_by").order_by(
+        "cluster", "account")
+
+
+# --- Use of allocations, for the thresholds --------------------------------------------
+
+def allocation_use(*, year: int) -> dict[tuple[int, int], float]:
+    """Use of every (project, resource) in ``year``, in the resource's unit — four queries.
+
+    Returns ``{(project id, resource id): core-hours or GPU-hours}`` for the metered
+    resources (CPU and GPU resources mapped to partitions) of the attributed accounts.
+    """
+    attribution = account_attribution()
+    catalogue = metered_resources()
+    result: dict[tuple[int, int], float] = defaultdict(float)
+    for row in usage_sums(group_by=["cluster", "account", "partition"], year=year):
+        project_id = attribution.project_id(cluster=row["cluster"], account=row["account"])
+        if project_id is None:
+            continue
+        matches = resources_for_partition(catalogue, cluster=row["cluster"],
+                                          partition=row["partition"])
+        for kind, resource in matches.items():
+            result[(project_id, resource.pk)] += row[USAGE_KINDS[kind]]
+    return dict(result)
