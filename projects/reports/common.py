@@ -14,7 +14,7 @@ from resources.energy import EnergyConstants
 from resources.usage import UsageSums
 
 from ..selectors_usage import EnergyFigures, energy_figures
-from .content import INTEGER, NUMBER, PERCENT, TEXT, Column, Figure, Table
+from .content import EXACT, INTEGER, NUMBER, PERCENT, TEXT, Column, Figure, Table
 
 #: Job states whose core-hours produced no result (Slurm's job state codes, sacct(1)).
 UNSUCCESSFUL_STATES = frozenset({"FAILED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY",
@@ -89,7 +89,7 @@ def constants_table(constants: EnergyConstants) -> Table:
     the spreadsheet writers take plain strings)."""
     return Table(
         slug="constants", title=_("Constants used"),
-        columns=[Column(_("Constant")), Column(_("Value"), kind=NUMBER), Column(_("Unit")),
+        columns=[Column(_("Constant")), Column(_("Value"), kind=EXACT), Column(_("Unit")),
                  Column(_("Source"))],
         rows=[
             [_("Power usage effectiveness (PUE)"), float(constants.pue), "",

@@ -17,6 +17,9 @@ from typing import Any
 #: Kinds of column: how a value is typed in XLSX and formatted in the PDF.
 TEXT, INTEGER, NUMBER, PERCENT = "text", "integer", "number", "percent"
 MONEY, DATE = "money", "date"
+#: A number shown with every decimal it has (up to 4), never rounded to the column's
+#: precision: the constants of a formula (PUE 1.67, 0.2016 EUR/kWh).
+EXACT = "exact"
 
 
 @dataclass

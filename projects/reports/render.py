@@ -31,7 +31,7 @@ from django.utils.formats import date_format
 
 from ..charts import svg_data_uri
 from .common import number
-from .content import DATE, INTEGER, MONEY, NUMBER, PERCENT, ReportContent, Table
+from .content import DATE, EXACT, INTEGER, MONEY, NUMBER, PERCENT, ReportContent, Table
 
 #: The template of the PDF (A4, its own CSS: WeasyPrint does not apply the site CSP).
 PDF_TEMPLATE = "projects/reports/report_pdf.html"
@@ -48,8 +48,11 @@ XLSX_FORMATS = {
     PERCENT: "0.0",
     MONEY: "#,##0.00",
     DATE: "yyyy-mm-dd",
+    EXACT: "General",
 }
-NUMERIC_KINDS = frozenset({INTEGER, NUMBER, PERCENT, MONEY})
+NUMERIC_KINDS = frozenset({INTEGER, NUMBER, PERCENT, MONEY, EXACT})
+#: Most decimals an ``EXACT`` cell shows.
+EXACT_DECIMALS = 4
 
 
 # --- Cells ------------------------------------------------------------------------------
@@ -283,6 +286,9 @@ def _format(value: Any, kind: str, decimals: int) -> str:
         return number(value, 1)
     if kind == MONEY:
         return number(value, 2)
+    if kind == EXACT:
+        exponent = Decimal(str(round(float(value), EXACT_DECIMALS))).normalize().as_tuple().exponent
+        return number(value, min(EXACT_DECIMALS, max(0, -exponent)))
     if float(value) != 0 and round(float(value), decimals) == 0:
         # A small value that the column's rounding would show as 0: say what it is.
         precise = number(value, 4)

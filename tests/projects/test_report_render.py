@@ -10,11 +10,12 @@ import io
 import zipfile
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from projects.charts import category_bars_svg
+from projects.reports.common import constants_table
 from projects.reports.content import (
     INTEGER,
     MONEY,
@@ -29,12 +30,14 @@ from projects.reports.content import (
 )
 from projects.reports.project import project_report_content
 from projects.reports.render import (
+    _table_view,
     neutralise,
     render_csv_zip,
     render_pdf,
     render_xlsx,
     sheet_names,
 )
+from resources.energy import energy_constants
 
 from .usage_helpers import YEAR, allocate, make_project, make_resources, summary
 
@@ -243,3 +246,12 @@ def test_sheet_names_are_cut_and_unique():
     assert all(len(name) <= 31 for name in names)
     assert not any(char in name for name in names for char in "[]:*?/\\")
     assert len({name.lower() for name in names}) == len(names)
+
+
+def test_constants_are_shown_with_every_decimal_they_have():
+    with translation.override("fr"):
+        table = constants_table(energy_constants())
+        values = [row[1].text for row in _table_view(table)["rows"]]
+    # PUE 1.67, 51.28 g CO2e/kWh, 0.2016 EUR/kWh, heat 0: never rounded to the column's
+    # precision (a NUMBER column would show 1,7 / 51,3 / 0,2).
+    assert values == ["1,67", "51,28", "0,2016", "0"]
