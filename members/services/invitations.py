@@ -42,14 +42,19 @@ def signed_invitation_get(*, token: str, salt: str, queryset: QuerySet) -> Model
 def invitation_lock_for_acceptance(*, invitation: Model, user) -> Model:
     """Lock ``invitation``'s row and check that ``user`` may accept it; return the locked row.
 
-    Call inside a transaction. Raises ``ValidationError`` when the invitation was used in
-    the meantime, or when ``user`` has no verified address equal to the invited one.
+    Call inside a transaction. Raises ``ValidationError`` when the invitation was used,
+    revoked or expired since it was read (the checks of :func:`signed_invitation_get`,
+    made again on the locked row), or when ``user`` has no verified address equal to the
+    invited one.
     """
     from allauth.account.models import EmailAddress
 
     invitation = type(invitation).objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(_("This invitation has already been used."))
+    if invitation.revoked_at is not None or invitation.expires_at <= timezone.now():
+        raise ValidationError(
+            _("This invitation link is not valid or has expired. Ask for a new invitation."))
     if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email,
                                        verified=True).exists():
         raise ValidationError(

@@ -367,6 +367,24 @@ def test_revoked_invitation_is_refused(client, organisation, django_capture_on_c
     assert services.role_of(organisation=organisation, user=invitee) is None
 
 
+def test_invitation_revoked_after_it_was_read_is_refused_when_locked(
+    client, organisation, django_capture_on_commit_callbacks
+):
+    # The acceptance reads the invitation, then locks its row: a revocation that lands
+    # in between is seen on the locked row.
+    from django.core.exceptions import ValidationError
+
+    from members.services.invitations import invitation_lock_for_acceptance
+
+    invitee = UserFactory(email="nolwenn@example.org")
+    invite(client, organisation, invitee.email, capture=django_capture_on_commit_callbacks)
+    read = Invitation.objects.get()
+    Invitation.objects.update(revoked_at=timezone.now())
+    with pytest.raises(ValidationError, match="not valid or has expired"):
+        invitation_lock_for_acceptance(invitation=read, user=invitee)
+    assert services.role_of(organisation=organisation, user=invitee) is None
+
+
 def test_forged_invitation_token_is_refused_with_400(client, member):
     client.force_login(member)
     for token in ("eyJpbnZpdGF0aW9uIjoxfQ:1tForged:abcdefghijklmnopqrstuvwxyz0", "nonsense"):
