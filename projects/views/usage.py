@@ -15,6 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
+from django.utils.html import format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -122,12 +124,24 @@ def staff_dashboard(request):
                    "shifted": shifted_imports()})
 
 
+def _project_options(projects) -> str:
+    """The ``<option>`` elements of every project, escaped, built once for the page:
+    each unmatched account's form repeats them, and rendering them per row through the
+    template cost (accounts × projects) template nodes."""
+    return format_html_join(
+        "", '<option value="{}">{} — {} ({})</option>',
+        ((project.pk, project.acronym, Truncator(project.title).chars(40),
+          project.slurm_account) for project in projects))
+
+
 def _accounts_page(request, *, status: int = HTTPStatus.OK):
+    projects = list(Project.objects.order_by("acronym", "pk")
+                    .only("pk", "acronym", "title", "slurm_account"))
     return render(request, "projects/staff/usage_accounts.html", {
         "accounts": unmatched_accounts(),
         "aliases": list(account_aliases()),
-        "projects": list(Project.objects.select_related("organisation")
-                         .order_by("acronym", "pk")),
+        "projects": projects,
+        "project_options": _project_options(projects),
     }, status=status)
 
 

@@ -255,6 +255,20 @@ def test_account_names_are_escaped_on_the_mapping_page(client, staff_with_mfa):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
 
 
+
+def test_each_mapping_form_offers_every_project_escaped(client, staff_with_mfa, project):
+    project.title = "<b>Crues</b> " + "é" * 60
+    project.save(update_fields=["title"])
+    summary(account="grp-1", core_hours=2)
+    summary(account="grp-2", core_hours=1)
+    client.force_login(staff_with_mfa)
+    content = client.get(reverse("usage_staff:unmatched_accounts")).content.decode()
+    # Truncated to 40 characters, the ellipsis included, as the page did before.
+    option = (f'<option value="{project.pk}">{project.acronym} — &lt;b&gt;Crues&lt;/b&gt; '
+              f'{"é" * 26}… ({project.slurm_account})</option>')
+    assert content.count(option) == 2  # one per unmatched account
+    assert "<b>Crues</b>" not in content
+
 # --- Staff dashboard ---------------------------------------------------------------------------
 
 def test_centre_usage_by_kind_project_month_and_capacity(organisation, project):
