@@ -255,7 +255,6 @@ def test_account_names_are_escaped_on_the_mapping_page(client, staff_with_mfa):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
 
 
-
 def test_each_mapping_form_offers_every_project_escaped(client, staff_with_mfa, project):
     project.title = "<b>Crues</b> " + "é" * 60
     project.save(update_fields=["title"])
@@ -268,6 +267,7 @@ def test_each_mapping_form_offers_every_project_escaped(client, staff_with_mfa, 
               f'{"é" * 26}… ({project.slurm_account})</option>')
     assert content.count(option) == 2  # one per unmatched account
     assert "<b>Crues</b>" not in content
+
 
 # --- Staff dashboard ---------------------------------------------------------------------------
 
