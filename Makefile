@@ -34,7 +34,6 @@ test: install
 
 lint: install
 	$(PY) -m ruff check .
-	$(PY) -m ruff format --check .
 
 messages: install
 	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --no-obsolete
