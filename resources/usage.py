@@ -113,7 +113,8 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
 
 def usage_sums(*, group_by: Sequence[str], year: int | None = None,
                accounts: AccountSelection | None = None,
-               clusters: Iterable[str] | None = None) -> list[dict]:
+               clusters: Iterable[str] | None = None,
+               excluding: AccountSelection | None = None) -> list[dict]:
     """Sums of usage grouped by some summary columns — one query.
 
     Args:
@@ -122,6 +123,7 @@ def usage_sums(*, group_by: Sequence[str], year: int | None = None,
         year: only months of this calendar year (centre's time zone); ``None`` for all.
         accounts: only these accounts; ``None`` for the whole centre.
         clusters: only these clusters; ``None`` for all.
+        excluding: leave these accounts out (filtered in the database, before the sums).
 
     Returns a list of dicts: the group columns, then ``jobs``, ``core_hours``,
     ``gpu_hours``, ``energy_kwh_measured``, ``energy_kwh_estimated`` (kWh) and
@@ -140,6 +142,8 @@ def usage_sums(*, group_by: Sequence[str], year: int | None = None,
         rows = rows.filter(accounts.q())
     if clusters is not None:
         rows = rows.filter(cluster__in=list(clusters))
+    if excluding is not None and not excluding.is_empty:
+        rows = rows.exclude(excluding.q())
     sums = {name: Sum(name) for name in SUM_FIELDS}
     if group_by:
         result = list(rows.values(*group_by).annotate(**sums).order_by(*group_by))
@@ -187,10 +191,12 @@ def usage_by_state(*, year: int, accounts: AccountSelection | None = None) -> li
     return sorted(rows, key=lambda row: (-row["jobs"], row["state"]))
 
 
-def usage_by_account(*, year: int | None = None) -> list[dict]:
+def usage_by_account(*, year: int | None = None,
+                     excluding: AccountSelection | None = None) -> list[dict]:
     """Usage per (``cluster``, ``account``) over the whole centre, for ``year`` or all
-    time: what attributing accounts to projects needs."""
-    return usage_sums(group_by=["cluster", "account"], year=year)
+    time, without the accounts of ``excluding``: what attributing accounts to projects
+    needs."""
+    return usage_sums(group_by=["cluster", "account"], year=year, excluding=excluding)
 
 
 def usage_years(*, accounts: AccountSelection | None = None) -> list[int]:

@@ -52,6 +52,11 @@ class Attribution:
         ``None`` when the account matches no project and no alias."""
         return self.by_pair.get((cluster, account), self.by_name.get(account))
 
+    def selection(self) -> AccountSelection:
+        """Every attributed account, as a filter: the rows it selects are those for
+        which :meth:`project_id` is not ``None``."""
+        return AccountSelection(names=frozenset(self.by_name), pairs=frozenset(self.by_pair))
+
 
 def account_attribution() -> Attribution:
     """Every project's Slurm account and every alias — two queries."""
@@ -67,11 +72,10 @@ def unmatched_accounts() -> list[dict]:
 
     Returns dicts with ``cluster``, ``account``, ``jobs``, ``core_hours``, ``gpu_hours``
     and the other sums of :func:`resources.usage.usage_sums`, most core-hours first —
-    three queries whatever the number of jobs.
+    three queries whatever the number of jobs; the attributed accounts are left out in
+    the database, so only the unmatched rows are summed.
     """
-    attribution = account_attribution()
-    rows = [row for row in usage_by_account()
-            if attribution.project_id(cluster=row["cluster"], account=row["account"]) is None]
+    rows = usage_by_account(excluding=account_attribution().selection())
     return sorted(rows, key=lambda row: (-row["core_hours"], -row["gpu_hours"],
                                          row["cluster"], row["account"]))
 

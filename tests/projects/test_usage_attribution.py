@@ -139,6 +139,14 @@ def test_unmatched_accounts_lists_accounts_of_no_project_most_used_first(project
     assert [r["account"] for r in unmatched_accounts()] == ["grp-1"]
 
 
+
+def test_unmatched_accounts_follow_the_cluster_of_each_alias(project, staff_with_mfa):
+    summary(account="grp", core_hours=3)
+    summary(account="grp", cluster="autre", core_hours=2)
+    summary(account="houle", cluster="autre", core_hours=1)  # a project's name: every cluster
+    account_alias_create(cluster="autre", account="grp", project=project, actor=staff_with_mfa)
+    assert [(r["cluster"], r["account"]) for r in unmatched_accounts()] == [(CLUSTER, "grp")]
+
 def test_allocation_use_counts_each_resource_on_its_partition(project, staff_with_mfa):
     cpu, gpu = make_resources()
     summary(account="houle", partition="cpu", core_hours=100)
