@@ -11,10 +11,10 @@ What runs:
    or ``$ALGORIC_SHARED_DATA/accounting/…``) is copied ``--jobs / 11,704`` times (855
    copies for 10 million): copy *k* has its job ids shifted by k × 10,000,000 and its
    times moved so that the copies end, evenly spread, from 1 January two years ago to
-   last week — a large centre's last three years. The trace has 8 accounts and 7
+   last week — a large centre's last three years. The trace has 7 accounts and 18
    users; each account becomes ``--accounts`` accounts (default 20: ``calla00`` …
    ``calla19``) and each user ``--users`` users (default 40), the copy choosing which,
-   so the tables hold about 160 accounts and 280 users like a real centre's.
+   so the tables hold 140 accounts and 720 users, like a real centre's.
 2. A fresh PostgreSQL database is migrated. **Small**: about ``--small`` jobs (copies
    taken evenly over the whole period, so every month has some) are imported with
    ``manage.py import_accounting`` (the portal's own path, which keeps the summaries);
