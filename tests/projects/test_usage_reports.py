@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db.models import Sum
 from django.test import override_settings
+from django.utils import timezone
 
 from algoric.notifications.models import Notification
 from projects.models import ProjectMember, UsageReport
@@ -37,7 +38,7 @@ from .usage_helpers import CLUSTER, add_member, allocate, make_project, make_res
 
 pytestmark = pytest.mark.django_db
 
-LAST_YEAR = dt.date.today().year - 1
+LAST_YEAR = timezone.localdate().year - 1
 
 #: (job id, account, user, partition, cpus, gpus, hours, end (UTC), state) — the fixture.
 JOBS = [
@@ -194,7 +195,7 @@ def test_request_validates_its_input(usage):
     with pytest.raises(ValidationError):
         usage_report_request(scope="project", year=LAST_YEAR, project=None)
     with pytest.raises(ValidationError):
-        usage_report_request(scope="centre", year=dt.date.today().year + 1)
+        usage_report_request(scope="centre", year=timezone.localdate().year + 1)
     with pytest.raises(ValidationError):
         usage_report_request(scope="centre", year=LAST_YEAR, project=usage["houle"])
     assert not UsageReport.objects.exists()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from pypdf import PdfReader
 
 from projects.models import UsageReport
@@ -20,7 +21,7 @@ from .conftest import REAL_SERVERS, SKIP_REASON, start_worker, stop_process, wai
 
 pytestmark = [pytest.mark.worker, pytest.mark.skipif(not REAL_SERVERS, reason=SKIP_REASON)]
 
-LAST_YEAR = dt.date.today().year - 1
+LAST_YEAR = timezone.localdate().year - 1
 
 
 def _complete_or_absent(path: Path) -> bool:
