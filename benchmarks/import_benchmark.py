@@ -99,6 +99,28 @@ def _shifted(number: int | None, rest: str, shift: int) -> str:
     return rest if number is None else f"{number + shift}{rest}"
 
 
+#: Positions of Submit, Eligible, Start and End among the 26 sacct fields.
+TIME_FIELDS = (10, 11, 12, 13)
+
+
+def shifted_fields(fields: list[str], id_shift: int, time_shift) -> list[str]:
+    """A copy of one trace line's fields (26 sacct fields) with ``JobID`` and
+    ``JobIDRaw`` moved by ``id_shift`` (suffixes kept: ``123_7`` → ``<123+shift>_7``)
+    and its four times (ISO 8601, ``Unknown`` left alone) moved by ``time_shift``
+    (a ``datetime.timedelta``)."""
+    import datetime as dt
+
+    fields = list(fields)
+    for position in (0, 1):
+        fields[position] = _shifted(*_split_id(fields[position]), id_shift)
+    if time_shift:
+        for position in TIME_FIELDS:
+            value = fields[position]
+            if value[:1].isdigit():
+                fields[position] = (dt.datetime.fromisoformat(value) + time_shift).isoformat()
+    return fields
+
+
 def build_file(trace: Path, target: Path, lines: int) -> int:
     """Write ``lines`` lines to ``target``: copies of ``trace`` with shifted job ids.
 

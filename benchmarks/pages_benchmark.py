@@ -62,9 +62,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import import_benchmark as ib  # noqa: E402  (same folder: trace, databases, migrate)
+import report_benchmark as rb  # noqa: E402  (same folder: projects with grants)
 
 REPO = Path(__file__).resolve().parents[1]
-ID_SHIFT = 10_000_000
+ID_SHIFT = ib.ID_SHIFT
 #: Lines per imported file in the large step.
 FILE_LINES = 1_000_000
 #: Verdict: the large median must be under this many seconds …
@@ -117,18 +118,11 @@ def write_copies(rows: list[list[str]], copies: list[int], shifts: list[dt.timed
             account_suffix, user_suffix = variant(copy, accounts, users)
             chunk = []
             for fields in rows:
-                fields = list(fields)
+                fields = ib.shifted_fields(fields, copy * ID_SHIFT, shift)
                 if accounts > 1:
                     fields[5] += account_suffix  # Account
                 if users > 1:
                     fields[8] += user_suffix  # User
-                for position in (0, 1):  # JobID, JobIDRaw
-                    number, rest = ib._split_id(fields[position])
-                    fields[position] = ib._shifted(number, rest, copy * ID_SHIFT)
-                for position in (10, 11, 12, 13):  # Submit, Eligible, Start, End
-                    value = fields[position]
-                    if value[:1].isdigit():
-                        fields[position] = (dt.datetime.fromisoformat(value) + shift).isoformat()
                 chunk.append("|".join(fields))
             out.write("\n".join(chunk) + "\n")
             written += len(chunk)
@@ -187,41 +181,22 @@ def create_portal(year: int, accounts: list[str], unmatched: int) -> dict:
     ``accounts`` (but the last ``unmatched``, left for staff to map) with CPU grants for
     ``year`` and the year before, a PI each, and a staff member with MFA. Returns the
     users and the project with the most jobs in the table now."""
-    from decimal import Decimal
-
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.db.models import Count
 
-    from members.models import Organisation, OrganisationKind, OrganisationMember, User
-    from projects.models import Allocation, Project, ProjectMember
-    from resources.models import JobRecord, Resource
+    from members.models import OrganisationMember, User
+    from projects.models import Project
+    from resources.models import JobRecord
 
     accounts = accounts[:max(len(accounts) - unmatched, 1)]
-    cpu = Resource.objects.create(name="CPU", kind="cpu", capacity_per_year=Decimal(50_000_000),
-                                  slurm_cluster="pozidriv", watts_per_core=Decimal(12),
-                                  memory_gb_per_core=Decimal(4))
-    kinds = OrganisationKind.values
+    cpu = rb.cpu_resource("pozidriv")
     pis = {}
     for index, account in enumerate(accounts):
-        kind = kinds[index % len(kinds)]
-        user = User.objects.create_user(email=f"pi-{index}@bench.invalid", password=None,
-                                        first_name="PI", last_name=account)
-        organisation = Organisation.objects.create(
-            kind=kind, name=f"Organisation {index}", address="1 rue du Port",
-            postal_code="56400", city="Auray", contact_email=f"org{index}@bench.invalid",
-            siret=f"{73282932000000 + index:014d}" if kind == "sme" else "",
-            research_code="UMR6523" if kind == "lab" else "")
-        OrganisationMember.objects.create(organisation=organisation, user=user, role="admin")
-        project = Project.objects.create(
-            title=f"Project {account}", acronym=account.upper()[:30], summary="Benchmark.",
-            field="physics", organisation=organisation, starts_on=dt.date(year - 2, 1, 1),
-            ends_on=dt.date(year + 1, 12, 31), slurm_account=account, status="active",
-            created_by=user)
-        ProjectMember.objects.create(project=project, user=user, role="pi")
-        for grant_year in (year - 1, year):
-            Allocation.objects.create(
-                project=project, resource=cpu, year=grant_year, amount=Decimal(1_000_000),
-                starts_on=dt.date(grant_year, 1, 1), ends_on=dt.date(grant_year, 12, 31))
+        user, project = rb.create_account_project(
+            index, account, cpu, years=[year - 1, year], starts_on=dt.date(year - 2, 1, 1),
+            ends_on=dt.date(year + 1, 12, 31))
+        OrganisationMember.objects.create(organisation=project.organisation, user=user,
+                                          role="representative")
         pis[account] = user
     staff = User.objects.create_user(email="staff@bench.invalid", password=None,
                                      first_name="Staff", last_name="Bench", is_staff=True)

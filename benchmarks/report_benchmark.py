@@ -111,15 +111,7 @@ def build_spread_file(trace: Path, target: Path, lines: int) -> int:
             shift = dt.timedelta(days=copy * DAYS_SHIFT + 2)
             chunk = []
             for fields in rows[: lines - written]:
-                fields = list(fields)
-                for position in (0, 1):
-                    number, rest = ib._split_id(fields[position])
-                    fields[position] = ib._shifted(number, rest, copy * ID_SHIFT)
-                for position in (10, 11, 12, 13):  # Submit, Eligible, Start, End
-                    value = fields[position]
-                    if value[:1].isdigit():
-                        fields[position] = (dt.datetime.fromisoformat(value) + shift).isoformat()
-                chunk.append("|".join(fields))
+                chunk.append("|".join(ib.shifted_fields(fields, copy * ID_SHIFT, shift)))
             out.write("\n".join(chunk) + "\n")
             written += len(chunk)
             copy += 1
@@ -134,39 +126,59 @@ def setup_django(url: str) -> None:
     django.setup()
 
 
-def create_projects() -> list[str]:
-    """One project per Slurm account seen, over organisations of every kind; a CPU
-    resource on the trace's cluster and a grant per project. Returns the accounts."""
+def create_account_project(index: int, account: str, resource, *, years: list[int],
+                           starts_on: dt.date, ends_on: dt.date):
+    """One active project for Slurm account ``account``: its organisation (kinds taken
+    in turn by ``index``), its PI, and a grant of 1,000,000 core-hours on ``resource``
+    for each of ``years``. Returns ``(pi, project)``."""
     from decimal import Decimal
 
     from members.models import Organisation, OrganisationKind, User
     from projects.models import Allocation, Project, ProjectMember
-    from resources.models import JobRecord, Resource
+
+    kinds = OrganisationKind.values
+    kind = kinds[index % len(kinds)]
+    user = User.objects.create_user(email=f"pi-{index}@bench.invalid", password=None,
+                                    first_name="PI", last_name=account)
+    organisation = Organisation.objects.create(
+        kind=kind, name=f"Organisation {index}", address="1 rue du Port",
+        postal_code="56400", city="Auray", contact_email=f"org{index}@bench.invalid",
+        siret=f"{73282932000000 + index:014d}" if kind == "sme" else "",
+        research_code="UMR6523" if kind == "lab" else "")
+    project = Project.objects.create(
+        title=f"Project {account}", acronym=account.upper()[:30], summary="Benchmark.",
+        field="physics", organisation=organisation, starts_on=starts_on, ends_on=ends_on,
+        slurm_account=account, status="active", created_by=user)
+    ProjectMember.objects.create(project=project, user=user, role="pi")
+    for year in years:
+        Allocation.objects.create(project=project, resource=resource, year=year,
+                                  amount=Decimal(1_000_000), starts_on=dt.date(year, 1, 1),
+                                  ends_on=dt.date(year, 12, 31))
+    return user, project
+
+
+def cpu_resource(cluster: str):
+    """The CPU resource of the catalogue on ``cluster`` (50 M core-hours a year)."""
+    from decimal import Decimal
+
+    from resources.models import Resource
+
+    return Resource.objects.create(name="CPU", kind="cpu", capacity_per_year=Decimal(50_000_000),
+                                   slurm_cluster=cluster, watts_per_core=Decimal(12),
+                                   memory_gb_per_core=Decimal(4))
+
+
+def create_projects() -> list[str]:
+    """One project per Slurm account seen, over organisations of every kind; a CPU
+    resource on the trace's cluster and a grant per project. Returns the accounts."""
+    from resources.models import JobRecord
 
     accounts = list(JobRecord.objects.order_by().values_list("account", flat=True).distinct())
-    cluster = JobRecord.objects.values_list("cluster", flat=True).first()
-    cpu = Resource.objects.create(name="CPU", kind="cpu", capacity_per_year=Decimal(50_000_000),
-                                  slurm_cluster=cluster, watts_per_core=Decimal(12),
-                                  memory_gb_per_core=Decimal(4))
-    kinds = OrganisationKind.values
+    cpu = cpu_resource(JobRecord.objects.values_list("cluster", flat=True).first())
     for index, account in enumerate(sorted(accounts)):
-        kind = kinds[index % len(kinds)]
-        user = User.objects.create_user(email=f"pi-{index}@bench.invalid", password=None,
-                                        first_name="PI", last_name=account)
-        organisation = Organisation.objects.create(
-            kind=kind, name=f"Organisation {index}", address="1 rue du Port",
-            postal_code="56400", city="Auray", contact_email=f"org{index}@bench.invalid",
-            siret=f"{73282932000000 + index:014d}" if kind == "sme" else "",
-            research_code="UMR6523" if kind == "lab" else "")
-        project = Project.objects.create(
-            title=f"Project {account}", acronym=account.upper()[:30], summary="Benchmark.",
-            field="physics", organisation=organisation, starts_on=dt.date(REPORT_YEAR - 1, 1, 1),
-            ends_on=dt.date(REPORT_YEAR + 1, 12, 31), slurm_account=account, status="active",
-            created_by=user)
-        ProjectMember.objects.create(project=project, user=user, role="pi")
-        Allocation.objects.create(project=project, resource=cpu, year=REPORT_YEAR,
-                                  amount=Decimal(1_000_000), starts_on=dt.date(REPORT_YEAR, 1, 1),
-                                  ends_on=dt.date(REPORT_YEAR, 12, 31))
+        create_account_project(index, account, cpu, years=[REPORT_YEAR],
+                               starts_on=dt.date(REPORT_YEAR - 1, 1, 1),
+                               ends_on=dt.date(REPORT_YEAR + 1, 12, 31))
     return accounts
 
 
