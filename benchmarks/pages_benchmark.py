@@ -360,13 +360,7 @@ def main() -> int:
             results.update(small=small, large=large, rounds=args.rounds)
         finally:
             if not args.keep:
-                from django.conf import settings
-
-                if settings.configured:
-                    from django.db import connections
-
-                    connections.close_all()
-                ib.drop_database(args.database_url, name)
+                rb.drop_database_after_django(args.database_url, name)
     return report(results, args.json)
 
 

@@ -118,6 +118,18 @@ def build_spread_file(trace: Path, target: Path, lines: int) -> int:
     return written
 
 
+def drop_database_after_django(url: str, name: str) -> None:
+    """Close this process's Django connections (when Django is set up), then drop
+    database ``name`` of the server of ``url``."""
+    from django.conf import settings
+
+    if settings.configured:
+        from django.db import connections
+
+        connections.close_all()
+    ib.drop_database(url, name)
+
+
 def setup_django(url: str) -> None:
     os.environ.update(ib.django_env(url))
     sys.path.insert(0, str(REPO))
@@ -256,13 +268,7 @@ def main() -> int:
             return measure(accounts, lines, args.json)
         finally:
             if not args.keep:
-                from django.conf import settings
-
-                if settings.configured:
-                    from django.db import connections
-
-                    connections.close_all()
-                ib.drop_database(args.database_url, name)
+                drop_database_after_django(args.database_url, name)
 
 
 def measure(accounts: list[str], lines: int, json_path: str | None) -> int:
