@@ -6,16 +6,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from algoric.core import views
+from algoric.operations.views import healthz
 from resources.api import accounting_api_view
-
-from . import views
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Algoric"
 admin.site.site_title = "Algoric"
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/accounting/", accounting_api_view, name="accounting_api"),

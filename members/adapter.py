@@ -6,8 +6,8 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from algoric.core.ratelimit import RateLimited
 from algoric.notifications.services import notification_create
-from algoric.ratelimit import RateLimited
 
 from .models import User
 

@@ -1,14 +1,8 @@
 """A member's personal data: what the portal holds about them, and what blocks deletion.
 
 The export belongs to the bottom app, but personal data also lives higher up
-(projects, resource requests, comments). A higher app registers its part in its
-``AppConfig.ready()`` (as for :mod:`members.dashboard`); no import goes upward:
-
-- :func:`register_section` — ``name`` and a callable ``user -> JSON-able value``;
-- :func:`register_deletion_blocker` — a callable ``user -> list[str]``: reasons (for the
-  person) why the account cannot be deleted yet;
-- :func:`register_deletion_hook` — a callable ``user -> None`` run inside the deletion's
-  transaction (remove what is no longer needed once the person has left).
+(projects, resource requests, comments): higher apps add their sections, deletion
+checks and deletion steps through :mod:`algoric.core.registries`.
 """
 
 from __future__ import annotations
@@ -18,29 +12,14 @@ from typing import Any
 
 from django.utils import timezone
 
-_SECTIONS: dict[str, Callable[[Any], Any]] = {}
-_BLOCKERS: list[Callable[[Any], list[str]]] = []
-_HOOKS: list[Callable[[Any], None]] = []
+from algoric.core.registries import (
+    deletion_blocker_checks,
+    personal_data_sections,
+)
+from algoric.core.registries import deletion_hooks as registered_deletion_hooks
 
 #: Version of the export's layout, in the file itself.
 EXPORT_FORMAT = 1
-
-
-def register_section(name: str, provider: Callable[[Any], Any]) -> None:
-    """Add the section ``name`` to every export (a later registration replaces it)."""
-    _SECTIONS[name] = provider
-
-
-def register_deletion_blocker(check: Callable[[Any], list[str]]) -> None:
-    """Add a check run before an account is deleted (once per callable)."""
-    if check not in _BLOCKERS:
-        _BLOCKERS.append(check)
-
-
-def register_deletion_hook(hook: Callable[[Any], None]) -> None:
-    """Add a step run inside the deletion's transaction (once per callable)."""
-    if hook not in _HOOKS:
-        _HOOKS.append(hook)
 
 
 def _when(value):
@@ -157,7 +136,7 @@ def personal_data_export(*, user) -> dict:
     """
     data: dict[str, Any] = {"format": EXPORT_FORMAT,
                             "exported_at": timezone.now().isoformat(timespec="seconds")}
-    for name, provider in {**_BUILTIN, **_SECTIONS}.items():
+    for name, provider in {**_BUILTIN, **personal_data_sections()}.items():
         data[name] = provider(user)
     return data
 
@@ -178,12 +157,12 @@ def deletion_blockers(*, user) -> list[str]:
                              "representative role to another person of the organisation "
                              "first (on its page), then come back.")
                            % {"organisation": membership.organisation.name})
-    for check in _BLOCKERS:
+    for check in deletion_blocker_checks():
         reasons.extend(check(user))
     return reasons
 
 
 def deletion_hooks(user) -> None:
     """Run the registered deletion hooks (inside the deletion's transaction)."""
-    for hook in _HOOKS:
+    for hook in registered_deletion_hooks():
         hook(user)

@@ -8,6 +8,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from algoric.core.staff import is_verified_staff
+
 from .models import (
     Agreement,
     Invitation,
@@ -16,7 +18,6 @@ from .models import (
     OrganisationMember,
     User,
 )
-from .staff import is_verified_staff
 
 
 def organisation_list_for_user(*, user: User) -> QuerySet[Organisation]:

@@ -26,7 +26,8 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from algoric.audit.models import AuditEvent
-from algoric.audit.services import audit_record, client_ip
+from algoric.audit.services import audit_record
+from algoric.core.request_id import client_ip
 from algoric.notifications.services import notify
 
 security_log = logging.getLogger("algoric.security")

@@ -9,20 +9,17 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self) -> None:
-        from members.dashboard import DashboardSection, register_dashboard_section
-
-        from .selectors import staff_dashboard_requests
-
-        register_dashboard_section(DashboardSection(
-            template="projects/staff/_dashboard_requests.html",
-            context=lambda request: staff_dashboard_requests(), order=10))
-
-        from members import personal_data
+        # Importing the app's modules needs the app registry ready, hence here.
+        from algoric.core import registries
 
         from . import personal_data as projects_data
+        from .selectors import staff_dashboard_requests
 
-        personal_data.register_section("projects", projects_data.projects_of)
-        personal_data.register_section("resource_requests", projects_data.requests_by)
-        personal_data.register_section("request_comments", projects_data.comments_by)
-        personal_data.register_deletion_blocker(projects_data.deletion_blockers)
-        personal_data.register_deletion_hook(projects_data.on_deletion)
+        registries.register_dashboard_section(registries.DashboardSection(
+            template="projects/staff/_dashboard_requests.html",
+            context=lambda request: staff_dashboard_requests(), order=10))
+        registries.register_personal_data("projects", projects_data.projects_of)
+        registries.register_personal_data("resource_requests", projects_data.requests_by)
+        registries.register_personal_data("request_comments", projects_data.comments_by)
+        registries.register_deletion_blocker(projects_data.deletion_blockers)
+        registries.register_deletion_hook(projects_data.on_deletion)

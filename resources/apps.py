@@ -9,11 +9,14 @@ class ResourcesConfig(AppConfig):
     verbose_name = _("Resources")
 
     def ready(self) -> None:
-        from members.dashboard import DashboardSection, register_dashboard_section
+        # Importing the app's modules needs the app registry ready, hence here.
+        from algoric.core import registries
 
         from .selectors import cluster_failures
 
-        # Failed or overdue Slurm syncs and accounting collections (shown only when any).
-        register_dashboard_section(DashboardSection(
+        # Failed or overdue Slurm syncs and accounting collections: a dashboard block
+        # (shown only when any) and a degraded /healthz.
+        registries.register_dashboard_section(registries.DashboardSection(
             template="resources/staff/_dashboard_clusters.html",
             context=lambda request: {"failures": cluster_failures()}, order=5))
+        registries.register_health_check("clusters", cluster_failures)

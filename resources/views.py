@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from algoric.core.feedback import add_service_errors, show_errors
+from algoric.core.staff import staff_required
 from algoric.pages.markdown import render_markdown
 from algoric.pages.models import Page
-from algoric.permissions import staff_required
 from members.models import OrganisationKind
 
 from .energy import MEMORY_WATTS_PER_GB, co2e_kg, energy_constants, energy_kwh
@@ -85,17 +86,10 @@ def _save(request, resource: Resource | None):
                               prices=form.cleaned_data["prices"], actor=request.user,
                               seen_updated_at=form.cleaned_data["seen_updated_at"])
     except StaleResourceError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
+        show_errors(request, exc)
         return _form_page(request, form, resource, status=HTTPStatus.CONFLICT)
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for key, errors in exc.error_dict.items():
-                field = key if key in form.fields else None
-                for error in errors:
-                    form.add_error(field, error)
-        else:
-            form.add_error(None, exc)
+        add_service_errors(form, exc)
         messages.error(request, _("The resource was not saved: correct the fields marked "
                                   "below."))
         return _form_page(request, form, resource, status=HTTPStatus.BAD_REQUEST)

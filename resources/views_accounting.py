@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from algoric.permissions import staff_required
+from algoric.core.feedback import add_service_errors
+from algoric.core.staff import staff_required
 
 from .forms_accounting import AccountingUploadForm, ClusterForm
 from .models import AccountingImport, Cluster
@@ -202,12 +203,7 @@ def cluster_list(request):
         try:
             cluster = cluster_create(name=form.cleaned_data["name"], actor=request.user)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            else:
-                form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Cluster “%(name)s” added. Make it an API token for "
                                         "its nightly accounting push.") % {"name": cluster.name})

@@ -7,6 +7,7 @@ import logging
 from django.db import DatabaseError
 
 from .models import AuditEvent
+from .services import audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +24,6 @@ def audit_security_event(request, action: str, **detail) -> None:
     A failure to write (database down) is logged and swallowed: answering the client
     matters more than the trail, and the event is in the security log anyway.
     """
-    from .services import audit_record
-
     try:
         audit_record(action=action, category=AuditEvent.Category.SECURITY, request=request,
                      detail={"path": request.path[:300], "method": request.method, **detail})

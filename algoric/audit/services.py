@@ -2,40 +2,17 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 
-from algoric.request_id import current_client_ip, current_request_id
+from algoric.core.request_id import client_ip, current_client_ip, current_request_id
 
 from .models import AuditEvent
 
 audit_log = logging.getLogger("algoric.audit")
-
-
-def client_ip(request) -> str | None:
-    """The client address of ``request`` as the portal trusts it, or ``None``.
-
-    With ``ALLAUTH_TRUSTED_PROXY_COUNT = n > 0`` the n-th address from the right of
-    ``X-Forwarded-For`` is used (each trusted proxy appends the address it saw);
-    otherwise the TCP peer (``REMOTE_ADDR``), so a forged header changes nothing.
-    """
-    if request is None:
-        return None
-    candidate = request.META.get("REMOTE_ADDR", "")
-    proxies = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-                     if p.strip()]
-        if len(forwarded) >= proxies:
-            candidate = forwarded[-proxies]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
 
 
 def _json_safe(value: Any) -> Any:

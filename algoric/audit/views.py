@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from algoric.permissions import staff_required
+from algoric.core.staff import staff_required
 
 from .forms import AuditFilterForm
 from .selectors import audit_actions, audit_event_list

@@ -19,6 +19,8 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from algoric.core.registries import health_checks
+
 logger = logging.getLogger(__name__)
 
 #: Seconds allowed to connect to the broker, and again to read its answer to PING.
@@ -118,15 +120,11 @@ def check_outbox() -> dict[str, Any]:
             "pending": row["count"], "oldest_age_s": age}
 
 
-def check_clusters() -> list:
-    """What ``resources.selectors.cluster_failures()`` reports (the Slurm sync's failing
-    clusters), or ``[]`` when that selector does not exist."""
-    from resources import selectors
-
-    failures = getattr(selectors, "cluster_failures", None)
-    if failures is None:
-        return []
-    return _json_safe(list(failures()))
+def check_registered() -> dict[str, list]:
+    """``{name: problems}`` of the checks other apps registered
+    (:func:`algoric.core.registries.register_health_check`, e.g. ``"clusters"``: the
+    clusters whose Slurm sync or accounting collection fails)."""
+    return {name: _json_safe(list(check())) for name, check in health_checks().items()}
 
 
 def _json_safe(value):
@@ -152,11 +150,12 @@ def health_report() -> tuple[str, dict[str, Any]]:
     try:
         checks["worker"] = check_worker()
         checks["outbox"] = check_outbox()
-        checks["clusters"] = check_clusters()
+        registered = check_registered()
+        checks.update(registered)
     except DatabaseError as exc:
         logger.warning("health: database failed during the checks: %s", exc)
         checks["database"] = {"ok": False, "error": exc.__class__.__name__}
         return "down", checks
     healthy = (checks["broker"]["ok"] and checks["worker"]["ok"] and checks["outbox"]["ok"]
-               and not checks["clusters"])
+               and not any(registered.values()))
     return ("ok" if healthy else "degraded"), checks

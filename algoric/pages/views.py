@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from algoric.permissions import staff_required
+from algoric.core.staff import staff_required
 
 from .forms import PageForm
 from .markdown import render_markdown

@@ -58,7 +58,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "algoric.middleware.RequestIdMiddleware",
+    "algoric.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,10 +69,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "algoric.ratelimit.RateLimitedMiddleware",
-    "algoric.middleware.StaffMfaRequiredMiddleware",
-    "algoric.middleware.PrivateNoStoreMiddleware",
-    "algoric.middleware.FormErrorStatusMiddleware",
+    "algoric.core.ratelimit.RateLimitedMiddleware",
+    "algoric.core.middleware.StaffMfaRequiredMiddleware",
+    "algoric.core.middleware.PrivateNoStoreMiddleware",
+    "algoric.core.middleware.FormErrorStatusMiddleware",
 ]
 
 ROOT_URLCONF = "algoric.urls"
@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "algoric.notifications.context_processors.unread_notifications",
+                "algoric.core.staff.staff_context",
             ],
         },
     },
@@ -446,12 +447,12 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "algoric.request_id.RequestIdLogFilter"}},
+    "filters": {"request_id": {"()": "algoric.core.request_id.RequestIdLogFilter"}},
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
         },
-        "json": {"()": "algoric.log_format.JsonFormatter"},
+        "json": {"()": "algoric.core.log_format.JsonFormatter"},
     },
     "handlers": {
         "console": {

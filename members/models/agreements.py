@@ -66,7 +66,9 @@ class AgreementQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Agreements of the organisations ``user`` belongs to (all of them for staff with
         MFA)."""
-        from ..staff import is_verified_staff
+        # Imported here: the staff check reads allauth's MFA models, which need the
+        # user model, defined in this app and not registered yet when this loads.
+        from algoric.core.staff import is_verified_staff
 
         if is_verified_staff(user):
             return self

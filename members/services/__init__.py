@@ -3,6 +3,8 @@
 The services live in modules by subject; the names below are the public interface.
 """
 
+from algoric.core.workflow import TransitionError
+
 from .access import (
     AccessReason,
     AccessStatus,
@@ -23,7 +25,6 @@ from .agreements import (
     agreements_expire,
     agreements_send_expiry_reminders,
 )
-from .errors import TransitionError
 from .memberships import (
     membership_open,
     membership_record_payment,

@@ -22,11 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.workflow import TransitionError, transition
 from algoric.notifications.services import notify
 
 from ..models import Agreement, AgreementEvent, AgreementNumberSequence, Organisation, User
 from ..models.agreements import TermsTemplate
-from .errors import TransitionError
 from .memberships import representatives
 from .organisations import require_representative
 
@@ -80,36 +80,17 @@ def agreement_number_next(*, year: int) -> str:
     return f"AG-{year}-{sequence.last_number:04d}"
 
 
-def _event(agreement: Agreement, *, actor, from_status: str, to_status: str,
-           note: str = "") -> AgreementEvent:
-    return AgreementEvent.objects.create(agreement=agreement, actor=actor,
-                                         from_status=from_status, to_status=to_status,
-                                         note=note)
-
-
 def _transition(*, agreement: Agreement, to: str, actor, note: str = "",
                 fields: dict | None = None) -> tuple[Agreement, str]:
-    """Move ``agreement`` to ``to``; returns the fresh row and the status it left.
-
-    Raises :class:`TransitionError` when ``to`` is not allowed from the current
-    status (including when a concurrent request changed it first).
-    """
-    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    previous = locked.status
-    if to not in ALLOWED[previous]:
-        raise TransitionError(
-            _("Agreement %(number)s is “%(status)s”: it cannot become “%(to)s”.")
-            % {"number": locked.number, "status": locked.get_status_display(),
-               "to": Status(to).label}
-        )
-    values = {"status": to, "updated_at": timezone.now(), **(fields or {})}
-    changed = Agreement.objects.filter(pk=locked.pk, status=previous).update(**values)
-    if changed != 1:  # someone else moved it between our read and our write
-        raise TransitionError(_("Agreement %(number)s was changed by someone else meanwhile. "
-                                "Reload the page.") % {"number": locked.number})
-    locked.refresh_from_db()
-    _event(locked, actor=actor, from_status=previous, to_status=to, note=note)
-    return locked, previous
+    """Move ``agreement`` to ``to`` (:func:`algoric.core.workflow.transition`); returns
+    the fresh row and the status it left. Raises :class:`TransitionError`."""
+    done = transition(agreement, to=to, actor=actor, allowed=ALLOWED,
+                      event_model=AgreementEvent, note=note, fields=fields,
+                      refusal=lambda locked, to: _(
+                          "Agreement %(number)s is “%(status)s”: it cannot become “%(to)s”.")
+                      % {"number": locked.number, "status": locked.get_status_display(),
+                         "to": Status(to).label})
+    return done.instance, done.previous
 
 
 def _notify_representatives(agreement: Agreement, event: str, **context) -> None:
@@ -159,9 +140,10 @@ def agreement_create(*, organisation: Organisation, actor: User,
         signatory_name=renewed_from.signatory_name if renewed_from else actor.get_full_name(),
         signatory_title=renewed_from.signatory_title if renewed_from else "",
     )
-    _event(agreement, actor=actor, from_status="", to_status=Status.DRAFT,
-           note=_("renewal of %(number)s") % {"number": renewed_from.number}
-           if renewed_from else "")
+    note = (_("renewal of %(number)s") % {"number": renewed_from.number}
+            if renewed_from else "")
+    AgreementEvent.objects.create(agreement=agreement, actor=actor, from_status="",
+                                  to_status=Status.DRAFT, note=note)
     return agreement
 
 

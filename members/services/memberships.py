@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.workflow import TransitionError, transition
 from algoric.notifications.services import notify
 
 from ..models import FeeSchedule, Membership, MembershipEvent, Organisation, OrganisationMember
-from .errors import TransitionError
 
 Status = Membership.Status
 
@@ -88,20 +88,14 @@ def membership_open_if_fee_known(*, organisation: Organisation, year: int) -> Me
 
 def _transition(*, membership: Membership, to: str, actor, note: str = "",
                 fields: dict | None = None) -> Membership:
-    locked = Membership.objects.select_for_update().get(pk=membership.pk)
-    if to not in ALLOWED[locked.status]:
-        raise TransitionError(
-            _("A membership that is “%(status)s” cannot become “%(to)s”.")
-            % {"status": locked.get_status_display(), "to": Status(to).label}
-        )
-    previous = locked.status
-    locked.status = to
-    for name, value in (fields or {}).items():
-        setattr(locked, name, value)
-    locked.save()
-    MembershipEvent.objects.create(membership=locked, actor=actor, from_status=previous,
-                                   to_status=to, note=note)
-    return locked
+    """Move ``membership`` to ``to`` (:func:`algoric.core.workflow.transition`); returns
+    the fresh row. Raises :class:`TransitionError`."""
+    return transition(membership, to=to, actor=actor, allowed=ALLOWED,
+                      event_model=MembershipEvent, note=note, fields=fields,
+                      refusal=lambda locked, to: _(
+                          "A membership that is “%(status)s” cannot become “%(to)s”.")
+                      % {"status": locked.get_status_display(), "to": Status(to).label}
+                      ).instance
 
 
 @transaction.atomic

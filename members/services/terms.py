@@ -15,9 +15,9 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.workflow import TransitionError
 
 from ..models import OrganisationKind, TermsTemplate
-from .errors import TransitionError
 
 #: The text fields of a terms version, as given in ``data``.
 TERMS_FIELDS = ("title_fr", "title_en", "body_fr", "body_en")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from algoric.audit.models import AuditEvent
 from algoric.audit.services import audit_record
+from algoric.core.feedback import add_service_errors, show_errors
 
 from ..forms import AgreementSignatoryForm
 from ..models import Agreement, OrganisationMember
@@ -29,7 +30,6 @@ from ..services import (
     agreement_upload_signed,
     role_of,
 )
-from .feedback import add_service_errors, show_errors
 
 Status = Agreement.Status
 

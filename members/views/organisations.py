@@ -18,6 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from algoric.core.feedback import add_service_errors, form_error_texts, show_errors
+from algoric.core.staff import is_verified_staff
+
 from ..forms import InvitationForm, MemberRoleForm, MembershipOpenForm, OrganisationForm
 from ..models import Agreement, OrganisationMember
 from ..selectors import (
@@ -42,8 +45,6 @@ from ..services import (
 )
 from ..services.agreements import IN_PROGRESS
 from ..services.memberships import fee_for
-from ..staff import is_verified_staff
-from .feedback import add_service_errors, form_error_texts, show_errors
 
 Role = OrganisationMember.Role
 

@@ -6,8 +6,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from algoric.core.staff import is_verified_staff
 from members.models import Organisation
-from members.staff import is_verified_staff
 
 #: A Slurm account name: a lower-case letter, then 1 to 29 letters, digits, "_" or "-".
 SLURM_ACCOUNT_REGEX = r"^[a-z][a-z0-9_-]{1,29}$"

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from members.staff import is_verified_staff
+from algoric.core.staff import is_verified_staff
 from resources.models import Resource
 
 from .projects import Project

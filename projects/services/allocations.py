@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.workflow import TransitionError
 from algoric.notifications.services import notify
 
 from ..models import Allocation, AllocationGrant, Project, ResourceRequest, ResourceRequestCell
-from .errors import TransitionError
 from .requests import leads
 
 #: Days before the end of an allocation when its project's leads are reminded (once).

@@ -17,11 +17,11 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.workflow import TransitionError, transition
 from algoric.notifications.services import notify
 from members.models import User
 from members.services import organisation_access_status
@@ -37,7 +37,6 @@ from ..models import (
     ResourceRequestCell,
     ResourceRequestRow,
 )
-from .errors import TransitionError
 from .projects import project_role, require_project_lead
 
 Status = ResourceRequest.Status
@@ -160,32 +159,18 @@ def request_table(request: ResourceRequest, *, granted: bool = False) -> Table:
             for c in cells}
 
 
-def _event(request: ResourceRequest, *, actor, from_status: str, to_status: str,
-           note: str = "") -> RequestEvent:
-    return RequestEvent.objects.create(request=request, actor=actor, from_status=from_status,
-                                       to_status=to_status, note=note)
-
-
 def _transition(*, request: ResourceRequest, to: str, actor, note: str = "",
                 version: int | None = None, fields: dict | None = None) -> ResourceRequest:
-    locked = ResourceRequest.objects.select_for_update().get(pk=request.pk)
-    previous = locked.status
-    if to not in ALLOWED[previous]:
-        raise TransitionError(
-            _("This request is “%(status)s”: it cannot become “%(to)s”.")
-            % {"status": locked.get_status_display(), "to": Status(to).label})
-    if version is not None and version != locked.version:
-        raise TransitionError(_("This request changed since you opened it. Reload the page "
-                                "and decide again."))
-    changed = ResourceRequest.objects.filter(pk=locked.pk, status=previous,
-                                             version=locked.version).update(
-        status=to, version=F("version") + 1, updated_at=timezone.now(), **(fields or {}))
-    if changed != 1:
-        raise TransitionError(_("This request was changed by someone else meanwhile. "
-                                "Reload the page."))
-    locked.refresh_from_db()
-    _event(locked, actor=actor, from_status=previous, to_status=to, note=note)
-    return locked
+    """Move ``request`` to ``to`` (:func:`algoric.core.workflow.transition`), raising its
+    ``version``; ``version`` is the one the actor saw, if any. Returns the fresh row.
+    Raises :class:`TransitionError`."""
+    return transition(request, to=to, actor=actor, allowed=ALLOWED, event_model=RequestEvent,
+                      note=note, fields=fields, version_field="version",
+                      expected_version=version,
+                      refusal=lambda locked, to: _(
+                          "This request is “%(status)s”: it cannot become “%(to)s”.")
+                      % {"status": locked.get_status_display(), "to": Status(to).label}
+                      ).instance
 
 
 def _notify_leads(request: ResourceRequest, event: str, **context) -> None:
@@ -216,7 +201,8 @@ def request_create(*, project: Project, kind: str, actor: User) -> ResourceReque
     if kind == Kind.EMERGENCY and project.organisation.kind != "public_body":
         raise ValidationError(_("Emergency requests are for public bodies."))
     request = ResourceRequest.objects.create(project=project, kind=kind, created_by=actor)
-    _event(request, actor=actor, from_status="", to_status=Status.DRAFT)
+    RequestEvent.objects.create(request=request, actor=actor, from_status="",
+                                to_status=Status.DRAFT)
     return request
 
 

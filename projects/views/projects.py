@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from algoric.core.feedback import add_service_errors, form_error_texts, show_errors
+from algoric.core.staff import is_verified_staff
 from members.selectors import organisation_list_for_user
 from members.services import organisation_access_status
-from members.staff import is_verified_staff
-from members.views.feedback import add_service_errors, form_error_texts, show_errors
 
 from ..forms import (
     PROJECT_FORM_FIELDS,

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from algoric.audit.models import AuditEvent
 from algoric.audit.services import audit_record
-from algoric.permissions import staff_required
+from algoric.core.staff import staff_required
 
 from ..forms_reports import CENTRE, ReportFilterForm, ReportGenerateForm
 from ..models import UsageReport

@@ -23,7 +23,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.staff import is_verified_staff
+from algoric.core.staff import is_verified_staff
 from resources.energy import co2e_kg, energy_constants
 from resources.estimates import energy_per_unit_kwh, price_table
 from resources.models import Resource

@@ -18,7 +18,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from algoric.permissions import staff_required
+from algoric.core.staff import staff_required
+from algoric.core.workflow import TransitionError
 from members.services import organisation_access_status
 
 from ..forms_requests import CommentForm, DecisionForm, RejectForm, SuspendForm
@@ -27,7 +28,6 @@ from ..selectors import allocation_table, request_for_user
 from ..selectors import request_queue as queue_selector
 from ..services import allocations as allocation_services
 from ..services import requests as request_services
-from ..services.errors import TransitionError
 from .requests import (
     amount_text,
     estimate_context,

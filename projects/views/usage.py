@@ -20,8 +20,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from algoric.permissions import staff_required
-from members.views.feedback import form_error_texts, show_errors
+from algoric.core.feedback import form_error_texts, show_errors
+from algoric.core.staff import staff_required
 from resources.selectors import shifted_imports
 
 from ..charts import GREEN, grant_chart_svg, monthly_bars_svg, svg_data_uri

@@ -19,7 +19,7 @@ def boom(request):
 
 
 urlpatterns = [path("boom/", boom)]
-handler500 = "algoric.views.server_error"
+handler500 = "algoric.core.views.server_error"
 
 
 def test_public_page_sends_security_headers(client):

@@ -125,11 +125,12 @@ def test_frozen_broker_check_gives_up_within_one_second():
     assert elapsed <= 1.0, elapsed
 
 
-def test_cluster_failures_are_reported_when_the_selector_exists(client, monkeypatch):
-    from resources import selectors
+def test_cluster_failures_registered_by_resources_are_reported(client, monkeypatch):
+    from algoric.core import registries
 
-    monkeypatch.setattr(selectors, "cluster_failures",
-                        lambda: [{"cluster": "ouessant", "error": "timeout"}], raising=False)
+    assert "clusters" in registries.health_checks()  # resources registers it when ready
+    monkeypatch.setitem(registries._HEALTH_CHECKS, "clusters",
+                        lambda: [{"cluster": "ouessant", "error": "timeout"}])
     _response, body = get(client)
     assert body["checks"]["clusters"] == [{"cluster": "ouessant", "error": "timeout"}]
     assert body["status"] == "degraded"

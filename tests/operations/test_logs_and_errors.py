@@ -12,8 +12,8 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import path
 
-from algoric.log_format import JsonFormatter
-from algoric.request_id import RequestIdLogFilter, request_id_var
+from algoric.core.log_format import JsonFormatter
+from algoric.core.request_id import RequestIdLogFilter, request_id_var
 
 pytestmark = pytest.mark.django_db
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ def explode(request):
 
 
 urlpatterns = [path("explode/", explode)]
-handler500 = "algoric.views.server_error"
+handler500 = "algoric.core.views.server_error"
 
 
 def _record(message="hello %s", args=("world",), exc_info=None):

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from algoric.permissions import staff_required
+from algoric.core.staff import staff_required
 
 from ...forms_staff import (
     ApproveForm,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from algoric.permissions import staff_required
+from algoric.core.staff import staff_required
 
 from ...forms_staff import FeeScheduleForm
 from ...models import FeeSchedule, OrganisationKind

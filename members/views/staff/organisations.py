@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from algoric.permissions import staff_required
+from algoric.core.registries import dashboard_sections
+from algoric.core.staff import staff_required
 
-from ...dashboard import dashboard_sections
 from ...forms_staff import MembershipOpenForm, PaymentForm, WaiveForm
 from ...models import Membership, Organisation, OrganisationKind
 from ...selectors import (

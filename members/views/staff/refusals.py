@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from algoric.core.feedback import error_messages, form_error_texts
+
 from ...services import TransitionError
-from ..feedback import error_messages, form_error_texts
 
 
 def error_status(exc: ValidationError) -> int:

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from algoric.core.staff import staff_required
 from algoric.pages.markdown import render_markdown
-from algoric.permissions import staff_required
 
 from ...forms_staff import TermsForm
 from ...models import OrganisationKind, TermsTemplate

@@ -4,14 +4,11 @@ import logging
 import re
 import uuid
 
-from allauth.mfa.utils import is_mfa_enabled
-from django.contrib import messages
 from django.forms import BaseForm
-from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.translation import gettext as _
 
-from .request_id import client_ip_var, request_id_var
+from .request_id import client_ip, client_ip_var, request_id_var
+from .staff import needs_mfa_enrolment, send_to_mfa_enrolment
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
@@ -32,8 +29,6 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        from algoric.audit.services import client_ip
-
         token = request_id_var.set(request_id)
         ip_token = client_ip_var.set(client_ip(request))
         try:
@@ -75,32 +70,16 @@ class StaffMfaRequiredMiddleware:
 
     Applies to every staff page (the Django admin and the portal's ``/staff/``
     pages, in both languages). Views that are staff-only also check this through
-    ``algoric.permissions.staff_required``; this middleware covers the admin.
+    ``algoric.core.staff.staff_required``; this middleware covers the admin.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and user.is_staff
-            and request.path.startswith(STAFF_PREFIXES)
-            and not is_mfa_enabled(user)
-        ):
-            security_log.info("staff without MFA sent to enrol: user=%s path=%s", user.pk,
-                              request.path)
-            from algoric.audit.middleware import audit_security_event
-
-            audit_security_event(request, "access.staff_mfa_required")
-            messages.warning(
-                request,
-                _("Staff accounts must use two-factor authentication. "
-                  "Set up an authenticator app to continue."),
-            )
-            return redirect("mfa_activate_totp")
+        if (request.path.startswith(STAFF_PREFIXES)
+                and needs_mfa_enrolment(getattr(request, "user", None))):
+            return send_to_mfa_enrolment(request)
         return self.get_response(request)
 
 

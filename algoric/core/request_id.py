@@ -4,7 +4,10 @@ Kept apart from the middleware so that logging can load it before Django's apps.
 """
 
 import contextvars
+import ipaddress
 import logging
+
+from django.conf import settings
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 #: The client address of the request being served, as the portal trusts it (or ``None``);
@@ -21,6 +24,28 @@ def current_request_id() -> str:
 def current_client_ip() -> str | None:
     """Return the client address of the request being served in this context, or ``None``."""
     return client_ip_var.get()
+
+
+def client_ip(request) -> str | None:
+    """The client address of ``request`` as the portal trusts it, or ``None``.
+
+    With ``ALLAUTH_TRUSTED_PROXY_COUNT = n > 0`` the n-th address from the right of
+    ``X-Forwarded-For`` is used (each trusted proxy appends the address it saw);
+    otherwise the TCP peer (``REMOTE_ADDR``), so a forged header changes nothing.
+    """
+    if request is None:
+        return None
+    candidate = request.META.get("REMOTE_ADDR", "")
+    proxies = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                     if p.strip()]
+        if len(forwarded) >= proxies:
+            candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
 
 
 class RequestIdLogFilter(logging.Filter):

@@ -1,7 +1,7 @@
 """JSON log lines (``LOG_FORMAT=json``): one object per line, with the request id.
 
 Fields: ``time`` (ISO 8601, UTC), ``level``, ``logger``, ``message``, ``request_id``
-(``"-"`` outside a request, from :class:`algoric.request_id.RequestIdLogFilter`), and
+(``"-"`` outside a request, from :class:`algoric.core.request_id.RequestIdLogFilter`), and
 ``exception`` (the formatted traceback) when there is one. Extra attributes passed
 with ``extra={...}`` that are plain JSON values are added too.
 """

@@ -1,4 +1,4 @@
-"""How the members views show a service's refusal or a form's errors to people."""
+"""How views show a service's refusal or a form's errors to people (every app)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

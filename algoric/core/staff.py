@@ -1,0 +1,75 @@
+"""The one staff check: a signed-in staff member with TOTP enrolled.
+
+Staff see every organisation's objects and decide on them. That power needs two-factor
+authentication (RELIABILITY.md, staff): a staff account without TOTP is treated as a plain
+member by services and templates, and sent to enrol by every staff page. Views use
+:func:`staff_required`; services and selectors :func:`is_verified_staff`; templates the
+``is_verified_staff`` variable of :func:`staff_context`.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import wraps
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+
+from algoric.audit.middleware import audit_security_event
+
+security_log = logging.getLogger("algoric.security")
+
+
+def is_verified_staff(user) -> bool:
+    """Whether ``user`` (a user, ``AnonymousUser`` or ``None``) is a signed-in staff
+    member with TOTP enrolled. One query for a staff member, none otherwise."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_staff
+                and is_mfa_enabled(user))
+
+
+def needs_mfa_enrolment(user) -> bool:
+    """Whether ``user`` is signed-in staff who has not enrolled TOTP yet."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_staff
+                and not is_mfa_enabled(user))
+
+
+def send_to_mfa_enrolment(request):
+    """Record the refusal in the audit trail, explain it, and redirect to TOTP enrolment."""
+    security_log.info("staff without MFA sent to enrol: user=%s path=%s", request.user.pk,
+                      request.path)
+    audit_security_event(request, "access.staff_mfa_required")
+    messages.warning(request, _("Staff accounts must use two-factor authentication. "
+                                "Set up an authenticator app to continue."))
+    return redirect("mfa_activate_totp")
+
+
+def staff_required(view):
+    """Decorate a view so that only staff members with MFA enrolled reach it.
+
+    Anonymous visitors are sent to the login page; signed-in non-staff get 403
+    (``PermissionDenied``); staff without TOTP are sent to enrol it first.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user.is_staff:
+            raise PermissionDenied
+        if needs_mfa_enrolment(user):
+            return send_to_mfa_enrolment(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_context(request) -> dict:
+    """Context processor: ``is_verified_staff`` for templates, computed only when a
+    template reads it (a lazy boolean)."""
+    return {"is_verified_staff": SimpleLazyObject(lambda: is_verified_staff(request.user))}
