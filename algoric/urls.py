@@ -24,16 +24,10 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("account/notifications/", include("algoric.notifications.urls")),
-    path("staff/projects/", include("projects.urls_staff")),
-    path("staff/resources/", include("resources.urls")),
-    path("staff/accounting/", include("resources.urls_accounting")),
-    path("staff/usage/", include("projects.urls_usage_staff")),
     path("staff/audit/", include("algoric.audit.urls")),
-    path("staff/", include("members.urls_staff")),
     path("", include("members.urls")),
+    path("", include("resources.urls")),
     path("", include("projects.urls")),
-    path("", include("projects.urls_usage")),
-    path("", include("projects.urls_reports")),
     path("", include("algoric.pages.urls")),
     prefix_default_language=False,
 )

@@ -213,21 +213,22 @@ def pages(portal: dict, year: int) -> list[tuple[str, str, object, bool]]:
 
     project = portal["project"]
     staff, pi = portal["staff"], portal["pi"]
-    usage = reverse("usage:project_usage", args=[project.pk])
+    usage = reverse("projects:project_usage", args=[project.pk])
     return [
         ("home (public)", reverse("pages:home"), None, False),
         ("statistics, cache emptied (public)", reverse("projects:public_statistics"), None, True),
         ("statistics, cached (public)", reverse("projects:public_statistics"), None, False),
-        ("hardware (public)", reverse("pages:hardware"), None, False),
+        ("hardware (public)", reverse("resources:hardware"), None, False),
         ("project usage, this year (PI)", usage, pi, False),
         ("project usage, last year (PI)", f"{usage}?year={year - 1}", pi, False),
         ("project page (PI)", reverse("projects:project_detail", args=[project.pk]), pi, False),
-        ("usage dashboard, this year (staff)", reverse("usage_staff:dashboard"), staff, False),
+        ("usage dashboard, this year (staff)", reverse("projects:staff_usage_dashboard"), staff,
+         False),
         ("usage dashboard, last year (staff)",
-         f"{reverse('usage_staff:dashboard')}?year={year - 1}", staff, False),
-        ("unmatched accounts (staff)", reverse("usage_staff:unmatched_accounts"), staff, False),
-        ("accounting imports (staff)", reverse("accounting:list"), staff, False),
-        ("staff dashboard (staff)", reverse("staff:dashboard"), staff, False),
+         f"{reverse('projects:staff_usage_dashboard')}?year={year - 1}", staff, False),
+        ("unmatched accounts (staff)", reverse("projects:staff_unmatched_accounts"), staff, False),
+        ("accounting imports (staff)", reverse("resources:accounting:list"), staff, False),
+        ("staff dashboard (staff)", reverse("members:staff_dashboard"), staff, False),
     ]
 
 

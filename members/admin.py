@@ -108,7 +108,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("portal"))
     def portal(self, obj: Organisation) -> str:
-        return _portal_link("staff:organisation_review", obj.pk, _("staff page"))
+        return _portal_link("members:staff_organisation_review", obj.pk, _("staff page"))
 
 
 @admin.register(Membership)
@@ -133,7 +133,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("portal"))
     def portal(self, obj: Membership) -> str:
-        return _portal_link("staff:organisation_review", obj.organisation_id,
+        return _portal_link("members:staff_organisation_review", obj.organisation_id,
                             _("record a payment"))
 
 
@@ -176,7 +176,7 @@ class AgreementAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("portal"))
     def portal(self, obj: Agreement) -> str:
-        return _portal_link("staff:agreement_review", obj.pk, _("review"))
+        return _portal_link("members:staff_agreement_review", obj.pk, _("review"))
 
     @admin.display(description=_("agreement to sign (PDF)"))
     def pdf_file(self, obj: Agreement) -> str:
@@ -269,7 +269,7 @@ class TermsTemplateAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("portal"))
     def portal(self, obj: TermsTemplate) -> str:
-        return _portal_link("staff:terms_edit", obj.pk, _("edit on the staff page"))
+        return _portal_link("members:staff_terms_edit", obj.pk, _("edit on the staff page"))
 
 
 @admin.register(Invitation)

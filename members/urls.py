@@ -1,11 +1,13 @@
-"""Member pages: profile, organisations, invitations, memberships and agreements.
+"""Routes of the members app: profile, organisations, invitations, memberships and
+agreements, and the staff pages (``/staff/``: dashboard, decisions, payments, fees, terms;
+named ``staff_…``).
 
 Included at the site root inside ``i18n_patterns`` (French without prefix, English under ``/en/``).
 """
 
 from django.urls import path
 
-from .views import agreements, invitations, organisations, personal_data, profile
+from .views import agreements, invitations, organisations, personal_data, profile, staff
 
 app_name = "members"
 
@@ -49,4 +51,31 @@ urlpatterns = [
     path("agreements/<int:pk>/agreement.pdf", agreements.agreement_pdf, name="agreement_pdf"),
     path("agreements/<int:pk>/signed.pdf", agreements.agreement_signed_pdf,
          name="agreement_signed_pdf"),
+    # Staff pages
+    path("staff/", staff.dashboard, name="staff_dashboard"),
+    path("staff/organisations/", staff.organisation_list, name="staff_organisation_list"),
+    path("staff/organisations/<int:pk>/", staff.organisation_review,
+         name="staff_organisation_review"),
+    path("staff/organisations/<int:pk>/memberships/open/", staff.membership_open_view,
+         name="staff_membership_open"),
+    path("staff/memberships/<int:pk>/payment/", staff.membership_payment,
+         name="staff_membership_payment"),
+    path("staff/memberships/<int:pk>/waive/", staff.membership_waive_view,
+         name="staff_membership_waive"),
+    path("staff/agreements/<int:pk>/", staff.agreement_review, name="staff_agreement_review"),
+    path("staff/agreements/<int:pk>/approve/", staff.agreement_approve_view,
+         name="staff_agreement_approve"),
+    path("staff/agreements/<int:pk>/request-changes/", staff.agreement_request_changes_view,
+         name="staff_agreement_request_changes"),
+    path("staff/agreements/<int:pk>/reject/", staff.agreement_reject_view,
+         name="staff_agreement_reject"),
+    path("staff/agreements/<int:pk>/countersign/", staff.agreement_countersign_view,
+         name="staff_agreement_countersign"),
+    path("staff/agreements/<int:pk>/terminate/", staff.agreement_terminate_view,
+         name="staff_agreement_terminate"),
+    path("staff/fees/", staff.fee_schedule, name="staff_fee_schedule"),
+    path("staff/terms/", staff.terms_list, name="staff_terms_list"),
+    path("staff/terms/new/", staff.terms_new, name="staff_terms_new"),
+    path("staff/terms/<int:pk>/", staff.terms_edit, name="staff_terms_edit"),
+    path("staff/terms/<int:pk>/publish/", staff.terms_publish_view, name="staff_terms_publish"),
 ]

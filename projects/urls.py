@@ -1,6 +1,10 @@
-from django.urls import path
+"""Routes of the projects app: projects and their people, resource requests, usage,
+public projects and statistics, the staff's request desk and usage pages (named
+``staff_…``), and the yearly reports (namespace ``projects:reports``)."""
 
-from .views import projects, requests, statistics
+from django.urls import include, path
+
+from .views import projects, requests, staff, statistics, usage
 
 app_name = "projects"
 
@@ -32,4 +36,30 @@ urlpatterns = [
     path("requests/<int:pk>/submit/", requests.request_submit, name="request_submit"),
     path("requests/<int:pk>/withdraw/", requests.request_withdraw, name="request_withdraw"),
     path("requests/<int:pk>/comment/", requests.request_comment, name="request_comment"),
+    # Usage
+    path("projects/<int:pk>/usage/", usage.project_usage, name="project_usage"),
+    # Staff: the request desk and allocations
+    path("staff/projects/", staff.request_queue, name="staff_request_queue"),
+    path("staff/projects/requests/<int:pk>/", staff.request_review, name="staff_request_review"),
+    path("staff/projects/requests/<int:pk>/start-review/", staff.request_start_review,
+         name="staff_request_start_review"),
+    path("staff/projects/requests/<int:pk>/decide/", staff.request_decide,
+         name="staff_request_decide"),
+    path("staff/projects/requests/<int:pk>/reject/", staff.request_reject,
+         name="staff_request_reject"),
+    path("staff/projects/requests/<int:pk>/comment/", staff.request_comment,
+         name="staff_request_comment"),
+    path("staff/projects/allocations/<int:pk>/suspend/", staff.allocation_suspend,
+         name="staff_allocation_suspend"),
+    path("staff/projects/allocations/<int:pk>/resume/", staff.allocation_resume,
+         name="staff_allocation_resume"),
+    # Staff: the centre's usage and the mapping of accounts
+    path("staff/usage/", usage.staff_dashboard, name="staff_usage_dashboard"),
+    path("staff/usage/accounts/", usage.unmatched_accounts_page,
+         name="staff_unmatched_accounts"),
+    path("staff/usage/accounts/map/", usage.alias_create, name="staff_alias_create"),
+    path("staff/usage/accounts/aliases/<int:pk>/delete/", usage.alias_delete,
+         name="staff_alias_delete"),
+    # Yearly usage reports
+    path("", include("projects.reports.urls")),
 ]

@@ -141,7 +141,7 @@ def accounting_api_view(request):
 
     accounting_import.refresh_from_db()
     with translation.override(settings.LANGUAGE_CODE):
-        path = reverse("accounting:detail", kwargs={"pk": accounting_import.pk})
+        path = reverse("resources:accounting:detail", kwargs={"pk": accounting_import.pk})
     return JsonResponse({
         "import": accounting_import.pk,
         "status": accounting_import.status,

@@ -63,14 +63,14 @@ def catalogue(request):
 
 
 def _list_page(request, status=HTTPStatus.OK):
-    return render(request, "resources/resource_list.html", {
+    return render(request, "resources/staff/resource_list.html", {
         "rows": catalogue_for_staff(),
         "kinds": [(SHORT_KIND_LABELS[kind], label) for kind, label in OrganisationKind.choices],
     }, status=status)
 
 
 def _form_page(request, form: ResourceForm, resource: Resource | None, status=HTTPStatus.OK):
-    return render(request, "resources/resource_form.html",
+    return render(request, "resources/staff/resource_form.html",
                   {"form": form, "resource": resource}, status=status)
 
 
@@ -98,7 +98,7 @@ def _save(request, resource: Resource | None):
                          % {"name": saved.name})
     else:
         messages.success(request, _("Resource “%(name)s” saved.") % {"name": saved.name})
-    return redirect("resources:list")
+    return redirect("resources:staff_list")
 
 
 @staff_required
@@ -139,4 +139,4 @@ def resource_toggle_active(request, pk: int):
     else:
         messages.success(request, _("“%(name)s” can no longer be requested; allocations "
                                     "already granted are kept.") % {"name": resource.name})
-    return redirect("resources:list")
+    return redirect("resources:staff_list")

@@ -72,7 +72,7 @@ def _list_page(request, form: AccountingUploadForm, status=HTTPStatus.OK):
     page = Paginator(imports, IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
     for accounting_import in page:
         accounting_import.badge = _badge(accounting_import)
-    return render(request, "resources/accounting_list.html", {
+    return render(request, "resources/accounting/staff/accounting_list.html", {
         "form": form,
         "page": page,
         "has_clusters": Cluster.objects.exists(),
@@ -139,7 +139,7 @@ def _upload(request):
         return _list_page(request, form, status=HTTPStatus.BAD_REQUEST)
     messages.success(request, _("File “%(name)s” received for import.")
                      % {"name": accounting_import.file_name})
-    return redirect("accounting:detail", pk=accounting_import.pk)
+    return redirect("resources:accounting:detail", pk=accounting_import.pk)
 
 
 @staff_required
@@ -150,7 +150,7 @@ def import_detail(request, pk: int):
         AccountingImport.objects.select_related("created_by"), pk=pk)
     in_progress = accounting_import.status not in FINISHED_STATUSES
     accounting_import.badge = _badge(accounting_import)
-    return render(request, "resources/accounting_detail.html", {
+    return render(request, "resources/accounting/staff/accounting_detail.html", {
         "accounting_import": accounting_import,
         "in_progress": in_progress,
         "percent": accounting_import.progress_percent,
@@ -186,7 +186,7 @@ def _cluster_page(request, form: ClusterForm, status=HTTPStatus.OK):
     import_count = (AccountingImport.objects.filter(cluster=OuterRef("name")).order_by()
                     .values("cluster").annotate(n=Count("pk")).values("n"))
     clusters = clusters.annotate(import_count=Subquery(import_count))
-    return render(request, "resources/cluster_list.html", {
+    return render(request, "resources/accounting/staff/cluster_list.html", {
         "form": form,
         "clusters": clusters,
     }, status=status)
@@ -207,7 +207,7 @@ def cluster_list(request):
         else:
             messages.success(request, _("Cluster “%(name)s” added. Make it an API token for "
                                         "its nightly accounting push.") % {"name": cluster.name})
-            return redirect("accounting:cluster_list")
+            return redirect("resources:accounting:cluster_list")
     messages.error(request, _("The cluster was not added: correct the fields marked below."))
     return _cluster_page(request, form, status=HTTPStatus.BAD_REQUEST)
 
@@ -224,7 +224,7 @@ def cluster_token(request, pk: int):
     cluster = get_object_or_404(Cluster, pk=pk)
     had_token = bool(cluster.api_token_hash)
     token = cluster_rotate_token(cluster=cluster, actor=request.user)
-    response = render(request, "resources/cluster_token.html", {
+    response = render(request, "resources/accounting/staff/cluster_token.html", {
         "cluster": cluster,
         "token": token,
         "had_token": had_token,

@@ -33,7 +33,7 @@ def event_list(request):
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/event_list.html", {
+    return render(request, "audit/staff/event_list.html", {
         "form": form, "page": page, "events": page.object_list,
         "actions": audit_actions(), "query": query.urlencode(),
     }, status=status)

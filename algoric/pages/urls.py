@@ -1,7 +1,5 @@
 from django.urls import path
 
-from resources import views as resources_views
-
 from . import views
 
 app_name = "pages"
@@ -9,7 +7,6 @@ app_name = "pages"
 urlpatterns = [
     path("", views.page_detail, {"slug": "home"}, name="home"),
     path("missions/", views.page_detail, {"slug": "missions"}, name="missions"),
-    path("hardware/", resources_views.hardware, name="hardware"),
     path("join/", views.page_detail, {"slug": "join"}, name="join"),
     path("legal/", views.page_detail, {"slug": "legal"}, name="legal"),
     path("privacy/", views.page_detail, {"slug": "privacy"}, name="privacy"),

@@ -28,7 +28,7 @@ def page_detail(request, slug: str = "home"):
 @require_GET
 def page_list(request):
     """Staff list of the public pages, with links to edit them."""
-    return render(request, "pages/page_list.html", {"pages": Page.objects.order_by("slug")})
+    return render(request, "pages/staff/page_list.html", {"pages": Page.objects.order_by("slug")})
 
 
 @staff_required
@@ -50,8 +50,8 @@ def page_edit(request, slug: str):
                 _("Someone saved this page while you were editing it. Your changes were not "
                   "saved: reload the page, then make them again."),
             )
-            return render(request, "pages/page_form.html", {"form": form, "page": page},
+            return render(request, "pages/staff/page_form.html", {"form": form, "page": page},
                           status=409)
         messages.success(request, _("The page has been saved."))
         return redirect("pages:staff_list")
-    return render(request, "pages/page_form.html", {"form": form, "page": page})
+    return render(request, "pages/staff/page_form.html", {"form": form, "page": page})

@@ -298,7 +298,7 @@ def report_readers(report: UsageReport) -> list[User]:
 def usage_report_notify(*, report: UsageReport) -> int:
     """Tell the report's readers it is ready, once per generation (dedupe key), with a
     link to its page. Returns how many notifications were created."""
-    path = reverse("reports:detail", kwargs={"pk": report.pk})
+    path = reverse("projects:reports:detail", kwargs={"pk": report.pk})
     url = settings.SITE_URL.rstrip("/") + path
     created = 0
     with transaction.atomic():

@@ -201,7 +201,7 @@ def _staff_page(request, *, form: ReportGenerateForm | None = None,
     years = sorted(set(UsageReport.objects.values_list("year", flat=True)), reverse=True)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "projects/reports/staff_reports.html", {
+    return render(request, "projects/reports/staff/report_list.html", {
         "page": page, "filters": filters, "years": years,
         "form": form or ReportGenerateForm(), "query": query.urlencode(),
         "scopes": UsageReport.Scope.choices, "statuses": UsageReport.Status.choices,
@@ -235,4 +235,4 @@ def staff_generate(request):
         return _staff_page(request, form=form, status=HTTPStatus.BAD_REQUEST)
     messages.success(request, _("%(report)s is on its way: this page shows its progress.")
                      % {"report": report})
-    return redirect("reports:detail", pk=report.pk)
+    return redirect("projects:reports:detail", pk=report.pk)

@@ -129,7 +129,7 @@ def _review_page(request, resource_request: ResourceRequest, *,
 
 
 def _review_url(resource_request: ResourceRequest, anchor: str = "") -> str:
-    return reverse("projects_staff:request_review", args=[resource_request.pk]) + anchor
+    return reverse("projects:staff_request_review", args=[resource_request.pk]) + anchor
 
 
 @staff_required
@@ -233,7 +233,7 @@ def _back(request, allocation: Allocation):
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                   require_https=request.is_secure()):
         return redirect(target)
-    return redirect("projects_staff:request_queue")
+    return redirect("projects:staff_request_queue")
 
 
 @staff_required

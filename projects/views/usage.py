@@ -173,7 +173,7 @@ def alias_create(request):
     messages.success(request, _("The jobs of %(account)s on %(cluster)s now count for "
                                 "%(project)s, those already imported included.") % {
         "account": alias.account, "cluster": alias.cluster, "project": alias.project.acronym})
-    return redirect("usage_staff:unmatched_accounts")
+    return redirect("projects:staff_unmatched_accounts")
 
 
 @staff_required
@@ -185,4 +185,4 @@ def alias_delete(request, pk: int):
     messages.success(request, _("The jobs of %(account)s on %(cluster)s no longer count for "
                                 "%(project)s.") % {
         "account": alias.account, "cluster": alias.cluster, "project": alias.project.acronym})
-    return redirect("usage_staff:unmatched_accounts")
+    return redirect("projects:staff_unmatched_accounts")

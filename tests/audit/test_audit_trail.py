@@ -91,16 +91,16 @@ def test_mfa_changes_are_recorded(member):
 
 def test_denied_access_is_recorded(client, member):
     client.force_login(member)
-    response = client.get(reverse("staff:dashboard"), REMOTE_ADDR=IP)
+    response = client.get(reverse("members:staff_dashboard"), REMOTE_ADDR=IP)
     assert response.status_code == HTTPStatus.FORBIDDEN
     event = events("access.denied").get()
     assert event.actor == member and event.ip == IP
-    assert event.detail["path"] == reverse("staff:dashboard")
+    assert event.detail["path"] == reverse("members:staff_dashboard")
 
 
 def test_staff_without_mfa_sent_to_enrol_is_recorded(client, staff):
     client.force_login(staff)
-    response = client.get(reverse("staff:dashboard"))
+    response = client.get(reverse("members:staff_dashboard"))
     assert response.status_code == HTTPStatus.FOUND
     assert events("access.staff_mfa_required").get().actor == staff
 
@@ -142,7 +142,7 @@ def test_staff_decision_is_recorded_with_who_what_and_where(client, organisation
                                                             staff_with_mfa, no_pdf):  # noqa: F811
     agreement = submitted(organisation)
     client.force_login(staff_with_mfa)
-    response = client.post(reverse("staff:agreement_reject", args=[agreement.pk]),
+    response = client.post(reverse("members:staff_agreement_reject", args=[agreement.pk]),
                            {"reason": "Statuts manquants."}, REMOTE_ADDR=IP)
     assert response.status_code == HTTPStatus.FOUND
     event = events("agreement.rejected").get()
@@ -249,7 +249,7 @@ def test_staff_page_paginates(client, staff_with_mfa):
 
 def test_staff_page_is_linked_from_the_staff_nav(client, staff_with_mfa):
     client.force_login(staff_with_mfa)
-    assert reverse("audit:list") in client.get(reverse("staff:dashboard")).content.decode()
+    assert reverse("audit:list") in client.get(reverse("members:staff_dashboard")).content.decode()
 
 
 def test_members_and_anonymous_cannot_see_the_trail(client, member, staff):

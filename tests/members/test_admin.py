@@ -149,7 +149,7 @@ def test_admin_cannot_change_a_membership_status(admin_client, some_data, organi
     membership = Membership.objects.get(organisation=organisation)
     url = reverse("admin:members_membership_change", args=[membership.pk])
     page = admin_client.get(url).content.decode()
-    assert reverse("staff:organisation_review", args=[organisation.pk]) in page
+    assert reverse("members:staff_organisation_review", args=[organisation.pk]) in page
     response = admin_client.post(url, {"status": "paid", "note": "changed"})
     assert response.status_code == HTTPStatus.FOUND
     membership.refresh_from_db()

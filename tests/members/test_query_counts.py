@@ -23,7 +23,7 @@ def queries_for(client, url):
 
 def test_staff_organisation_list_queries_do_not_grow_with_rows(client, staff_with_mfa):
     client.force_login(staff_with_mfa)
-    url = reverse("staff:organisation_list")
+    url = reverse("members:staff_organisation_list")
     OrganisationFactory.create_batch(2)
     few = queries_for(client, url)
     OrganisationFactory.create_batch(20)

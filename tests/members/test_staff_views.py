@@ -109,25 +109,25 @@ def terms_v1():
 
 def page_urls(organisation, agreement, terms) -> list[str]:
     return [
-        reverse("staff:dashboard"),
-        reverse("staff:organisation_list"),
-        reverse("staff:organisation_review", args=[organisation.pk]),
-        reverse("staff:agreement_review", args=[agreement.pk]),
-        reverse("staff:fee_schedule"),
-        reverse("staff:terms_list"),
-        reverse("staff:terms_edit", args=[terms.pk]),
-        reverse("staff:terms_new") + "?kind=sme",
+        reverse("members:staff_dashboard"),
+        reverse("members:staff_organisation_list"),
+        reverse("members:staff_organisation_review", args=[organisation.pk]),
+        reverse("members:staff_agreement_review", args=[agreement.pk]),
+        reverse("members:staff_fee_schedule"),
+        reverse("members:staff_terms_list"),
+        reverse("members:staff_terms_edit", args=[terms.pk]),
+        reverse("members:staff_terms_new") + "?kind=sme",
     ]
 
 
 def action_urls(organisation, agreement, membership, terms) -> list[str]:
     return [
-        *(reverse(f"staff:agreement_{verb}", args=[agreement.pk])
+        *(reverse(f"members:staff_agreement_{verb}", args=[agreement.pk])
           for verb in ("approve", "request_changes", "reject", "countersign", "terminate")),
-        reverse("staff:membership_payment", args=[membership.pk]),
-        reverse("staff:membership_waive", args=[membership.pk]),
-        reverse("staff:membership_open", args=[organisation.pk]),
-        reverse("staff:terms_publish", args=[terms.pk]),
+        reverse("members:staff_membership_payment", args=[membership.pk]),
+        reverse("members:staff_membership_waive", args=[membership.pk]),
+        reverse("members:staff_membership_open", args=[organisation.pk]),
+        reverse("members:staff_terms_publish", args=[terms.pk]),
     ]
 
 
@@ -179,10 +179,10 @@ def test_get_on_an_action_url_is_405(staff_client, objects):
 
 
 def test_unknown_objects_are_404(staff_client):
-    for url in (reverse("staff:agreement_review", args=[999999]),
-                reverse("staff:organisation_review", args=[999999]),
-                reverse("staff:terms_edit", args=[999999]),
-                reverse("staff:terms_new") + "?kind=nonsense"):
+    for url in (reverse("members:staff_agreement_review", args=[999999]),
+                reverse("members:staff_organisation_review", args=[999999]),
+                reverse("members:staff_terms_edit", args=[999999]),
+                reverse("members:staff_terms_new") + "?kind=nonsense"):
         assert staff_client.get(url).status_code == HTTPStatus.NOT_FOUND, url
 
 
@@ -202,25 +202,25 @@ def test_dashboard_lists_what_waits(staff_client, organisation, staff_with_mfa):
     ending = agreement_countersign(
         agreement=signed(second_organisation(), staff_with_mfa), actor=staff_with_mfa,
         starts_on=timezone.localdate() - dt.timedelta(days=340))
-    response = staff_client.get(reverse("staff:dashboard"))
+    response = staff_client.get(reverse("members:staff_dashboard"))
     body = response.content.decode()
     assert response.context["data"]["counts"] == {"to_review": 1, "to_countersign": 1,
                                                   "unpaid": 1, "expiring": 1}
     for agreement in (waiting, to_countersign, ending):
-        assert reverse("staff:agreement_review", args=[agreement.pk]) in body
-    assert reverse("staff:organisation_review", args=[organisation.pk]) in body
-    for url in (reverse("staff:fee_schedule"), reverse("staff:terms_list"),
-                reverse("staff:organisation_list"), reverse("pages:staff_list")):
+        assert reverse("members:staff_agreement_review", args=[agreement.pk]) in body
+    assert reverse("members:staff_organisation_review", args=[organisation.pk]) in body
+    for url in (reverse("members:staff_fee_schedule"), reverse("members:staff_terms_list"),
+                reverse("members:staff_organisation_list"), reverse("pages:staff_list")):
         assert url in body
 
 
 def test_organisation_list_shows_access_status(staff_client, organisation):
-    body = staff_client.get(reverse("staff:organisation_list")).content.decode()
+    body = staff_client.get(reverse("members:staff_organisation_list")).content.decode()
     assert organisation.name in body and organisation.siret in body
     assert "badge text-bg-danger" in body  # no membership, no agreement: blocked
-    found = staff_client.get(reverse("staff:organisation_list"), {"q": organisation.siret})
+    found = staff_client.get(reverse("members:staff_organisation_list"), {"q": organisation.siret})
     assert organisation.name in found.content.decode()
-    other = staff_client.get(reverse("staff:organisation_list"), {"kind": "lab"})
+    other = staff_client.get(reverse("members:staff_organisation_list"), {"kind": "lab"})
     assert organisation.name not in other.content.decode()
 
 
@@ -228,8 +228,8 @@ def test_staff_pages_escape_organisation_names(staff_client, organisation):
     organisation.name = '<script>alert("x")</script>'
     organisation.save()
     submitted(organisation)
-    for url in (reverse("staff:dashboard"), reverse("staff:organisation_list"),
-                reverse("staff:organisation_review", args=[organisation.pk])):
+    for url in (reverse("members:staff_dashboard"), reverse("members:staff_organisation_list"),
+                reverse("members:staff_organisation_review", args=[organisation.pk])):
         body = staff_client.get(url).content.decode()
         assert '<script>alert("x")</script>' not in body, url
 
@@ -238,11 +238,12 @@ def test_staff_pages_escape_organisation_names(staff_client, organisation):
 
 def test_review_page_shows_the_decisions_of_a_submitted_agreement(staff_client, organisation):
     agreement = submitted(organisation)
-    body = staff_client.get(reverse("staff:agreement_review", args=[agreement.pk])).content \
+    body = staff_client.get(reverse("members:staff_agreement_review",
+                                    args=[agreement.pk])).content \
         .decode()
     for verb in ("approve", "request_changes", "reject"):
-        assert reverse(f"staff:agreement_{verb}", args=[agreement.pk]) in body
-    assert reverse("staff:agreement_countersign", args=[agreement.pk]) not in body
+        assert reverse(f"members:staff_agreement_{verb}", args=[agreement.pk]) in body
+    assert reverse("members:staff_agreement_countersign", args=[agreement.pk]) not in body
     assert "Anne Le Goff" in body and organisation.siret in body
 
 
@@ -252,10 +253,11 @@ def test_staff_approve_a_submitted_agreement(staff_client, organisation, no_pdf,
     events = agreement.events.count()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(reverse("staff:agreement_approve", args=[agreement.pk]),
+        response = staff_client.post(reverse("members:staff_agreement_approve",
+                                             args=[agreement.pk]),
                                      {"note": "Tout est en ordre."})
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"] == reverse("staff:agreement_review", args=[agreement.pk])
+    assert response["Location"] == reverse("members:staff_agreement_review", args=[agreement.pk])
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.APPROVED
     assert agreement.events.count() == events + 1
@@ -267,7 +269,8 @@ def test_staff_approve_a_submitted_agreement(staff_client, organisation, no_pdf,
 def test_approving_a_draft_is_refused_and_changes_nothing(staff_client, organisation):
     agreement = draft(organisation)
     events = agreement.events.count()
-    response = staff_client.post(reverse("staff:agreement_approve", args=[agreement.pk]), {})
+    response = staff_client.post(reverse("members:staff_agreement_approve", args=[agreement.pk]),
+                                 {})
     assert response.status_code == HTTPStatus.CONFLICT
     assert any("Nothing was changed" in text or "Rien" in text for text in texts(response))
     agreement.refresh_from_db()
@@ -278,7 +281,7 @@ def test_approving_a_draft_is_refused_and_changes_nothing(staff_client, organisa
 def test_request_changes_needs_a_note(staff_client, organisation):
     agreement = submitted(organisation)
     events = agreement.events.count()
-    url = reverse("staff:agreement_request_changes", args=[agreement.pk])
+    url = reverse("members:staff_agreement_request_changes", args=[agreement.pk])
     response = staff_client.post(url, {"note": "  "})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert texts(response)
@@ -294,7 +297,7 @@ def test_request_changes_needs_a_note(staff_client, organisation):
 
 def test_reject_with_a_reason(staff_client, organisation):
     agreement = submitted(organisation)
-    url = reverse("staff:agreement_reject", args=[agreement.pk])
+    url = reverse("members:staff_agreement_reject", args=[agreement.pk])
     assert staff_client.post(url, {"reason": ""}).status_code == HTTPStatus.BAD_REQUEST
     response = staff_client.post(url, {"reason": "Hors du champ de l'association."})
     assert response.status_code == HTTPStatus.FOUND
@@ -304,10 +307,12 @@ def test_reject_with_a_reason(staff_client, organisation):
 
 def test_countersign_a_signed_agreement(staff_client, organisation, staff_with_mfa):
     agreement = signed(organisation, staff_with_mfa)
-    review = staff_client.get(reverse("staff:agreement_review", args=[agreement.pk]))
-    assert reverse("staff:agreement_countersign", args=[agreement.pk]) in review.content.decode()
+    review = staff_client.get(reverse("members:staff_agreement_review", args=[agreement.pk]))
+    assert reverse("members:staff_agreement_countersign",
+                   args=[agreement.pk]) in review.content.decode()
     start = timezone.localdate() + dt.timedelta(days=3)
-    response = staff_client.post(reverse("staff:agreement_countersign", args=[agreement.pk]),
+    response = staff_client.post(reverse("members:staff_agreement_countersign",
+                                         args=[agreement.pk]),
                                  {"starts_on": start.isoformat()})
     assert response.status_code == HTTPStatus.FOUND
     agreement.refresh_from_db()
@@ -318,7 +323,8 @@ def test_countersign_a_signed_agreement(staff_client, organisation, staff_with_m
 
 def test_countersign_needs_a_date(staff_client, organisation, staff_with_mfa):
     agreement = signed(organisation, staff_with_mfa)
-    response = staff_client.post(reverse("staff:agreement_countersign", args=[agreement.pk]),
+    response = staff_client.post(reverse("members:staff_agreement_countersign",
+                                         args=[agreement.pk]),
                                  {"starts_on": "not a date"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     agreement.refresh_from_db()
@@ -327,7 +333,7 @@ def test_countersign_needs_a_date(staff_client, organisation, staff_with_mfa):
 
 def test_terminate_an_active_agreement(staff_client, organisation, staff_with_mfa):
     agreement = active(organisation, staff_with_mfa)
-    url = reverse("staff:agreement_terminate", args=[agreement.pk])
+    url = reverse("members:staff_agreement_terminate", args=[agreement.pk])
     assert staff_client.post(url, {"reason": ""}).status_code == HTTPStatus.BAD_REQUEST
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.ACTIVE
@@ -340,10 +346,11 @@ def test_terminate_an_active_agreement(staff_client, organisation, staff_with_mf
 
 def test_a_decision_on_an_agreement_already_decided_is_refused(staff_client, organisation):
     agreement = submitted(organisation)
-    staff_client.post(reverse("staff:agreement_reject", args=[agreement.pk]),
+    staff_client.post(reverse("members:staff_agreement_reject", args=[agreement.pk]),
                       {"reason": "Non."})
     events = AgreementEvent.objects.filter(agreement=agreement).count()
-    response = staff_client.post(reverse("staff:agreement_approve", args=[agreement.pk]), {})
+    response = staff_client.post(reverse("members:staff_agreement_approve", args=[agreement.pk]),
+                                 {})
     assert response.status_code == HTTPStatus.CONFLICT
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.REJECTED
@@ -357,17 +364,19 @@ def test_record_payment_then_access_is_allowed(staff_client, organisation, staff
     active(organisation, staff_with_mfa)
     membership = membership_open(organisation=organisation, year=timezone.localdate().year)
     assert not organisation_access_status(organisation=organisation).allowed
-    page = staff_client.get(reverse("staff:organisation_review", args=[organisation.pk]))
-    assert reverse("staff:membership_payment", args=[membership.pk]) in page.content.decode()
+    page = staff_client.get(reverse("members:staff_organisation_review", args=[organisation.pk]))
+    assert reverse("members:staff_membership_payment",
+                   args=[membership.pk]) in page.content.decode()
     paid_on = timezone.localdate()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
-            reverse("staff:membership_payment", args=[membership.pk]),
+            reverse("members:staff_membership_payment", args=[membership.pk]),
             {"paid_on": paid_on.isoformat(), "reference": "VIR-2026-0042"},
         )
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"] == reverse("staff:organisation_review", args=[organisation.pk])
+    assert response["Location"] == reverse("members:staff_organisation_review",
+                                           args=[organisation.pk])
     membership.refresh_from_db()
     assert membership.status == Membership.Status.PAID
     assert membership.paid_on == paid_on
@@ -379,7 +388,7 @@ def test_record_payment_then_access_is_allowed(staff_client, organisation, staff
 
 def test_payment_without_reference_is_refused(staff_client, organisation):
     membership = membership_open(organisation=organisation, year=timezone.localdate().year)
-    response = staff_client.post(reverse("staff:membership_payment", args=[membership.pk]),
+    response = staff_client.post(reverse("members:staff_membership_payment", args=[membership.pk]),
                                  {"paid_on": timezone.localdate().isoformat(), "reference": ""})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert texts(response)
@@ -391,7 +400,7 @@ def test_payment_without_reference_is_refused(staff_client, organisation):
 def test_payment_in_the_future_is_refused(staff_client, organisation):
     membership = membership_open(organisation=organisation, year=timezone.localdate().year)
     future = timezone.localdate() + dt.timedelta(days=5)
-    response = staff_client.post(reverse("staff:membership_payment", args=[membership.pk]),
+    response = staff_client.post(reverse("members:staff_membership_payment", args=[membership.pk]),
                                  {"paid_on": future.isoformat(), "reference": "CHQ 1"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     membership.refresh_from_db()
@@ -400,7 +409,7 @@ def test_payment_in_the_future_is_refused(staff_client, organisation):
 
 def test_paying_twice_is_refused(staff_client, organisation):
     membership = membership_open(organisation=organisation, year=timezone.localdate().year)
-    url = reverse("staff:membership_payment", args=[membership.pk])
+    url = reverse("members:staff_membership_payment", args=[membership.pk])
     data = {"paid_on": timezone.localdate().isoformat(), "reference": "CHQ 1"}
     assert staff_client.post(url, data).status_code == HTTPStatus.FOUND
     again = staff_client.post(url, {**data, "reference": "CHQ 2"})
@@ -411,7 +420,7 @@ def test_paying_twice_is_refused(staff_client, organisation):
 
 def test_waive_needs_a_note(staff_client, organisation):
     membership = membership_open(organisation=organisation, year=timezone.localdate().year)
-    url = reverse("staff:membership_waive", args=[membership.pk])
+    url = reverse("members:staff_membership_waive", args=[membership.pk])
     assert staff_client.post(url, {"note": ""}).status_code == HTTPStatus.BAD_REQUEST
     membership.refresh_from_db()
     assert membership.status == Membership.Status.PENDING
@@ -423,7 +432,7 @@ def test_waive_needs_a_note(staff_client, organisation):
 
 def test_staff_open_a_membership(staff_client, organisation):
     year = timezone.localdate().year
-    response = staff_client.post(reverse("staff:membership_open", args=[organisation.pk]),
+    response = staff_client.post(reverse("members:staff_membership_open", args=[organisation.pk]),
                                  {"year": year})
     assert response.status_code == HTTPStatus.FOUND
     membership = Membership.objects.get(organisation=organisation, year=year)
@@ -432,7 +441,7 @@ def test_staff_open_a_membership(staff_client, organisation):
 
 
 def test_opening_a_membership_without_a_fee_is_refused(staff_client, organisation):
-    response = staff_client.post(reverse("staff:membership_open", args=[organisation.pk]),
+    response = staff_client.post(reverse("members:staff_membership_open", args=[organisation.pk]),
                                  {"year": 2031})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert not Membership.objects.filter(organisation=organisation, year=2031).exists()
@@ -443,14 +452,14 @@ def test_opening_a_membership_without_a_fee_is_refused(staff_client, organisatio
 def test_fee_schedule_shows_three_years(staff_client):
     year = timezone.localdate().year
     FeeSchedule.objects.create(kind="lab", year=year + 1, amount=Decimal("120.00"))
-    body = staff_client.get(reverse("staff:fee_schedule")).content.decode()
+    body = staff_client.get(reverse("members:staff_fee_schedule")).content.decode()
     for shown in (year - 1, year, year + 1):
         assert str(shown) in body
     assert "120" in body
 
 
 def test_staff_set_the_fees_of_a_year(staff_client, staff_with_mfa):
-    response = staff_client.post(reverse("staff:fee_schedule"), {
+    response = staff_client.post(reverse("members:staff_fee_schedule"), {
         "year": 2030, "amount_sme": "300", "amount_lab": "150.50", "amount_individual": "0",
     })
     assert response.status_code == HTTPStatus.FOUND
@@ -458,20 +467,21 @@ def test_staff_set_the_fees_of_a_year(staff_client, staff_with_mfa):
     assert fees == {"sme": Decimal("300.00"), "lab": Decimal("150.50"),
                     "individual": Decimal("0.00")}
     assert FeeSchedule.objects.get(year=2030, kind="sme").updated_by == staff_with_mfa
-    staff_client.post(reverse("staff:fee_schedule"), {"year": 2030, "amount_sme": "320"})
+    staff_client.post(reverse("members:staff_fee_schedule"), {"year": 2030, "amount_sme": "320"})
     assert FeeSchedule.objects.get(year=2030, kind="sme").amount == Decimal("320.00")
     assert FeeSchedule.objects.filter(year=2030).count() == 3
 
 
 def test_negative_fee_is_refused(staff_client):
-    response = staff_client.post(reverse("staff:fee_schedule"),
+    response = staff_client.post(reverse("members:staff_fee_schedule"),
                                  {"year": 2030, "amount_sme": "-1", "amount_lab": "100"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert not FeeSchedule.objects.filter(year=2030).exists()
 
 
 def test_fee_year_out_of_range_is_refused(staff_client):
-    response = staff_client.post(reverse("staff:fee_schedule"), {"year": 1999, "amount_sme": "1"})
+    response = staff_client.post(reverse("members:staff_fee_schedule"), {"year": 1999,
+                                                                         "amount_sme": "1"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert not FeeSchedule.objects.filter(year=1999).exists()
 
@@ -497,22 +507,22 @@ def test_fee_schedule_set_service_checks_its_input(staff_with_mfa, member):
 def test_staff_create_a_new_terms_version(staff_client, terms_v1):
     top = TermsTemplate.objects.filter(kind="sme").order_by("-version").first().version
     latest = TermsTemplate.objects.get(kind="sme", version=top)
-    page = staff_client.get(reverse("staff:terms_new") + "?kind=sme")
+    page = staff_client.get(reverse("members:staff_terms_new") + "?kind=sme")
     assert page.context["form"].initial["body_fr"] == latest.body_fr
-    response = staff_client.post(reverse("staff:terms_new") + "?kind=sme", {
+    response = staff_client.post(reverse("members:staff_terms_new") + "?kind=sme", {
         "title_fr": "Convention v2", "title_en": "Agreement v2",
         "body_fr": "## Article 1\n\nNouveau texte.", "body_en": "## Article 1\n\nNew text.",
     })
     assert response.status_code == HTTPStatus.FOUND
     created = TermsTemplate.objects.get(kind="sme", version=top + 1)
-    assert response["Location"] == reverse("staff:terms_edit", args=[created.pk])
+    assert response["Location"] == reverse("members:staff_terms_edit", args=[created.pk])
     assert not created.is_published and created.title_en == "Agreement v2"
 
 
 def test_terms_preview_renders_markdown_without_saving(staff_client, staff_with_mfa, terms_v1):
     version = terms_create_version(kind="sme", data=None, actor=staff_with_mfa)
     before = version.body_fr
-    response = staff_client.post(reverse("staff:terms_edit", args=[version.pk]), {
+    response = staff_client.post(reverse("members:staff_terms_edit", args=[version.pk]), {
         "title_fr": "T", "title_en": "T", "body_fr": "**gras** <script>x()</script>",
         "body_en": "*italic*", "preview": "1",
     })
@@ -528,16 +538,16 @@ def test_staff_edit_and_publish_an_unused_version(staff_client, staff_with_mfa, 
     version = terms_create_version(kind="sme", data=None, actor=staff_with_mfa)
     assert version.body_fr == TermsTemplate.objects.filter(kind="sme").exclude(
         pk=version.pk).order_by("-version").first().body_fr.strip()
-    edit = staff_client.get(reverse("staff:terms_edit", args=[version.pk]))
+    edit = staff_client.get(reverse("members:staff_terms_edit", args=[version.pk]))
     seen = edit.context["form"]["seen_updated_at"].value()
-    response = staff_client.post(reverse("staff:terms_edit", args=[version.pk]), {
+    response = staff_client.post(reverse("members:staff_terms_edit", args=[version.pk]), {
         "title_fr": "Convention", "title_en": "Agreement", "body_fr": "Texte modifié.",
         "body_en": "Changed text.", "seen_updated_at": seen,
     })
     assert response.status_code == HTTPStatus.FOUND
     version.refresh_from_db()
     assert version.body_fr == "Texte modifié." and version.updated_by == staff_with_mfa
-    response = staff_client.post(reverse("staff:terms_publish", args=[version.pk]))
+    response = staff_client.post(reverse("members:staff_terms_publish", args=[version.pk]))
     assert response.status_code == HTTPStatus.FOUND
     version.refresh_from_db()
     assert version.is_published
@@ -545,12 +555,12 @@ def test_staff_edit_and_publish_an_unused_version(staff_client, staff_with_mfa, 
 
 def test_a_stale_terms_edit_is_refused(staff_client, staff_with_mfa, terms_v1):
     version = terms_create_version(kind="sme", data=None, actor=staff_with_mfa)
-    seen = staff_client.get(reverse("staff:terms_edit", args=[version.pk])) \
+    seen = staff_client.get(reverse("members:staff_terms_edit", args=[version.pk])) \
         .context["form"]["seen_updated_at"].value()
     terms_update(terms=version, actor=staff_with_mfa,
                  data={"title_fr": "A", "title_en": "A", "body_fr": "Premier.",
                        "body_en": "First."})
-    response = staff_client.post(reverse("staff:terms_edit", args=[version.pk]), {
+    response = staff_client.post(reverse("members:staff_terms_edit", args=[version.pk]), {
         "title_fr": "B", "title_en": "B", "body_fr": "Second.", "body_en": "Second.",
         "seen_updated_at": seen,
     })
@@ -562,10 +572,10 @@ def test_a_stale_terms_edit_is_refused(staff_client, staff_with_mfa, terms_v1):
 def test_editing_terms_used_by_an_agreement_is_refused(staff_client, organisation, terms_v1):
     agreement = draft(organisation)
     used = agreement.terms
-    page = staff_client.get(reverse("staff:terms_edit", args=[used.pk])).content.decode()
-    assert reverse("staff:terms_new") + "?kind=sme" in page
+    page = staff_client.get(reverse("members:staff_terms_edit", args=[used.pk])).content.decode()
+    assert reverse("members:staff_terms_new") + "?kind=sme" in page
     assert 'name="body_fr"' not in page
-    response = staff_client.post(reverse("staff:terms_edit", args=[used.pk]), {
+    response = staff_client.post(reverse("members:staff_terms_edit", args=[used.pk]), {
         "title_fr": "Pirate", "title_en": "Pirate", "body_fr": "Changé.", "body_en": "Changed.",
     })
     assert response.status_code == HTTPStatus.CONFLICT

@@ -241,5 +241,5 @@ def test_real_traces_are_moved_into_the_demo_years_and_shown(client, real_data, 
     houle = Project.objects.get(slurm_account="calla")
     client.force_login(User.objects.get(email="member@demo.algoric.org"))
     with translation.override("en"):
-        usage = client.get(reverse("usage:project_usage", args=[houle.pk])).content.decode()
+        usage = client.get(reverse("projects:project_usage", args=[houle.pk])).content.decode()
     assert "pozidriv.sacct.log" in usage and "LCG-2005-1.swf.gz" not in usage

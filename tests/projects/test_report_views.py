@@ -73,7 +73,7 @@ def reports(organisation, reports_dir):
 
 
 def download_url(report, key="pdf-fr"):
-    return reverse("reports:download", kwargs={"pk": report.pk, "key": key})
+    return reverse("projects:reports:download", kwargs={"pk": report.pk, "key": key})
 
 
 # --- Permissions ------------------------------------------------------------------------
@@ -82,7 +82,7 @@ def download_url(report, key="pdf-fr"):
 def test_anonymous_visitors_are_sent_to_login(client, reports, name):
     report = reports["houle_report"]
     url = download_url(report) if name == "download" else reverse(
-        f"reports:{name}", kwargs={"pk": report.pk})
+        f"projects:reports:{name}", kwargs={"pk": report.pk})
     response = client.get(url)
     assert response.status_code == HTTPStatus.FOUND
     assert reverse("account_login") in response["Location"]
@@ -116,13 +116,14 @@ def test_member_of_another_project_gets_404(client, reports, name):
     client.force_login(reports["other"])
     report = reports["houle_report"]
     url = download_url(report) if name == "download" else reverse(
-        f"reports:{name}", kwargs={"pk": report.pk})
+        f"projects:reports:{name}", kwargs={"pk": report.pk})
     assert client.get(url).status_code == HTTPStatus.NOT_FOUND
 
 
 def test_member_cannot_see_the_project_list_of_another_project(client, reports):
     client.force_login(reports["other"])
-    response = client.get(reverse("reports:project_list", kwargs={"pk": reports["houle"].pk}))
+    response = client.get(reverse("projects:reports:project_list",
+                                  kwargs={"pk": reports["houle"].pk}))
     assert response.status_code == HTTPStatus.NOT_FOUND
 
 
@@ -131,7 +132,7 @@ def test_centre_report_is_for_staff_only(client, reports, who):
     client.force_login(reports[who])
     report = reports["centre_report"]
     assert client.get(download_url(report)).status_code == HTTPStatus.NOT_FOUND
-    assert client.get(reverse("reports:detail", kwargs={"pk": report.pk})).status_code == (
+    assert client.get(reverse("projects:reports:detail", kwargs={"pk": report.pk})).status_code == (
         HTTPStatus.NOT_FOUND)
 
 
@@ -139,7 +140,7 @@ def test_staff_without_two_factor_is_treated_as_a_member(client, reports, staff)
     client.force_login(staff)
     assert client.get(download_url(reports["centre_report"])).status_code == (
         HTTPStatus.NOT_FOUND)
-    assert client.get(reverse("reports:staff_list")).status_code == HTTPStatus.FOUND
+    assert client.get(reverse("projects:reports:staff_list")).status_code == HTTPStatus.FOUND
 
 
 def test_staff_download_every_report(client, reports, staff_with_mfa):
@@ -191,14 +192,14 @@ def test_download_answers_405_to_post(client, reports):
 def test_report_page_lists_files_and_totals(client, reports):
     client.force_login(reports["member"])
     report = reports["houle_report"]
-    response = client.get(reverse("reports:detail", kwargs={"pk": report.pk}))
+    response = client.get(reverse("projects:reports:detail", kwargs={"pk": report.pk}))
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
     assert download_url(report, "pdf-fr") in html
     assert download_url(report, "xlsx-en") in html
     assert download_url(report, "xlsx-fr") not in html  # not written
     assert "3\u202f457" in html or "3 457" in html or "3\xa0457" in html
-    assert reverse("reports:staff_generate") not in html  # members cannot generate
+    assert reverse("projects:reports:staff_generate") not in html  # members cannot generate
     assert "<script>" not in html
 
 
@@ -206,13 +207,13 @@ def test_project_reports_list_is_linked_from_the_project_page(client, reports):
     client.force_login(reports["member"])
     project = reports["houle"]
     page = client.get(reverse("projects:project_detail", kwargs={"pk": project.pk}))
-    url = reverse("reports:project_list", kwargs={"pk": project.pk})
+    url = reverse("projects:reports:project_list", kwargs={"pk": project.pk})
     assert url in page.content.decode()
     response = client.get(url)
     assert response.status_code == HTTPStatus.OK
-    assert reverse("reports:detail", kwargs={"pk": reports["houle_report"].pk}) in (
+    assert reverse("projects:reports:detail", kwargs={"pk": reports["houle_report"].pk}) in (
         response.content.decode())
-    assert reverse("reports:detail", kwargs={"pk": reports["vague_report"].pk}) not in (
+    assert reverse("projects:reports:detail", kwargs={"pk": reports["vague_report"].pk}) not in (
         response.content.decode())
 
 
@@ -223,19 +224,19 @@ def test_progress_json_follows_the_report(client, reports):
     report.step = "Writing the PDF file (fr)"
     report.save()
     client.force_login(reports["member"])
-    response = client.get(reverse("reports:progress", kwargs={"pk": report.pk}))
+    response = client.get(reverse("projects:reports:progress", kwargs={"pk": report.pk}))
     assert response.status_code == HTTPStatus.OK
     assert response.json() == {"status": "running", "status_label": "en cours",
                                "percent": 42, "step": "Writing the PDF file (fr)",
                                "done": False}
     assert "no-store" in response["Cache-Control"]
-    page = client.get(reverse("reports:detail", kwargs={"pk": report.pk})).content.decode()
+    page = client.get(reverse("projects:reports:detail", kwargs={"pk": report.pk})).content.decode()
     assert "js/report-progress.js" in page
     assert "import-progress-42" in page
     report.status = UsageReport.Status.DONE
     report.progress = 100
     report.save()
-    assert client.get(reverse("reports:progress", kwargs={"pk": report.pk})).json()["done"]
+    assert client.get(reverse("projects:reports:progress", kwargs={"pk": report.pk})).json()["done"]
 
 
 # --- Staff ------------------------------------------------------------------------------
@@ -244,7 +245,7 @@ def test_staff_list_filters_by_year_scope_and_status(client, reports, staff_with
     UsageReport.objects.create(scope=UsageReport.Scope.CENTRE, year=LAST_YEAR - 1,
                                status=UsageReport.Status.FAILED)
     client.force_login(staff_with_mfa)
-    url = reverse("reports:staff_list")
+    url = reverse("projects:reports:staff_list")
     everything = client.get(url)
     assert everything.status_code == HTTPStatus.OK
     assert len(everything.context["page"].object_list) == 4
@@ -256,13 +257,13 @@ def test_staff_list_filters_by_year_scope_and_status(client, reports, staff_with
     assert len(year) == 3
     # Bad filters are ignored, not a 500.
     assert client.get(url, {"year": "soon", "status": "lost"}).status_code == HTTPStatus.OK
-    assert url in client.get(reverse("usage_staff:dashboard")).content.decode()
+    assert url in client.get(reverse("projects:staff_usage_dashboard")).content.decode()
 
 
 def test_reports_staff_page_is_for_staff(client, reports):
     client.force_login(reports["pi"])
-    assert client.get(reverse("reports:staff_list")).status_code == HTTPStatus.FORBIDDEN
-    response = client.post(reverse("reports:staff_generate"),
+    assert client.get(reverse("projects:reports:staff_list")).status_code == HTTPStatus.FORBIDDEN
+    response = client.post(reverse("projects:reports:staff_generate"),
                            {"report": "centre", "year": LAST_YEAR})
     assert response.status_code == HTTPStatus.FORBIDDEN
 
@@ -277,15 +278,15 @@ def test_staff_generate_button_calls_the_service(client, reports, staff_with_mfa
 
     monkeypatch.setattr(report_views.report_services, "usage_report_request", fake_request)
     client.force_login(staff_with_mfa)
-    response = client.post(reverse("reports:staff_generate"),
+    response = client.post(reverse("projects:reports:staff_generate"),
                            {"report": f"project-{reports['houle'].pk}", "year": LAST_YEAR})
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"] == reverse("reports:detail",
+    assert response["Location"] == reverse("projects:reports:detail",
                                            kwargs={"pk": reports["houle_report"].pk})
     assert calls == [{"scope": "project", "year": LAST_YEAR, "project": reports["houle"],
                       "actor": staff_with_mfa}]
     calls.clear()
-    client.post(reverse("reports:staff_generate"), {"report": "centre", "year": LAST_YEAR})
+    client.post(reverse("projects:reports:staff_generate"), {"report": "centre", "year": LAST_YEAR})
     assert calls == [{"scope": "centre", "year": LAST_YEAR, "project": None,
                       "actor": staff_with_mfa}]
 
@@ -297,7 +298,7 @@ def test_staff_generate_shows_the_service_refusal(client, reports, staff_with_mf
 
     monkeypatch.setattr(report_views.report_services, "usage_report_request", refuse)
     client.force_login(staff_with_mfa)
-    response = client.post(reverse("reports:staff_generate"),
+    response = client.post(reverse("projects:reports:staff_generate"),
                            {"report": "centre", "year": LAST_YEAR})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "A draft project has no usage to report." in response.content.decode()
@@ -314,7 +315,7 @@ def test_staff_generate_refuses_bad_input_without_calling_the_service(
     monkeypatch.setattr(report_views.report_services, "usage_report_request",
                         lambda **kwargs: pytest.fail("service called"))
     client.force_login(staff_with_mfa)
-    response = client.post(reverse("reports:staff_generate"), data)
+    response = client.post(reverse("projects:reports:staff_generate"), data)
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert UsageReport.objects.count() == 3
 
@@ -325,10 +326,10 @@ def test_staff_generate_really_queues_and_makes_the_report(client, organisation,
     project = make_project(organisation, acronym="CALME", slurm_account="calme")
     client.force_login(staff_with_mfa)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:staff_generate"),
+        response = client.post(reverse("projects:reports:staff_generate"),
                                {"report": f"project-{project.pk}", "year": LAST_YEAR})
     report = UsageReport.objects.get(project=project, year=LAST_YEAR)
-    assert response["Location"] == reverse("reports:detail", kwargs={"pk": report.pk})
+    assert response["Location"] == reverse("projects:reports:detail", kwargs={"pk": report.pk})
     assert report.status == UsageReport.Status.DONE
     assert set(report.files) == {"pdf-fr", "pdf-en", "xlsx-fr", "xlsx-en", "csv-fr", "csv-en"}
     response = client.get(download_url(report, "pdf-en"))
@@ -340,7 +341,7 @@ def test_draft_projects_are_not_offered(client, organisation, reports, staff_wit
     draft = make_project(organisation, acronym="BROUILLON", slurm_account="brouillon",
                          status=Project.Status.DRAFT)
     client.force_login(staff_with_mfa)
-    html = client.get(reverse("reports:staff_list")).content.decode()
+    html = client.get(reverse("projects:reports:staff_list")).content.decode()
     assert f'value="project-{reports["houle"].pk}"' in html
     assert f'value="project-{draft.pk}"' not in html
 
@@ -353,6 +354,6 @@ def test_user_text_is_escaped_on_the_report_page(client, reports_dir, staff_with
     project.save()
     report = _done_report(scope=UsageReport.Scope.PROJECT, project=project, root=reports_dir)
     client.force_login(staff_with_mfa)
-    html = client.get(reverse("reports:detail", kwargs={"pk": report.pk})).content.decode()
+    html = client.get(reverse("projects:reports:detail", kwargs={"pk": report.pk})).content.decode()
     assert "<img src=x onerror" not in html
     assert "<script>alert(1)</script>" not in html

@@ -450,7 +450,7 @@ def test_staff_dashboard_shows_the_request_queue_emergencies_first(client, proje
 
     submitted_request(project, catalogue)
     client.force_login(staff_with_mfa)
-    body = client.get(reverse("staff:dashboard")).content.decode()
+    body = client.get(reverse("members:staff_dashboard")).content.decode()
     assert "requests-waiting" in body
-    assert reverse("projects_staff:request_review", args=[
+    assert reverse("projects:staff_request_review", args=[
         ResourceRequest.objects.get().pk]) in body

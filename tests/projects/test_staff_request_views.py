@@ -85,7 +85,7 @@ def test_queue_puts_emergencies_first_then_the_oldest(client, staff_with_mfa, su
                                         actor=town.representative)
     emergency = submit(emergency, catalogue, town.representative)
     client.force_login(staff_with_mfa)
-    response = client.get(en("projects_staff:request_queue"))
+    response = client.get(en("projects:staff_request_queue"))
     assert response.status_code == HTTPStatus.OK
     assert [item.pk for item in response.context["queue"]] == [emergency.pk, submitted.pk,
                                                                later.pk]
@@ -96,17 +96,17 @@ def test_queue_puts_emergencies_first_then_the_oldest(client, staff_with_mfa, su
 
 def test_queue_is_for_staff_only(client, submitted, staff):
     client.force_login(submitted.project.organisation.representative)
-    assert client.get(reverse("projects_staff:request_queue")).status_code == \
+    assert client.get(reverse("projects:staff_request_queue")).status_code == \
         HTTPStatus.FORBIDDEN
     client.force_login(staff)  # staff without two-factor authentication
-    response = client.get(reverse("projects_staff:request_queue"))
+    response = client.get(reverse("projects:staff_request_queue"))
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == reverse("mfa_activate_totp")
 
 
 def test_plain_users_cannot_decide(client, submitted, catalogue):
     client.force_login(submitted.project.organisation.representative)
-    response = client.post(reverse("projects_staff:request_decide", args=[submitted.pk]),
+    response = client.post(reverse("projects:staff_request_decide", args=[submitted.pk]),
                            granted_post(submitted, catalogue))
     assert response.status_code == HTTPStatus.FORBIDDEN
     submitted.refresh_from_db()
@@ -118,7 +118,7 @@ def test_plain_users_cannot_decide(client, submitted, catalogue):
 def test_review_page_shows_the_fiche_the_table_and_a_prefilled_decision(
         client, staff_with_mfa, submitted, catalogue):
     client.force_login(staff_with_mfa)
-    response = client.get(en("projects_staff:request_review", submitted.pk))
+    response = client.get(en("projects:staff_request_review", submitted.pk))
     assert response.status_code == HTTPStatus.OK
     page = text(response)
     year = submitted.project.starts_on.year
@@ -133,7 +133,7 @@ def test_review_page_shows_the_fiche_the_table_and_a_prefilled_decision(
 
 def test_start_review(client, staff_with_mfa, submitted):
     client.force_login(staff_with_mfa)
-    response = client.post(reverse("projects_staff:request_start_review", args=[submitted.pk]))
+    response = client.post(reverse("projects:staff_request_start_review", args=[submitted.pk]))
     assert response.status_code == HTTPStatus.FOUND
     submitted.refresh_from_db()
     assert submitted.status == Status.UNDER_REVIEW
@@ -149,7 +149,7 @@ def test_lowering_one_cell_gives_partial_approval_and_allocations(
     client.force_login(staff_with_mfa)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("projects_staff:request_decide", args=[submitted.pk]),
+            reverse("projects:staff_request_decide", args=[submitted.pk]),
             granted_post(submitted, catalogue, note="GPU limité en deuxième année.",
                          **{f"granted-{gpu}-{year + 1}": "1 200"}))
     assert response.status_code == HTTPStatus.FOUND
@@ -184,7 +184,7 @@ def test_lowering_one_cell_gives_partial_approval_and_allocations(
 
 def test_granting_everything_approves(client, staff_with_mfa, submitted, catalogue):
     client.force_login(staff_with_mfa)
-    client.post(reverse("projects_staff:request_decide", args=[submitted.pk]),
+    client.post(reverse("projects:staff_request_decide", args=[submitted.pk]),
                 granted_post(submitted, catalogue))
     submitted.refresh_from_db()
     assert submitted.status == Status.APPROVED
@@ -194,7 +194,7 @@ def test_granting_more_than_asked_is_refused(client, staff_with_mfa, submitted, 
     year = submitted.project.starts_on.year
     client.force_login(staff_with_mfa)
     response = client.post(
-        en("projects_staff:request_decide", submitted.pk),
+        en("projects:staff_request_decide", submitted.pk),
         granted_post(submitted, catalogue, **{f"granted-{catalogue['cpu'].pk}-{year}": "100001"}))
     assert response.status_code == HTTPStatus.OK
     assert "Nothing was changed" in text(response)
@@ -209,7 +209,7 @@ def test_granting_a_cell_that_was_not_asked_is_refused(client, staff_with_mfa, s
     year = submitted.project.starts_on.year
     client.force_login(staff_with_mfa)
     response = client.post(
-        en("projects_staff:request_decide", submitted.pk),
+        en("projects:staff_request_decide", submitted.pk),
         granted_post(submitted, catalogue,
                      **{f"granted-{catalogue['disk'].pk}-{year + 1}": "5"}))
     assert response.status_code == HTTPStatus.OK
@@ -222,7 +222,7 @@ def test_bad_granted_amount_is_refused(client, staff_with_mfa, submitted, catalo
     year = submitted.project.starts_on.year
     client.force_login(staff_with_mfa)
     response = client.post(
-        en("projects_staff:request_decide", submitted.pk),
+        en("projects:staff_request_decide", submitted.pk),
         granted_post(submitted, catalogue, **{f"granted-{catalogue['gpu'].pk}-{year}": bad}))
     assert response.status_code == HTTPStatus.OK
     assert "is-invalid" in text(response)
@@ -232,11 +232,11 @@ def test_bad_granted_amount_is_refused(client, staff_with_mfa, submitted, catalo
 
 def test_stale_decision_is_refused(client, staff_with_mfa, submitted, catalogue):
     client.force_login(staff_with_mfa)
-    page = client.get(reverse("projects_staff:request_review", args=[submitted.pk]))
+    page = client.get(reverse("projects:staff_request_review", args=[submitted.pk]))
     seen = page.context["decision_form"].initial["version"]
     # Meanwhile the request changes (another staff member starts the review).
     services.request_start_review(request=submitted, actor=UserFactory(is_staff=True))
-    response = client.post(en("projects_staff:request_decide", submitted.pk),
+    response = client.post(en("projects:staff_request_decide", submitted.pk),
                            granted_post(submitted, catalogue, version=seen))
     assert response.status_code == HTTPStatus.CONFLICT
     assert "changed since you opened it" in text(response)
@@ -250,7 +250,7 @@ def test_stale_decision_is_refused(client, staff_with_mfa, submitted, catalogue)
 def test_reject_needs_a_note(client, staff_with_mfa, submitted, pi,
                              django_capture_on_commit_callbacks):
     client.force_login(staff_with_mfa)
-    url = en("projects_staff:request_reject", submitted.pk)
+    url = en("projects:staff_request_reject", submitted.pk)
     response = client.post(url, {"note": "  ", "version": submitted.version})
     assert response.status_code == HTTPStatus.OK
     submitted.refresh_from_db()
@@ -268,10 +268,10 @@ def test_reject_needs_a_note(client, staff_with_mfa, submitted, pi,
 
 def test_decision_on_a_decided_request_is_409(client, staff_with_mfa, submitted, catalogue):
     client.force_login(staff_with_mfa)
-    client.post(reverse("projects_staff:request_reject", args=[submitted.pk]),
+    client.post(reverse("projects:staff_request_reject", args=[submitted.pk]),
                 {"note": "Non.", "version": submitted.version})
     submitted.refresh_from_db()
-    response = client.post(reverse("projects_staff:request_decide", args=[submitted.pk]),
+    response = client.post(reverse("projects:staff_request_decide", args=[submitted.pk]),
                            granted_post(submitted, catalogue))
     assert response.status_code == HTTPStatus.CONFLICT
     submitted.refresh_from_db()
@@ -289,15 +289,15 @@ def test_emergency_grant_defaults_to_the_time_box(client, staff_with_mfa, catalo
     emergency = submit(emergency, catalogue, town.representative,
                        table={(catalogue["cpu"].pk, year): D("20000")})
     client.force_login(staff_with_mfa)
-    page = client.get(reverse("projects_staff:request_review", args=[emergency.pk]))
+    page = client.get(reverse("projects:staff_request_review", args=[emergency.pk]))
     limit = timezone.localdate() + dt.timedelta(days=settings.EMERGENCY_GRANT_MAX_DAYS)
     assert f'value="{limit.isoformat()}"' in text(page)
     too_late = (limit + dt.timedelta(days=1)).isoformat()
-    response = client.post(reverse("projects_staff:request_decide", args=[emergency.pk]),
+    response = client.post(reverse("projects:staff_request_decide", args=[emergency.pk]),
                            {**granted_post(emergency, catalogue), "emergency_ends_on": too_late})
     assert response.status_code == HTTPStatus.OK
     assert not Allocation.objects.exists()
-    response = client.post(reverse("projects_staff:request_decide", args=[emergency.pk]),
+    response = client.post(reverse("projects:staff_request_decide", args=[emergency.pk]),
                            {**granted_post(emergency, catalogue),
                             "emergency_ends_on": limit.isoformat()})
     assert response.status_code == HTTPStatus.FOUND
@@ -311,32 +311,32 @@ def test_staff_comment_is_marked_and_notifies_the_pi(client, staff_with_mfa, sub
                                                      django_capture_on_commit_callbacks):
     client.force_login(staff_with_mfa)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("projects_staff:request_comment", args=[submitted.pk]),
+        response = client.post(reverse("projects:staff_request_comment", args=[submitted.pk]),
                                {"body": "Pouvez-vous détailler le besoin GPU ?"})
     assert response.status_code == HTTPStatus.FOUND
     comment = RequestComment.objects.get(request=submitted)
     assert comment.from_staff
     pi = submitted.project.organisation.representative
     assert any(pi.email in message.to for message in mail.outbox)
-    page = text(client.get(en("projects_staff:request_review", submitted.pk)))
+    page = text(client.get(en("projects:staff_request_review", submitted.pk)))
     assert "Algoric staff" in page and "détailler le besoin GPU" in page
 
 
 def test_suspend_and_resume_an_allocation(client, staff_with_mfa, submitted, catalogue,
                                           django_capture_on_commit_callbacks):
     client.force_login(staff_with_mfa)
-    client.post(reverse("projects_staff:request_decide", args=[submitted.pk]),
+    client.post(reverse("projects:staff_request_decide", args=[submitted.pk]),
                 granted_post(submitted, catalogue))
     allocation = Allocation.objects.filter(project=submitted.project).first()
-    review = reverse("projects_staff:request_review", args=[submitted.pk])
-    response = client.post(reverse("projects_staff:allocation_suspend", args=[allocation.pk]),
+    review = reverse("projects:staff_request_review", args=[submitted.pk])
+    response = client.post(reverse("projects:staff_allocation_suspend", args=[allocation.pk]),
                            {"reason": "", "next": review})
     assert response.status_code == HTTPStatus.FOUND
     allocation.refresh_from_db()
     assert allocation.status == Allocation.Status.ACTIVE  # a reason is needed
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("projects_staff:allocation_suspend", args=[allocation.pk]),
+            reverse("projects:staff_allocation_suspend", args=[allocation.pk]),
             {"reason": "Usage hors convention.", "next": review + "#allocations"})
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == review + "#allocations"
@@ -345,13 +345,13 @@ def test_suspend_and_resume_an_allocation(client, staff_with_mfa, submitted, cat
     pi = submitted.project.organisation.representative
     assert Notification.objects.filter(recipient=pi, event="allocation_suspended").exists()
     assert any(pi.email in message.to for message in mail.outbox)
-    page = text(client.get(en("projects_staff:request_review", submitted.pk)))
+    page = text(client.get(en("projects:staff_request_review", submitted.pk)))
     assert "Usage hors convention." in page and "Resume" in page
 
-    response = client.post(reverse("projects_staff:allocation_resume", args=[allocation.pk]),
+    response = client.post(reverse("projects:staff_allocation_resume", args=[allocation.pk]),
                            {"next": "https://evil.example/"})
     assert response.status_code == HTTPStatus.FOUND
-    assert response.url == reverse("projects_staff:request_queue")  # next= stays on the site
+    assert response.url == reverse("projects:staff_request_queue")  # next= stays on the site
     allocation.refresh_from_db()
     assert allocation.status == Allocation.Status.ACTIVE
 
@@ -361,7 +361,7 @@ def test_suspend_is_staff_only(client, submitted, catalogue, staff_with_mfa):
                             note="", actor=staff_with_mfa, version=submitted.version)
     allocation = Allocation.objects.first()
     client.force_login(submitted.project.organisation.representative)
-    response = client.post(reverse("projects_staff:allocation_suspend", args=[allocation.pk]),
+    response = client.post(reverse("projects:staff_allocation_suspend", args=[allocation.pk]),
                            {"reason": "x"})
     assert response.status_code == HTTPStatus.FORBIDDEN
     allocation.refresh_from_db()
@@ -372,7 +372,7 @@ def test_suspend_is_staff_only(client, submitted, catalogue, staff_with_mfa):
                                   "request_comment"])
 def test_get_on_staff_action_urls_is_405(client, staff_with_mfa, submitted, name):
     client.force_login(staff_with_mfa)
-    response = client.get(reverse(f"projects_staff:{name}", args=[submitted.pk]))
+    response = client.get(reverse(f"projects:staff_{name}", args=[submitted.pk]))
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
 
 
@@ -382,5 +382,5 @@ def test_get_on_allocation_actions_is_405(client, staff_with_mfa, submitted):
     allocation = Allocation.objects.first()
     client.force_login(staff_with_mfa)
     for name in ("allocation_suspend", "allocation_resume"):
-        response = client.get(reverse(f"projects_staff:{name}", args=[allocation.pk]))
+        response = client.get(reverse(f"projects:staff_{name}", args=[allocation.pk]))
         assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED

@@ -162,7 +162,7 @@ def test_allocation_use_counts_each_resource_on_its_partition(project, staff_wit
 
 # --- Staff pages: access --------------------------------------------------------------------
 
-STAFF_PAGES = ["usage_staff:dashboard", "usage_staff:unmatched_accounts"]
+STAFF_PAGES = ["projects:staff_usage_dashboard", "projects:staff_unmatched_accounts"]
 
 
 @pytest.mark.parametrize("name", STAFF_PAGES)
@@ -194,7 +194,7 @@ def test_staff_usage_pages_open_for_staff_with_mfa(client, staff_with_mfa, name)
 
 def test_member_cannot_map_an_account(client, member, project):
     client.force_login(member)
-    response = client.post(reverse("usage_staff:alias_create"),
+    response = client.post(reverse("projects:staff_alias_create"),
                            {"cluster": CLUSTER, "account": "grp", "project": project.pk})
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert not AccountAlias.objects.exists()
@@ -202,7 +202,7 @@ def test_member_cannot_map_an_account(client, member, project):
 
 def test_mapping_is_a_post(client, staff_with_mfa):
     client.force_login(staff_with_mfa)
-    response = client.get(reverse("usage_staff:alias_create"))
+    response = client.get(reverse("projects:staff_alias_create"))
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
 
 
@@ -213,13 +213,13 @@ def test_unmatched_account_leaves_the_page_once_mapped(client, staff_with_mfa, p
     summary(account="grp-42", core_hours=40, jobs=4)
     summary(account="grp-7", core_hours=1)
     client.force_login(staff_with_mfa)
-    url = reverse("usage_staff:unmatched_accounts")
+    url = reverse("projects:staff_unmatched_accounts")
 
     page = client.get(url)
     assert accounts_on_page(page) == {"grp-42", "grp-7"}
     assert "grp-42" in page.content.decode()
 
-    response = client.post(reverse("usage_staff:alias_create"),
+    response = client.post(reverse("projects:staff_alias_create"),
                            {"cluster": CLUSTER, "account": "grp-42", "project": project.pk})
 
     assert response.status_code == HTTPStatus.FOUND
@@ -235,11 +235,11 @@ def test_unmatched_account_leaves_the_page_once_mapped(client, staff_with_mfa, p
 
 def test_mapping_refused_shows_the_reason_with_400(client, staff_with_mfa, project):
     client.force_login(staff_with_mfa)
-    response = client.post(reverse("usage_staff:alias_create"),
+    response = client.post(reverse("projects:staff_alias_create"),
                            {"cluster": CLUSTER, "account": "houle", "project": project.pk})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "houle" in response.content.decode()
-    response = client.post(reverse("usage_staff:alias_create"),
+    response = client.post(reverse("projects:staff_alias_create"),
                            {"cluster": CLUSTER, "account": "grp", "project": "999999"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert not AccountAlias.objects.exists()
@@ -248,7 +248,7 @@ def test_mapping_refused_shows_the_reason_with_400(client, staff_with_mfa, proje
 def test_staff_remove_a_mapping(client, staff_with_mfa, project):
     alias = AccountAlias.objects.create(cluster=CLUSTER, account="grp", project=project)
     client.force_login(staff_with_mfa)
-    url = reverse("usage_staff:alias_delete", args=[alias.pk])
+    url = reverse("projects:staff_alias_delete", args=[alias.pk])
     assert client.get(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
     response = client.post(url)
     assert response.status_code == HTTPStatus.FOUND
@@ -258,7 +258,7 @@ def test_staff_remove_a_mapping(client, staff_with_mfa, project):
 def test_account_names_are_escaped_on_the_mapping_page(client, staff_with_mfa):
     summary(account="<script>alert(1)</script>", core_hours=1)
     client.force_login(staff_with_mfa)
-    content = client.get(reverse("usage_staff:unmatched_accounts")).content.decode()
+    content = client.get(reverse("projects:staff_unmatched_accounts")).content.decode()
     assert "<script>alert(1)</script>" not in content
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
 
@@ -269,7 +269,7 @@ def test_each_mapping_form_offers_every_project_escaped(client, staff_with_mfa, 
     summary(account="grp-1", core_hours=2)
     summary(account="grp-2", core_hours=1)
     client.force_login(staff_with_mfa)
-    content = client.get(reverse("usage_staff:unmatched_accounts")).content.decode()
+    content = client.get(reverse("projects:staff_unmatched_accounts")).content.decode()
     # Truncated to 40 characters, the ellipsis included, as the page did before.
     option = (f'<option value="{project.pk}">{project.acronym} — &lt;b&gt;Crues&lt;/b&gt; '
               f'{"é" * 26}… ({project.slurm_account})</option>')
@@ -316,18 +316,18 @@ def test_staff_dashboard_shows_the_year_and_links_unmatched_accounts(client, sta
     summary(account="grp-x", month=1, core_hours=7)
     client.force_login(staff_with_mfa)
 
-    response = client.get(reverse("usage_staff:dashboard"), {"year": YEAR})
+    response = client.get(reverse("projects:staff_usage_dashboard"), {"year": YEAR})
 
     content = response.content.decode()
     assert response.status_code == HTTPStatus.OK
-    assert reverse("usage_staff:unmatched_accounts") in content
-    assert reverse("usage:project_usage", args=[project.pk]) in content
+    assert reverse("projects:staff_unmatched_accounts") in content
+    assert reverse("projects:project_usage", args=[project.pk]) in content
     assert content.count('src="data:image/svg+xml;base64,') == 2  # core-hours and GPU-hours
     assert response.context["usage"].unmatched == 1
 
 
 def test_staff_dashboard_ignores_a_bad_year(client, staff_with_mfa):
     client.force_login(staff_with_mfa)
-    response = client.get(reverse("usage_staff:dashboard"), {"year": "drop table"})
+    response = client.get(reverse("projects:staff_usage_dashboard"), {"year": "drop table"})
     assert response.status_code == HTTPStatus.OK
     assert response.context["year"] == YEAR

@@ -125,7 +125,7 @@ def test_project_usage_per_user_state_and_energy(filled):
 def test_usage_page_shows_the_figures(client, filled):
     client.force_login(filled.pi)
 
-    response = client.get(reverse("usage:project_usage", args=[filled.pk]))
+    response = client.get(reverse("projects:project_usage", args=[filled.pk]))
 
     assert response.status_code == HTTPStatus.OK
     assert response.context["year"] == YEAR
@@ -150,7 +150,7 @@ def test_usage_page_shows_the_figures(client, filled):
 def test_usage_page_in_english(client, filled):
     client.force_login(filled.pi)
     with translation.override("en"):
-        url = reverse("usage:project_usage", args=[filled.pk])
+        url = reverse("projects:project_usage", args=[filled.pk])
     assert url.startswith("/en/")
     response = client.get(url)
     assert response.status_code == HTTPStatus.OK
@@ -160,7 +160,7 @@ def test_usage_page_in_english(client, filled):
 def test_usage_page_for_another_year(client, filled, resources):
     cpu, _gpu = resources
     client.force_login(filled.pi)
-    response = client.get(reverse("usage:project_usage", args=[filled.pk]),
+    response = client.get(reverse("projects:project_usage", args=[filled.pk]),
                           {"year": YEAR - 1})
     usage = response.context["usage"]
     assert usage.year == YEAR - 1
@@ -172,7 +172,7 @@ def test_usage_page_for_another_year(client, filled, resources):
 def test_usage_page_with_a_bad_year_shows_this_year(client, filled):
     client.force_login(filled.pi)
     for bad in ["abc", "1800", "99999", ""]:
-        response = client.get(reverse("usage:project_usage", args=[filled.pk]), {"year": bad})
+        response = client.get(reverse("projects:project_usage", args=[filled.pk]), {"year": bad})
         assert response.status_code == HTTPStatus.OK
         assert response.context["year"] == YEAR
 
@@ -181,14 +181,14 @@ def test_usage_page_counts_the_aliases(client, filled):
     AccountAlias.objects.create(cluster=CLUSTER, account="grp-9", project=filled)
     summary(account="grp-9", month=2, core_hours=300)
     client.force_login(filled.pi)
-    usage = client.get(reverse("usage:project_usage", args=[filled.pk])).context["usage"]
+    usage = client.get(reverse("projects:project_usage", args=[filled.pk])).context["usage"]
     assert usage.totals.core_hours == 4772 + 300
     assert usage.accounts == ["houle", f"{CLUSTER}:grp-9"]
 
 
 def test_usage_page_without_any_job(client, project):
     client.force_login(project.pi)
-    response = client.get(reverse("usage:project_usage", args=[project.pk]))
+    response = client.get(reverse("projects:project_usage", args=[project.pk]))
     assert response.status_code == HTTPStatus.OK
     assert response.context["usage"].resources == []
     assert response.context["usage"].success_percent is None
@@ -202,7 +202,7 @@ def test_resource_with_a_grant_and_no_partition_is_shown_unmapped(client, projec
     allocate(project, unmapped, 100)
     client.force_login(project.pi)
     with translation.override("en"):
-        url = reverse("usage:project_usage", args=[project.pk])
+        url = reverse("projects:project_usage", args=[project.pk])
     response = client.get(url)
     use = response.context["usage"].resources[0]
     assert (use.resource, use.used, use.is_mapped) == (unmapped, 0, False)
@@ -212,33 +212,33 @@ def test_resource_with_a_grant_and_no_partition_is_shown_unmapped(client, projec
 def test_project_page_links_to_its_usage(client, project):
     client.force_login(project.pi)
     response = client.get(reverse("projects:project_detail", args=[project.pk]))
-    assert reverse("usage:project_usage", args=[project.pk]) in page_text(response)
+    assert reverse("projects:project_usage", args=[project.pk]) in page_text(response)
 
 
 # --- Who may see it -------------------------------------------------------------------------
 
 def test_usage_page_is_404_for_someone_outside_the_project(client, filled):
     client.force_login(UserFactory())
-    response = client.get(reverse("usage:project_usage", args=[filled.pk]))
+    response = client.get(reverse("projects:project_usage", args=[filled.pk]))
     assert response.status_code == HTTPStatus.NOT_FOUND
 
 
 def test_usage_page_is_open_to_a_plain_member_and_staff(client, filled, staff_with_mfa):
     client.force_login(add_member(filled))
-    assert client.get(reverse("usage:project_usage", args=[filled.pk])).status_code == 200
+    assert client.get(reverse("projects:project_usage", args=[filled.pk])).status_code == 200
     client.force_login(staff_with_mfa)
-    assert client.get(reverse("usage:project_usage", args=[filled.pk])).status_code == 200
+    assert client.get(reverse("projects:project_usage", args=[filled.pk])).status_code == 200
 
 
 def test_usage_page_sends_anonymous_visitors_to_login(client, filled):
-    response = client.get(reverse("usage:project_usage", args=[filled.pk]))
+    response = client.get(reverse("projects:project_usage", args=[filled.pk]))
     assert response.status_code == HTTPStatus.FOUND
     assert reverse("account_login") in response["Location"]
 
 
 def test_usage_page_answers_405_to_post(client, filled):
     client.force_login(filled.pi)
-    response = client.post(reverse("usage:project_usage", args=[filled.pk]))
+    response = client.post(reverse("projects:project_usage", args=[filled.pk]))
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
 
 
@@ -246,7 +246,7 @@ def test_usage_page_answers_405_to_post(client, filled):
 
 def test_usage_page_queries_do_not_grow_with_the_summaries(client, filled):
     client.force_login(filled.pi)
-    url = reverse("usage:project_usage", args=[filled.pk])
+    url = reverse("projects:project_usage", args=[filled.pk])
     client.get(url)  # warm the session and caches
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == HTTPStatus.OK
@@ -286,7 +286,7 @@ def test_suspended_allocation_still_shows_its_grant(client, project, resources):
     allocate(project, cpu, 1000, status=Allocation.Status.SUSPENDED)
     summary(core_hours=500)
     client.force_login(project.pi)
-    usage = client.get(reverse("usage:project_usage", args=[project.pk])).context["usage"]
+    usage = client.get(reverse("projects:project_usage", args=[project.pk])).context["usage"]
     assert usage.resources[0].percent == pytest.approx(50)
 
 

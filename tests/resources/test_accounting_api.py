@@ -124,7 +124,7 @@ def test_a_good_push_is_accepted_and_imported(client, token,
     accounting_import = AccountingImport.objects.get()
     assert data["import"] == accounting_import.pk
     assert data["url"] == ("https://portail.algoric.example"
-                           + reverse("accounting:detail", args=[accounting_import.pk]))
+                           + reverse("resources:accounting:detail", args=[accounting_import.pk]))
     assert data["status"] in {"queued", "done"}
     assert accounting_import.source == AccountingImport.Source.API
     assert accounting_import.created_by is None

@@ -43,7 +43,7 @@ def staff_client(client, staff_with_mfa):
 
 def _upload(client, data: bytes = SACCT_LINES, *, name="breizh-2026-03-02.sacct",
             cluster="breizh", format="sacct"):
-    return client.post(reverse("accounting:list"), {
+    return client.post(reverse("resources:accounting:list"), {
         "file": SimpleUploadedFile(name, data, content_type="text/plain"),
         "format": format,
         "cluster": cluster,
@@ -62,11 +62,11 @@ def _import(**fields) -> AccountingImport:
 def _pages(cluster):
     accounting_import = _import()
     return [
-        ("get", reverse("accounting:list")),
-        ("get", reverse("accounting:detail", args=[accounting_import.pk])),
-        ("get", reverse("accounting:progress", args=[accounting_import.pk])),
-        ("get", reverse("accounting:cluster_list")),
-        ("post", reverse("accounting:cluster_token", args=[cluster.pk])),
+        ("get", reverse("resources:accounting:list")),
+        ("get", reverse("resources:accounting:detail", args=[accounting_import.pk])),
+        ("get", reverse("resources:accounting:progress", args=[accounting_import.pk])),
+        ("get", reverse("resources:accounting:cluster_list")),
+        ("post", reverse("resources:accounting:cluster_token", args=[cluster.pk])),
     ]
 
 
@@ -97,14 +97,14 @@ def test_staff_with_mfa_see_every_page(staff_client, cluster):
 
 
 def test_an_unknown_import_is_404(staff_client):
-    assert staff_client.get(reverse("accounting:detail", args=[999])).status_code == 404
-    assert staff_client.get(reverse("accounting:progress", args=[999])).status_code == 404
+    assert staff_client.get(reverse("resources:accounting:detail", args=[999])).status_code == 404
+    assert staff_client.get(reverse("resources:accounting:progress", args=[999])).status_code == 404
 
 
 def test_token_and_upload_urls_refuse_get_or_other_methods(staff_client, cluster):
-    token_url = reverse("accounting:cluster_token", args=[cluster.pk])
+    token_url = reverse("resources:accounting:cluster_token", args=[cluster.pk])
     assert staff_client.get(token_url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
-    assert staff_client.put(reverse("accounting:list")).status_code == \
+    assert staff_client.put(reverse("resources:accounting:list")).status_code == \
         HTTPStatus.METHOD_NOT_ALLOWED
 
 
@@ -117,7 +117,7 @@ def test_upload_runs_the_import_and_shows_its_counts(staff_client, staff_with_mf
     assert len(callbacks) == 1
     accounting_import = AccountingImport.objects.get()
     assert response.status_code == HTTPStatus.FOUND
-    assert response.url == reverse("accounting:detail", args=[accounting_import.pk])
+    assert response.url == reverse("resources:accounting:detail", args=[accounting_import.pk])
     assert accounting_import.status == AccountingImport.Status.DONE
     assert accounting_import.source == AccountingImport.Source.UPLOAD
     assert accounting_import.created_by == staff_with_mfa
@@ -138,9 +138,9 @@ def test_upload_runs_the_import_and_shows_its_counts(staff_client, staff_with_mf
     assert 'http-equiv="refresh"' not in html  # finished: no more refreshing
     assert "import-progress.js" not in html
 
-    listing = staff_client.get(reverse("accounting:list")).content.decode()
+    listing = staff_client.get(reverse("resources:accounting:list")).content.decode()
     assert "breizh-2026-03-02.sacct" in listing
-    assert reverse("accounting:detail", args=[accounting_import.pk]) in listing
+    assert reverse("resources:accounting:detail", args=[accounting_import.pk]) in listing
 
 
 def test_a_gzip_file_is_stored_as_gz(staff_client, cluster, django_capture_on_commit_callbacks):
@@ -208,7 +208,7 @@ def test_a_failed_import_shows_why(staff_client, cluster, django_capture_on_comm
         _upload(staff_client, garbage + SACCT_LINES, name="garbage.txt")
     accounting_import = AccountingImport.objects.get()
     assert accounting_import.status == AccountingImport.Status.FAILED
-    html = staff_client.get(reverse("accounting:detail", args=[accounting_import.pk])
+    html = staff_client.get(reverse("resources:accounting:detail", args=[accounting_import.pk])
                             ).content.decode()
     assert accounting_import.failure
     assert "alert-danger" in html
@@ -220,20 +220,21 @@ def test_a_failed_import_shows_why(staff_client, cluster, django_capture_on_comm
 def test_a_running_import_shows_a_refreshing_progress_bar(staff_client):
     accounting_import = _import(status="running", size_bytes=1000, bytes_read=420,
                                 lines_read=7)
-    html = staff_client.get(reverse("accounting:detail", args=[accounting_import.pk])
+    html = staff_client.get(reverse("resources:accounting:detail", args=[accounting_import.pk])
                             ).content.decode()
     assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in html
     assert 'role="progressbar"' in html and 'aria-valuenow="42"' in html
     assert "import-progress-42" in html
     assert "js/import-progress.js" in html
-    assert reverse("accounting:progress", args=[accounting_import.pk]) in html
+    assert reverse("resources:accounting:progress", args=[accounting_import.pk]) in html
     assert "<script>" not in html  # no inline script (CSP)
 
 
 def test_progress_json(staff_client):
     accounting_import = _import(status="running", size_bytes=1000, bytes_read=250,
                                 lines_read=12, jobs_added=0)
-    data = staff_client.get(reverse("accounting:progress", args=[accounting_import.pk])).json()
+    data = staff_client.get(reverse("resources:accounting:progress",
+                                    args=[accounting_import.pk])).json()
     assert data["status"] == "running"
     assert data["percent"] == 25
     assert data["done"] is False
@@ -241,7 +242,8 @@ def test_progress_json(staff_client):
 
     AccountingImport.objects.filter(pk=accounting_import.pk).update(
         status="done_with_errors", bytes_read=1000, lines_read=40, jobs_added=38, error_count=2)
-    data = staff_client.get(reverse("accounting:progress", args=[accounting_import.pk])).json()
+    data = staff_client.get(reverse("resources:accounting:progress",
+                                    args=[accounting_import.pk])).json()
     assert data == {
         "status": "done_with_errors", "status_label": data["status_label"], "percent": 100,
         "done": True,
@@ -296,19 +298,19 @@ def test_a_broker_failure_leaves_the_import_queued(staff_client, cluster,
 # --- Clusters and tokens --------------------------------------------------------------------
 
 def test_staff_add_a_cluster(staff_client):
-    response = staff_client.post(reverse("accounting:cluster_list"), {"name": "breizh"})
+    response = staff_client.post(reverse("resources:accounting:cluster_list"), {"name": "breizh"})
     assert response.status_code == HTTPStatus.FOUND
     assert Cluster.objects.get().name == "breizh"
-    again = staff_client.post(reverse("accounting:cluster_list"), {"name": "BREIZH"})
+    again = staff_client.post(reverse("resources:accounting:cluster_list"), {"name": "BREIZH"})
     assert again.status_code == HTTPStatus.BAD_REQUEST
-    bad = staff_client.post(reverse("accounting:cluster_list"), {"name": "a b%c"})
+    bad = staff_client.post(reverse("resources:accounting:cluster_list"), {"name": "a b%c"})
     assert bad.status_code == HTTPStatus.BAD_REQUEST
     assert Cluster.objects.count() == 1
 
 
 def test_the_token_is_shown_once_and_stored_hashed(staff_client, cluster, settings):
     settings.SITE_URL = "https://portail.algoric.example"
-    response = staff_client.post(reverse("accounting:cluster_token", args=[cluster.pk]))
+    response = staff_client.post(reverse("resources:accounting:cluster_token", args=[cluster.pk]))
     assert response.status_code == HTTPStatus.OK
     token = response.context["token"]
     assert len(token) >= 43
@@ -331,12 +333,12 @@ def test_the_token_is_shown_once_and_stored_hashed(staff_client, cluster, settin
                          '?cluster=breizh&format=sacct"')
 
     # The token is not kept anywhere it could be shown again.
-    for url in (reverse("accounting:cluster_list"), reverse("accounting:list")):
+    for url in (reverse("resources:accounting:cluster_list"), reverse("resources:accounting:list")):
         assert token not in staff_client.get(url).content.decode()
     assert token not in str(dict(staff_client.session))
 
     # A new token replaces the old one.
-    second = staff_client.post(reverse("accounting:cluster_token", args=[cluster.pk]))
+    second = staff_client.post(reverse("resources:accounting:cluster_token", args=[cluster.pk]))
     assert second.context["token"] != token
     cluster.refresh_from_db()
     assert cluster.api_token_hash == token_hash(second.context["token"])

@@ -56,8 +56,8 @@ CPU_DATA = {"name": "CPU", "kind": "cpu", "capacity_per_year": Decimal("1000"),
 
 def staff_urls() -> list[str]:
     resource = make_resource()
-    return [reverse("resources:list"), reverse("resources:create"),
-            reverse("resources:edit", args=[resource.pk])]
+    return [reverse("resources:staff_list"), reverse("resources:staff_create"),
+            reverse("resources:staff_edit", args=[resource.pk])]
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -71,7 +71,7 @@ def test_member_gets_403(client, member):
     client.force_login(member)
     for url in staff_urls():
         assert client.get(url).status_code == HTTPStatus.FORBIDDEN
-    assert client.post(reverse("resources:create"), form_data()).status_code \
+    assert client.post(reverse("resources:staff_create"), form_data()).status_code \
         == HTTPStatus.FORBIDDEN
     assert not Resource.objects.filter(name="Grappe CPU recyclée").exists()
 
@@ -93,14 +93,14 @@ def test_staff_with_mfa_sees_the_pages(client, staff_with_mfa):
 def test_toggle_active_refuses_get(client, staff_with_mfa):
     resource = make_resource()
     client.force_login(staff_with_mfa)
-    response = client.get(reverse("resources:toggle_active", args=[resource.pk]))
+    response = client.get(reverse("resources:staff_toggle_active", args=[resource.pk]))
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
 
 
 def test_toggle_active_is_closed_to_members(client, member):
     resource = make_resource()
     client.force_login(member)
-    response = client.post(reverse("resources:toggle_active", args=[resource.pk]),
+    response = client.post(reverse("resources:staff_toggle_active", args=[resource.pk]),
                            {"is_active": "0"})
     assert response.status_code == HTTPStatus.FORBIDDEN
     resource.refresh_from_db()
@@ -109,7 +109,7 @@ def test_toggle_active_is_closed_to_members(client, member):
 
 def test_unknown_resource_is_404(client, staff_with_mfa):
     client.force_login(staff_with_mfa)
-    assert client.get(reverse("resources:edit", args=[999])).status_code \
+    assert client.get(reverse("resources:staff_edit", args=[999])).status_code \
         == HTTPStatus.NOT_FOUND
 
 
@@ -123,9 +123,9 @@ def test_service_refuses_non_staff(member):
 
 def test_staff_creates_a_resource_with_prices(client, staff_with_mfa):
     client.force_login(staff_with_mfa)
-    response = client.post(reverse("resources:create"), form_data())
+    response = client.post(reverse("resources:staff_create"), form_data())
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"] == reverse("resources:list")
+    assert response["Location"] == reverse("resources:staff_list")
     resource = Resource.objects.get(name="Grappe CPU recyclée")
     assert resource.kind == ResourceKind.CPU
     assert resource.capacity_per_year == Decimal("2000000")
@@ -143,11 +143,11 @@ def test_staff_edits_a_resource_and_its_prices(client, staff_with_mfa):
     ResourcePrice.objects.create(resource=resource, organisation_kind="school",
                                  price_per_unit=Decimal("0.01"))
     client.force_login(staff_with_mfa)
-    page = client.get(reverse("resources:edit", args=[resource.pk]))
+    page = client.get(reverse("resources:staff_edit", args=[resource.pk]))
     assert page.status_code == HTTPStatus.OK
     assert page.context["form"].initial["price_sme"] == Decimal("0.05")
     seen = page.context["form"].initial["seen_updated_at"]
-    response = client.post(reverse("resources:edit", args=[resource.pk]), form_data(
+    response = client.post(reverse("resources:staff_edit", args=[resource.pk]), form_data(
         name="New name", capacity_per_year="3000000", price_sme="0.03", price_lab="",
         price_school="", seen_updated_at=seen))
     assert response.status_code == HTTPStatus.FOUND
@@ -161,7 +161,7 @@ def test_staff_edits_a_resource_and_its_prices(client, staff_with_mfa):
 @pytest.mark.parametrize("field", ["price_sme", "price_individual"])
 def test_negative_price_refused_and_nothing_saved(client, staff_with_mfa, field):
     client.force_login(staff_with_mfa)
-    response = client.post(reverse("resources:create"), form_data(**{field: "-0.01"}))
+    response = client.post(reverse("resources:staff_create"), form_data(**{field: "-0.01"}))
     assert response.status_code == HTTPStatus.BAD_REQUEST
     body = response.content.decode()
     assert "ne peut pas être négatif" in body or "cannot be negative" in body
@@ -173,7 +173,7 @@ def test_negative_price_refused_and_nothing_saved(client, staff_with_mfa, field)
 
 def test_negative_capacity_refused_and_nothing_saved(client, staff_with_mfa):
     client.force_login(staff_with_mfa)
-    response = client.post(reverse("resources:create"), form_data(capacity_per_year="-5"))
+    response = client.post(reverse("resources:staff_create"), form_data(capacity_per_year="-5"))
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response.context["form"].errors["capacity_per_year"]
     assert not Resource.objects.exists()
@@ -182,7 +182,7 @@ def test_negative_capacity_refused_and_nothing_saved(client, staff_with_mfa):
 def test_edit_with_a_bad_price_changes_nothing(client, staff_with_mfa):
     resource = make_resource(name="Keep me")
     client.force_login(staff_with_mfa)
-    response = client.post(reverse("resources:edit", args=[resource.pk]),
+    response = client.post(reverse("resources:staff_edit", args=[resource.pk]),
                            form_data(name="Changed", price_sme="abc"))
     assert response.status_code == HTTPStatus.BAD_REQUEST
     resource.refresh_from_db()
@@ -231,10 +231,10 @@ def test_a_failing_price_write_rolls_the_resource_back(staff_with_mfa, monkeypat
 
 def test_cpu_needs_power_per_core_and_gpu_power_per_gpu(client, staff_with_mfa):
     client.force_login(staff_with_mfa)
-    response = client.post(reverse("resources:create"), form_data(watts_per_core=""))
+    response = client.post(reverse("resources:staff_create"), form_data(watts_per_core=""))
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response.context["form"].errors["watts_per_core"]
-    response = client.post(reverse("resources:create"),
+    response = client.post(reverse("resources:staff_create"),
                            form_data(name="GPU", kind="gpu", watts_per_gpu=""))
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response.context["form"].errors["watts_per_gpu"]
@@ -257,7 +257,7 @@ def test_power_figures_the_kind_does_not_use_are_cleared(staff_with_mfa):
 def test_duplicate_name_is_refused(client, staff_with_mfa):
     make_resource(name="Grappe CPU recyclée")
     client.force_login(staff_with_mfa)
-    response = client.post(reverse("resources:create"), form_data())
+    response = client.post(reverse("resources:staff_create"), form_data())
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response.context["form"].errors["name"]
     assert Resource.objects.count() == 1
@@ -266,11 +266,11 @@ def test_duplicate_name_is_refused(client, staff_with_mfa):
 def test_stale_edit_is_refused(client, staff_with_mfa):
     resource = make_resource(name="Shared")
     client.force_login(staff_with_mfa)
-    seen = client.get(reverse("resources:edit", args=[resource.pk])) \
+    seen = client.get(reverse("resources:staff_edit", args=[resource.pk])) \
         .context["form"].initial["seen_updated_at"]
     resource_save(resource=resource, data={"capacity_per_year": "5"}, prices={},
                   actor=staff_with_mfa)  # someone else saves meanwhile
-    response = client.post(reverse("resources:edit", args=[resource.pk]),
+    response = client.post(reverse("resources:staff_edit", args=[resource.pk]),
                            form_data(name="Mine", seen_updated_at=seen))
     assert response.status_code == HTTPStatus.CONFLICT
     resource.refresh_from_db()
@@ -280,7 +280,7 @@ def test_stale_edit_is_refused(client, staff_with_mfa):
 def test_toggle_active_closes_and_reopens(client, staff_with_mfa):
     resource = make_resource()
     client.force_login(staff_with_mfa)
-    url = reverse("resources:toggle_active", args=[resource.pk])
+    url = reverse("resources:staff_toggle_active", args=[resource.pk])
     assert client.post(url, {"is_active": "0"}).status_code == HTTPStatus.FOUND
     assert client.post(url, {"is_active": "0"}).status_code == HTTPStatus.FOUND  # harmless
     resource.refresh_from_db()
@@ -294,7 +294,7 @@ def test_toggle_active_closes_and_reopens(client, staff_with_mfa):
 def test_toggle_active_with_a_bad_value_is_400(client, staff_with_mfa):
     resource = make_resource()
     client.force_login(staff_with_mfa)
-    response = client.post(reverse("resources:toggle_active", args=[resource.pk]),
+    response = client.post(reverse("resources:staff_toggle_active", args=[resource.pk]),
                            {"is_active": "maybe"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     resource.refresh_from_db()
@@ -318,12 +318,12 @@ def test_staff_list_shows_every_resource_with_its_prices(client, staff_with_mfa,
                                      price_per_unit=Decimal("0.0200"))
     client.force_login(staff_with_mfa)
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("resources:list"))
+        response = client.get(reverse("resources:staff_list"))
     body = response.content.decode()
     for index in range(5):
         assert f"Resource {index}" in body
     assert "0,02" in body and "0,0200" not in body  # trimmed, French decimal comma
-    assert reverse("resources:create") in body
+    assert reverse("resources:staff_create") in body
 
 
 def test_catalogue_selectors_keep_catalogue_order():
@@ -355,7 +355,7 @@ def test_hardware_page_lists_public_active_resources_only(client):
     make_resource(name="Machine cachée", is_public=False)
     make_resource(name="Machine arrêtée", is_active=False)
     page = Page.objects.get(slug="hardware")
-    french = client.get(reverse("pages:hardware"))
+    french = client.get(reverse("resources:hardware"))
     assert french.status_code == HTTPStatus.OK
     body = french.content.decode()
     assert '<html lang="fr">' in body and page.title_fr in body
@@ -364,7 +364,7 @@ def test_hardware_page_lists_public_active_resources_only(client):
     assert "2\u00a0000\u00a0000" in body or "2 000 000" in body
     assert "1,67" in body and "51,28" in body  # PUE and carbon intensity, French format
 
-    english = client.get("/en" + reverse("pages:hardware"))
+    english = client.get("/en" + reverse("resources:hardware"))
     assert english.status_code == HTTPStatus.OK
     body = english.content.decode()
     assert '<html lang="en">' in body and page.title_en in body
@@ -375,7 +375,7 @@ def test_hardware_page_lists_public_active_resources_only(client):
 
 def test_hardware_page_without_resources_says_soon(client):
     with translation.override("en"):
-        url = reverse("pages:hardware")
+        url = reverse("resources:hardware")
     response = client.get(url)
     assert response.status_code == HTTPStatus.OK
     body = response.content.decode()
@@ -387,14 +387,14 @@ def test_hardware_page_without_resources_says_soon(client):
 def test_hardware_page_works_without_its_page_text(client):
     Page.objects.filter(slug="hardware").delete()
     make_resource(name="Grappe")
-    response = client.get("/en" + reverse("pages:hardware"))
+    response = client.get("/en" + reverse("resources:hardware"))
     assert response.status_code == HTTPStatus.OK
     assert "Grappe" in response.content.decode()
 
 
 def test_hardware_page_escapes_resource_text(client):
     make_resource(name='<script>alert("x")</script>', description_fr="<b onclick=x()>b</b>")
-    body = client.get(reverse("pages:hardware")).content.decode()
+    body = client.get(reverse("resources:hardware")).content.decode()
     assert '<script>alert("x")</script>' not in body and "<b onclick" not in body
     assert "&lt;script&gt;" in body
 
@@ -402,7 +402,7 @@ def test_hardware_page_escapes_resource_text(client):
 def test_empty_staff_list_invites_to_add_a_resource(client, staff_with_mfa):
     client.force_login(staff_with_mfa)
     with translation.override("en"):
-        url = reverse("resources:list")
+        url = reverse("resources:staff_list")
     response = client.get(url)
     assert response.status_code == HTTPStatus.OK
     assert "The catalogue is empty" in response.content.decode()

@@ -143,7 +143,7 @@ def test_price_table_for_one_organisation_kind():
 def test_hardware_page_shows_energy_per_unit(client):
     resource = cpu(slurm_partition="cpu")
     resource.save()
-    body = client.get("/en" + reverse("pages:hardware")).content.decode()
+    body = client.get("/en" + reverse("resources:hardware")).content.decode()
     assert "0.0192 kWh" in body  # 0.0191883 kWh per core-hour, rounded
     assert "0.98 g CO₂e" in body  # 0.0191883 × 51.28 = 0.984 g
     assert "19.19 kWh" in body  # the worked example: 1000 core-hours at 10 W and 4 GB

@@ -150,7 +150,7 @@ def test_language_switch_never_redirects_off_site(client, target):
 @pytest.mark.parametrize("target", HOSTILE_NEXT)
 def test_staff_comment_never_redirects_off_site(world, target):
     client = owner_client(STAFF, world, enforce=False)
-    response = client.post(reverse("projects_staff:request_comment", args=[world.request.pk]),
+    response = client.post(reverse("projects:staff_request_comment", args=[world.request.pk]),
                            {"body": "Un commentaire.", "next": target})
     assert stays_on_site(response), response.get("Location")
 

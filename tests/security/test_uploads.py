@@ -61,7 +61,7 @@ def staff_client(client, world):
 
 
 def _upload(client, name: str, data: bytes):
-    return client.post(reverse("accounting:list"), {
+    return client.post(reverse("resources:accounting:list"), {
         "file": SimpleUploadedFile(name, data, content_type="text/plain"),
         "format": "sacct", "cluster": "secu"})
 
@@ -85,10 +85,11 @@ def test_accounting_upload_of_hostile_files_is_reported_not_served(
         assert ".." not in stored and "passwd" not in stored and "<" not in stored
         assert accounting_import.status in {"failed", "done_with_errors", "done"}
         assert accounting_import.jobs_added == 0
-        detail = staff_client.get(reverse("accounting:detail", args=[accounting_import.pk]))
+        detail = staff_client.get(reverse("resources:accounting:detail",
+                                          args=[accounting_import.pk]))
         assert detail.status_code == HTTPStatus.OK
         page = detail.content.decode()
         assert "<script>alert(document.cookie)" not in page
         assert "<img src=x onerror" not in page
-    listing = staff_client.get(reverse("accounting:list")).content.decode()
+    listing = staff_client.get(reverse("resources:accounting:list")).content.decode()
     assert "<img src=x onerror" not in listing

@@ -207,7 +207,7 @@ def test_failing_or_slow_sacctmgr_changes_nothing_and_is_shown(
     from tests.conftest import totp_code  # noqa: F401 (MFA is handled by the login helper)
 
     client.force_login(staff_with_mfa)
-    page = client.get(reverse("staff:dashboard"))
+    page = client.get(reverse("members:staff_dashboard"))
     assert "Problem talking to the database" in page.text or "did not answer" in page.text
 
 

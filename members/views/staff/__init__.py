@@ -6,7 +6,7 @@ decision is a POST to its own URL that calls one service; a refused decision
 re-renders the page with the reason (400 for bad input, 409 for a status that no
 longer allows it) and changes nothing.
 
-The views live in modules by subject; the names below are what ``members/urls_staff.py``
+The views live in modules by subject; the names below are what ``members/urls.py``
 routes to.
 """
 

@@ -100,7 +100,7 @@ def _agreement_page(request, agreement: Agreement, *, bound: dict | None = None,
     offered = OFFERED.get(agreement.status, ())
     forms = {name: bound.get(name) or decision.form_class(auto_id=decision.auto_id)
              for name, decision in DECISIONS.items() if name in offered}
-    return render(request, "staff/agreement_review.html", {
+    return render(request, "members/staff/agreement_review.html", {
         "agreement": agreement,
         "organisation": agreement.organisation,
         "history": _labelled(agreement_history(agreement=agreement)),
@@ -146,7 +146,7 @@ def _decide(request, pk: int, name: str):
         return _agreement_page(request, agreement, bound={name: form},
                                status=error_status(exc))
     messages.success(request, decision.done % {"number": agreement.number})
-    return redirect("staff:agreement_review", pk=agreement.pk)
+    return redirect("members:staff_agreement_review", pk=agreement.pk)
 
 
 def _decision_view(name: str):

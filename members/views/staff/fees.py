@@ -49,7 +49,7 @@ def fee_schedule(request):
             else:
                 messages.success(request, _("%(count)s fees saved for %(year)s.")
                                  % {"count": count, "year": year})
-                return redirect(f"{reverse('staff:fee_schedule')}?year={year}")
+                return redirect(f"{reverse('members:staff_fee_schedule')}?year={year}")
         status = 400
     else:
         year = _year_param(request.GET.get("year"), this_year)
@@ -62,7 +62,7 @@ def fee_schedule(request):
             for fee in FeeSchedule.objects.filter(year__in=years).select_related("updated_by")}
     table = [{"kind": label, "cells": [fees.get((kind, year)) for year in years]}
              for kind, label in OrganisationKind.choices]
-    return render(request, "staff/fee_schedule.html", {
+    return render(request, "members/staff/fee_schedule.html", {
         "form": form, "years": years, "table": table,
         "edit_year": form["year"].value(),
     }, status=status)

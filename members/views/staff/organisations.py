@@ -40,7 +40,7 @@ ORGANISATIONS_PER_PAGE = 50
 def dashboard(request):
     """What staff must act on: agreements to review and countersign, unpaid memberships,
     agreements expiring within 60 days; and links to the other staff pages."""
-    return render(request, "staff/dashboard.html", {
+    return render(request, "members/staff/dashboard.html", {
         "data": staff_dashboard(), "sections": dashboard_sections(request)})
 
 
@@ -63,7 +63,7 @@ def organisation_list(request):
     page = Paginator(queryset, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
     statuses = organisation_access_statuses(organisations=page.object_list)
     rows = [(organisation, statuses[organisation.pk]) for organisation in page.object_list]
-    return render(request, "staff/organisation_list.html", {
+    return render(request, "members/staff/organisation_list.html", {
         "page": page, "rows": rows, "query": query, "kind": kind,
         "kinds": OrganisationKind.choices,
     })
@@ -86,7 +86,7 @@ def _organisation_page(request, organisation: Organisation, *, bound: dict | Non
                 if membership.status == Membership.Status.PENDING else None),
         })
     agreements = organisation.agreements.select_related("terms").order_by("-created_at")
-    return render(request, "staff/organisation_review.html", {
+    return render(request, "members/staff/organisation_review.html", {
         "organisation": organisation,
         "access": organisation_access_status(organisation=organisation),
         "memberships": memberships,
@@ -118,7 +118,7 @@ def membership_open_view(request, pk: int):
     year = form.cleaned_data["year"]
     if organisation.memberships.filter(year=year).exists():
         messages.info(request, _("The %(year)s membership was already open.") % {"year": year})
-        return redirect("staff:organisation_review", pk=organisation.pk)
+        return redirect("members:staff_organisation_review", pk=organisation.pk)
     try:
         membership_open(organisation=organisation, year=year, actor=request.user)
     except ValidationError as exc:
@@ -127,7 +127,7 @@ def membership_open_view(request, pk: int):
                                   status=error_status(exc))
     messages.success(request, _("The %(year)s membership is open, awaiting payment.")
                      % {"year": year})
-    return redirect("staff:organisation_review", pk=organisation.pk)
+    return redirect("members:staff_organisation_review", pk=organisation.pk)
 
 
 def _membership_act(request, pk: int, name: str, form_class, act, done: str):
@@ -147,7 +147,7 @@ def _membership_act(request, pk: int, name: str, form_class, act, done: str):
                                   bound={(name, membership.pk): form},
                                   status=error_status(exc))
     messages.success(request, done % {"year": membership.year})
-    return redirect("staff:organisation_review", pk=membership.organisation_id)
+    return redirect("members:staff_organisation_review", pk=membership.organisation_id)
 
 
 @staff_required

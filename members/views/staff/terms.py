@@ -31,7 +31,7 @@ def terms_list(request):
         by_kind.setdefault(terms.kind, []).append(terms)
     groups = [{"kind": kind, "label": label, "versions": by_kind[kind]}
               for kind, label in OrganisationKind.choices]
-    return render(request, "staff/terms_list.html", {"groups": groups})
+    return render(request, "members/staff/terms_list.html", {"groups": groups})
 
 
 def _previews(form: TermsForm, terms: TermsTemplate | None) -> dict:
@@ -69,7 +69,7 @@ def terms_new(request):
             else:
                 messages.success(request, _("Version %(version)s created. It is not published "
                                             "yet.") % {"version": terms.version})
-                return redirect("staff:terms_edit", pk=terms.pk)
+                return redirect("members:staff_terms_edit", pk=terms.pk)
         elif "preview" not in request.POST:
             status = 400
     else:
@@ -77,7 +77,7 @@ def terms_new(request):
                     for name in ("title_fr", "title_en", "body_fr", "body_en")}
                    if latest else {})
         form = TermsForm(initial=initial)
-    return render(request, "staff/terms_form.html", {
+    return render(request, "members/staff/terms_form.html", {
         "form": form, "terms": None, "kind": kind, "kind_label": OrganisationKind(kind).label,
         "next_version": (latest.version + 1) if latest else 1, "latest": latest,
         "editable": True, **_previews(form, None),
@@ -108,12 +108,12 @@ def terms_edit(request, pk: int):
             else:
                 messages.success(request, _("Version %(version)s saved.")
                                  % {"version": terms.version})
-                return redirect("staff:terms_edit", pk=terms.pk)
+                return redirect("members:staff_terms_edit", pk=terms.pk)
         elif "preview" not in request.POST:
             status = 400
     else:
         form = TermsForm(instance=terms)
-    return render(request, "staff/terms_form.html", {
+    return render(request, "members/staff/terms_form.html", {
         "form": form, "terms": terms, "kind": terms.kind, "kind_label": terms.get_kind_display(),
         "editable": editable, "agreement_count": agreement_count,
         **_previews(form, terms),
@@ -132,4 +132,4 @@ def terms_publish_view(request, pk: int):
     else:
         messages.success(request, _("Version %(version)s is published: new agreements use it.")
                          % {"version": terms.version})
-    return redirect("staff:terms_edit", pk=terms.pk)
+    return redirect("members:staff_terms_edit", pk=terms.pk)

@@ -1,8 +1,8 @@
-"""Staff accounting pages (mounted at ``staff/accounting/``): imports and clusters."""
+"""Staff accounting pages (under ``/staff/accounting/``): imports and clusters."""
 
 from django.urls import path
 
-from . import views_accounting as views
+from .. import views_accounting as views
 
 app_name = "accounting"
 

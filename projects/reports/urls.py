@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import reports
+from ..views import reports
 
 app_name = "reports"
 
