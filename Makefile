@@ -34,6 +34,7 @@ test: install
 
 lint: install
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 messages: install
 	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --no-obsolete

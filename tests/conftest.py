@@ -50,9 +50,9 @@ def _celery_mode(request):
 @pytest.fixture(autouse=True)
 def _broker_backoff_closed():
     """No test inherits another's broker back-off (see ``notification_enqueue``)."""
-    from algoric.notifications import services
+    from algoric.notifications import tasks
 
-    services._broker_down_until = 0.0
+    tasks._broker_down_until = 0.0
 
 
 @pytest.fixture(autouse=True)

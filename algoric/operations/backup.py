@@ -29,6 +29,7 @@ from pathlib import Path
 
 import django
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -231,12 +232,11 @@ def backup_verify(*, archive_path: Path, folder: Path) -> dict:
 
 def database_is_empty(alias: str = "default") -> bool:
     """Whether the database holds no account yet (no table, or no user)."""
-    from members.models import User
-
+    user_model = get_user_model()
     connection = connections[alias]
-    if User._meta.db_table not in connection.introspection.table_names():
+    if user_model._meta.db_table not in connection.introspection.table_names():
         return True
-    return not User.objects.using(alias).exists()
+    return not user_model.objects.using(alias).exists()
 
 
 def _files_present() -> bool:

@@ -17,9 +17,11 @@ from typing import Any
 from django.conf import settings
 from django.core.cache.backends.db import DatabaseCache
 from django.db import DatabaseError, connection
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from algoric.core.registries import health_checks
+from algoric.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -109,10 +111,6 @@ def check_worker() -> dict[str, Any]:
 def check_outbox() -> dict[str, Any]:
     """``{"ok": bool, "pending": int, "oldest_age_s": float | None}``: notifications not
     sent yet. Not ok when the oldest waits longer than ``HEALTH_OUTBOX_MAX_AGE``."""
-    from django.db.models import Count, Min
-
-    from algoric.notifications.models import Notification
-
     row = Notification.objects.pending().aggregate(count=Count("id"), oldest=Min("created_at"))
     oldest = row["oldest"]
     age = round((timezone.now() - oldest).total_seconds(), 1) if oldest else None

@@ -19,7 +19,7 @@ import pytest
 from django.utils import timezone
 
 from algoric.notifications.models import Notification
-from algoric.notifications.services import notification_sweep
+from algoric.notifications.tasks import notification_sweep
 
 from ..factories import (
     FeeScheduleFactory,
@@ -260,7 +260,8 @@ def test_queuing_never_waits_for_a_send_in_progress(private_redis_server):
 
     from django.db import connection, transaction
 
-    from algoric.notifications.services import notification_enqueue, notify
+    from algoric.notifications.services import notify
+    from algoric.notifications.tasks import notification_enqueue
 
     from ..factories import UserFactory
 

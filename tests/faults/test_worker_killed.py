@@ -15,7 +15,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from algoric.notifications.models import Notification
-from algoric.notifications.services import notification_sweep
+from algoric.notifications.tasks import notification_sweep
 from projects.models import UsageReport
 from resources.models import AccountingImport, Cluster, JobRecord
 

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from algoric.notifications import services
+from algoric.notifications import tasks
 from algoric.notifications.models import Notification
-from algoric.notifications.services import notification_send, notification_sweep, notify
-from algoric.notifications.tasks import send_notification
+from algoric.notifications.services import notification_send, notify
+from algoric.notifications.tasks import notification_sweep, send_notification
 
 from ..factories import UserFactory
 
@@ -119,12 +119,12 @@ def test_after_a_broker_failure_requests_skip_publishing_for_a_while(member):
     ids = [Notification.objects.create(recipient=member, email=member.email, event="e",
                                        subject="s", body="b").pk for _ in range(3)]
     with broken as apply_async:
-        assert not services.notification_enqueue(notification_id=ids[0])
-        assert not services.notification_enqueue(notification_id=ids[1])
+        assert not tasks.notification_enqueue(notification_id=ids[0])
+        assert not tasks.notification_enqueue(notification_id=ids[1])
         assert apply_async.call_count == 1  # the second request did not wait on the broker
     # The sweeper does not honour the back-off, and a success closes it.
-    assert services.notification_enqueue(notification_id=ids[2], honour_backoff=False)
-    assert services.notification_enqueue(notification_id=ids[1])
+    assert tasks.notification_enqueue(notification_id=ids[2], honour_backoff=False)
+    assert tasks.notification_enqueue(notification_id=ids[1])
     assert len(mail.outbox) == 2
 
 
@@ -151,7 +151,7 @@ def test_sweeper_ignores_fresh_and_recently_queued_rows(member):
                                         subject="s", body="b")
     queued = Notification.objects.create(recipient=member, email=member.email, event="e",
                                          subject="s", body="b", queued_at=timezone.now())
-    with mock.patch.object(services, "notification_enqueue", return_value=True) as enqueue:
+    with mock.patch.object(tasks, "notification_enqueue", return_value=True) as enqueue:
         assert notification_sweep() == 0
         assert notification_sweep(now=later(30)) == 1
     enqueue.assert_called_once_with(notification_id=fresh.pk, honour_backoff=False)

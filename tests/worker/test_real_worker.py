@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from algoric.notifications.models import Notification
-from algoric.notifications.services import notification_sweep, notify
+from algoric.notifications.services import notify
+from algoric.notifications.tasks import notification_sweep
 
 from ..factories import UserFactory
 from .conftest import (
