@@ -9,9 +9,10 @@ in eager mode (tasks run inline) and emails written as files under ``var/mail/``
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from .schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -295,63 +296,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_POOL_LIMIT = 10
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE = {
-    "notifications-sweep": {
-        "task": "algoric.notifications.tasks.sweep_notifications",
-        "schedule": 60.0,
-    },
-    "agreements-expire": {
-        "task": "members.tasks.expire_agreements",
-        "schedule": crontab(hour=0, minute=15),
-    },
-    "agreements-expiry-reminders": {
-        "task": "members.tasks.send_agreement_expiry_reminders",
-        "schedule": crontab(hour=8, minute=0),
-    },
-    "memberships-lapse": {
-        "task": "members.tasks.lapse_memberships",
-        "schedule": crontab(hour=0, minute=30),
-    },
-    "allocations-expire": {
-        "task": "projects.tasks.expire_allocations",
-        "schedule": crontab(hour=0, minute=45),
-    },
-    "allocations-expiry-reminders": {
-        "task": "projects.tasks.send_allocation_expiry_reminders",
-        "schedule": crontab(hour=8, minute=30),
-    },
-    "memberships-reminders": {
-        "task": "members.tasks.send_membership_reminders",
-        "schedule": crontab(hour=8, minute=15),
-    },
-    "usage-thresholds": {
-        "task": "projects.tasks.check_usage_thresholds",
-        "schedule": crontab(minute=20),
-    },
-    # The previous year's reports, for every project with usage and for the centre.
-    "usage-reports-yearly": {
-        "task": "projects.tasks.generate_yearly_usage_reports",
-        "schedule": crontab(month_of_year=1, day_of_month=2, hour=6, minute=0),
-    },
-    # Read by /healthz: a worker that stops running tasks shows as an old heartbeat.
-    "audit-purge": {
-        "task": "algoric.audit.tasks.purge_audit_events",
-        "schedule": crontab(hour=3, minute=10),
-    },
-    "worker-heartbeat": {
-        "task": "algoric.operations.tasks.worker_heartbeat",
-        "schedule": 60.0,
-    },
-    "usage-reports-requeue": {
-        "task": "projects.tasks.requeue_stale_usage_reports",
-        "schedule": crontab(minute="*/5"),
-    },
-    # Accounting imports whose message was lost (broker down) or whose worker died.
-    "accounting-imports-requeue": {
-        "task": "resources.tasks.requeue_stale_accounting_imports",
-        "schedule": crontab(minute="*/5"),
-    },
-}
+# CELERY_BEAT_SCHEDULE: below, once the Slurm settings are read (settings/schedule.py).
 
 # Days an audit event is kept (the privacy page says 12 months).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
@@ -381,16 +326,7 @@ SLURM_SACCT_TIMEOUT = env.float("SLURM_SACCT_TIMEOUT", default=600)
 SLURM_SYNC = env.bool("SLURM_SYNC", default=False)
 # Every 15 minutes: run sacct on this machine and import the jobs (every cluster).
 ACCOUNTING_COLLECT = env.bool("ACCOUNTING_COLLECT", default=False)
-if SLURM_SYNC:
-    CELERY_BEAT_SCHEDULE["slurm-sync"] = {
-        "task": "projects.tasks.sync_slurm_clusters",
-        "schedule": crontab(minute=5),
-    }
-if ACCOUNTING_COLLECT:
-    CELERY_BEAT_SCHEDULE["accounting-collect"] = {
-        "task": "resources.tasks.collect_accounting_clusters",
-        "schedule": crontab(minute="*/15"),
-    }
+CELERY_BEAT_SCHEDULE = beat_schedule(slurm_sync=SLURM_SYNC, accounting_collect=ACCOUNTING_COLLECT)
 
 # --- Energy model (resources.energy; Green Algorithms) --------------------------------------
 # Each constant comes with the text that says where it comes from. An empty *_SOURCE
