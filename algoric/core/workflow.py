@@ -48,7 +48,8 @@ def transition(instance: models.Model, *, to: str, actor, allowed: Mapping[str, 
                event_model: type[models.Model], note: str = "",
                fields: Mapping[str, Any] | None = None, version_field: str | None = None,
                expected_version: int | None = None,
-               refusal: Callable[[models.Model, str], str] | None = None) -> Transitioned:
+               refusal: Callable[[models.Model, str], str] | None = None,
+               stale: str | None = None, conflict: str | None = None) -> Transitioned:
     """Move ``instance`` (a model with a ``status`` field) to the status ``to``.
 
     Arguments:
@@ -63,7 +64,11 @@ def transition(instance: models.Model, *, to: str, actor, allowed: Mapping[str, 
             (optimistic concurrency); ``expected_version`` is the version the actor
             saw, refused when it is no longer the current one.
         refusal: ``(locked_instance, to) -> message`` for a change the table forbids;
-            by default "<object> is “<status>”: it cannot become “<to>”."
+            by default "This change is not possible: the status is “<status>” and
+            cannot become “<to>”."
+        stale: the message when ``expected_version`` is no longer current;
+        conflict: the message when another request changed the row first (each with a
+            neutral default; a service passes its own to name the object).
 
     Fields with ``auto_now`` (``updated_at``) are set to now. Runs in a transaction (a
     savepoint inside the caller's) and returns :class:`Transitioned` with the fresh row.
@@ -81,17 +86,16 @@ def transition(instance: models.Model, *, to: str, actor, allowed: Mapping[str, 
             labels = dict(status_field.choices or ())
             raise TransitionError(
                 refusal(locked, to) if refusal else
-                _("%(object)s is “%(status)s”: it cannot become “%(to)s”.")
-                % {"object": locked, "status": labels.get(previous, previous),
-                   "to": labels.get(to, to)})
+                _("This change is not possible: the status is “%(status)s” and cannot "
+                  "become “%(to)s”.") % {"status": labels.get(previous, previous),
+                                          "to": labels.get(to, to)})
         condition = {"pk": locked.pk, "status": previous}
         values: dict[str, Any] = {"status": to}
         if version_field is not None:
             current = getattr(locked, version_field)
             if expected_version is not None and expected_version != current:
-                raise TransitionError(_("This %(object)s changed since you opened it. Reload "
-                                        "the page and decide again.")
-                                      % {"object": model._meta.verbose_name})
+                raise TransitionError(stale or _("This changed since you opened it. Reload "
+                                                 "the page and try again."))
             condition[version_field] = current
             values[version_field] = F(version_field) + 1
         now = timezone.now()
@@ -100,8 +104,8 @@ def transition(instance: models.Model, *, to: str, actor, allowed: Mapping[str, 
                 values[field.name] = now
         values.update(fields or {})
         if model.objects.filter(**condition).update(**values) != 1:
-            raise TransitionError(_("This %(object)s was changed by someone else meanwhile. "
-                                    "Reload the page.") % {"object": model._meta.verbose_name})
+            raise TransitionError(conflict or _("Someone else changed this meanwhile. Reload "
+                                                "the page."))
         locked.refresh_from_db()
         event_model.objects.create(**{_event_foreign_key(event_model, model): locked},
                                    actor=actor, from_status=previous, to_status=to, note=note)
