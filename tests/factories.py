@@ -632,3 +632,20 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     body = "Bonjour,\n\nLa convention de votre organisation a été soumise.\n"
     language = "fr"
     status = Notification.Status.PENDING
+
+
+# --- Builders of several rows ---------------------------------------------------------------
+
+def allow(organisation) -> Agreement:
+    """Let ``organisation`` compute: its membership of this year paid (made, or marked paid)
+    and an agreement in force for a year from today, under the latest terms of its kind.
+
+    Plain rows, without the services' history: for tests about what comes after.
+    """
+    today = timezone.localdate()
+    Membership.objects.update_or_create(
+        organisation=organisation, year=today.year,
+        defaults={"fee": 250, "status": "paid", "paid_on": today, "payment_reference": "VIR-1"})
+    terms = (TermsTemplate.objects.filter(kind=organisation.kind).first()
+             or TermsTemplateFactory(kind=organisation.kind))
+    return AgreementFactory(organisation=organisation, terms=terms, active=True)
