@@ -70,6 +70,14 @@ def _clear_cache(request):
 
 
 @pytest.fixture
+def english():
+    """Run the test in English: messages and command output are compared in English (the
+    portal's default is French). Modules use it with ``pytest.mark.usefixtures``."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 
@@ -94,6 +102,13 @@ def staff_with_mfa(db):
     user.totp_secret = secret
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     return user
+
+
+@pytest.fixture
+def staff_client(client, staff_with_mfa):
+    """The test client, signed in as a staff member with MFA (``staff_with_mfa``)."""
+    client.force_login(staff_with_mfa)
+    return client
 
 
 def totp_code(secret: str) -> str:

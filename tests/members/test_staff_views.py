@@ -95,12 +95,6 @@ def texts(response) -> list[str]:
 
 
 @pytest.fixture
-def staff_client(client, staff_with_mfa):
-    client.force_login(staff_with_mfa)
-    return client
-
-
-@pytest.fixture
 def terms_v1():
     return TermsTemplate.objects.get(kind=OrganisationKind.SME, version=1)
 
