@@ -315,7 +315,6 @@ class ResourceFactory(factory.django.DjangoModelFactory):
     slurm_partition = "cpu"
     watts_per_core = Decimal("10")
     memory_gb_per_core = Decimal("4")
-    order = 1
 
 
 class ResourcePriceFactory(factory.django.DjangoModelFactory):
