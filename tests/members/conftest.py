@@ -1,9 +1,5 @@
 """Fixtures shared by the members tests, built on the factories (``tests/factories.py``)."""
 
-import importlib
-import sys
-import types
-
 import pytest
 
 from members import services
@@ -39,19 +35,3 @@ def draft(organisation):
     )
     agreement.organisation = organisation
     return agreement
-
-
-@pytest.fixture
-def no_pdf(monkeypatch):
-    """Approval generates the agreement's PDF (WeasyPrint): replaced by a recorder, whose
-    calls are returned. Modules use it with ``pytest.mark.usefixtures``."""
-    name = "members.services.agreement_pdf"
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError:
-        module = types.ModuleType(name)
-        monkeypatch.setitem(sys.modules, name, module)
-    calls = []
-    monkeypatch.setattr(module, "agreement_pdf_refresh",
-                        lambda **kwargs: calls.append(kwargs) or True, raising=False)
-    return calls
