@@ -239,12 +239,7 @@ class AgreementNumberSequenceFactory(factory.django.DjangoModelFactory):
 
 
 class AgreementFactory(factory.django.DjangoModelFactory):
-    """A draft agreement of an SME under its version 1 terms (``active=True``: in force
-    for a year from today).
-
-    Numbers run from ``AG-<year>-5000`` up, out of the way of the numbers the service
-    gives (``AG-<year>-0001`` up).
-    """
+    """A draft SME agreement under version 1 terms (``active=True``: in force for a year)."""
 
     class Meta:
         model = Agreement
@@ -256,6 +251,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
             ends_on=factory.LazyAttribute(lambda o: o.starts_on + dt.timedelta(days=364)),
         )
 
+    # From AG-<year>-5000 up: out of the way of the service's numbers (AG-<year>-0001 up).
     number = factory.Sequence(lambda n: f"AG-{this_year()}-{5000 + n:04d}")
     organisation = factory.SubFactory(OrganisationFactory)
     kind = factory.SelfAttribute("organisation.kind")
@@ -279,8 +275,7 @@ class AgreementEventFactory(factory.django.DjangoModelFactory):
 # --- The catalogue and the accounting (resources) -------------------------------------------
 
 class ResourceFactory(factory.django.DjangoModelFactory):
-    """A CPU partition of the Algoric cluster, 1 000 000 core-hours a year (``gpu=True``:
-    a GPU partition in GPU-hours; ``disk=True``: project storage in TB)."""
+    """A CPU partition of the Algoric cluster (``gpu=True``: GPUs; ``disk=True``: storage)."""
 
     class Meta:
         model = Resource
@@ -426,8 +421,7 @@ def _project_person(project, extracted, role):
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):
-    """A draft three-year project (1 March this year to 30 June in two years) of an SME,
-    whose creator is its PI.
+    """A draft three-year project of an SME (from 1 March this year), its creator as PI.
 
     ``pi=user`` makes that person its creator and PI (``created_by=None, pi_member=None``:
     no PI); ``manager=`` and ``member=`` (a user, or ``True`` for a new person) add them,
@@ -538,8 +532,7 @@ class RequestEventFactory(factory.django.DjangoModelFactory):
 
 
 class AllocationFactory(factory.django.DjangoModelFactory):
-    """100 000 core-hours of a CPU resource for a project, this calendar year, active
-    (``suspended=True``: suspended, with its reason)."""
+    """An active grant of 100 000 core-hours for this year (``suspended=True``: suspended)."""
 
     class Meta:
         model = Allocation
