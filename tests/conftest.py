@@ -1,6 +1,11 @@
-"""Shared fixtures: users, staff with TOTP, and a clean rate-limit cache per test."""
+"""Shared fixtures, built on the factories (``tests/factories.py``): users, staff with TOTP
+(and a client signed in as one), an SME with its people, English, no agreement PDF, and a
+clean rate-limit cache per test."""
 
+import importlib
+import sys
 import time
+import types
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -70,6 +75,31 @@ def _clear_cache(request):
 
 
 @pytest.fixture
+def english():
+    """Run the test in English: messages and command output are compared in English (the
+    portal's default is French). Modules use it with ``pytest.mark.usefixtures``."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def no_pdf(monkeypatch):
+    """Approval generates the agreement's PDF (WeasyPrint): replaced by a recorder, whose
+    calls are returned. Modules use it with ``pytest.mark.usefixtures``
+    (the members' staff pages and admin, the audit trail)."""
+    name = "members.services.agreement_pdf"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError:
+        module = types.ModuleType(name)
+        monkeypatch.setitem(sys.modules, name, module)
+    calls = []
+    monkeypatch.setattr(module, "agreement_pdf_refresh",
+                        lambda **kwargs: calls.append(kwargs) or True, raising=False)
+    return calls
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 
@@ -94,6 +124,13 @@ def staff_with_mfa(db):
     user.totp_secret = secret
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     return user
+
+
+@pytest.fixture
+def staff_client(client, staff_with_mfa):
+    """The test client, signed in as a staff member with MFA (``staff_with_mfa``)."""
+    client.force_login(staff_with_mfa)
+    return client
 
 
 def totp_code(secret: str) -> str:

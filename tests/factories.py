@@ -1,14 +1,35 @@
-"""Factories for the test suite (factory-boy)."""
+"""Factories for the test suite (factory-boy): one or more for every model of the portal.
 
+Each builds a plain row that passes ``full_clean()`` (``tests/test_factories.py`` checks
+it), with the defaults of a centre in Auray (Brittany): French organisations, Slurm
+accounts in lower case, amounts in core-hours. Rows that a service makes on purpose
+(status histories, proposed Slurm accounts, agreement numbers) are for the services:
+call them in the tests that need that.
+
+``django_get_or_create`` is used for reference rows with a natural key (pages, fees,
+terms, resources, prices, clusters, agreement counters); rows of the members' own work
+(projects, memberships, requests…) are always new, so a duplicate is an error.
+"""
+
+import datetime as dt
+import hashlib
 from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from algoric.audit.models import AuditEvent
+from algoric.notifications.models import Notification
 from algoric.pages.models import Page
 from members.models import (
+    Agreement,
+    AgreementEvent,
+    AgreementNumberSequence,
     FeeSchedule,
+    Invitation,
+    Membership,
+    MembershipEvent,
     Organisation,
     OrganisationKind,
     OrganisationMember,
@@ -16,9 +37,42 @@ from members.models import (
     User,
 )
 from members.validators import luhn_is_valid
+from projects.models import (
+    AccountAlias,
+    Allocation,
+    AllocationGrant,
+    Field,
+    Project,
+    ProjectInvitation,
+    ProjectMember,
+    RequestComment,
+    RequestEvent,
+    ResourceRequest,
+    ResourceRequestCell,
+    ResourceRequestRow,
+    UsageReport,
+)
+from resources.models import (
+    AccountingImport,
+    Cluster,
+    JobRecord,
+    Resource,
+    ResourceKind,
+    ResourcePrice,
+    UsageSummary,
+)
 
 PASSWORD = "correct-Horse-battery-2026"
+#: The Slurm cluster of the centre, as ``sacct`` names it.
+CLUSTER_NAME = "algoric"
 
+
+def this_year() -> int:
+    """The current year in the centre's time zone (``TIME_ZONE``)."""
+    return timezone.localdate().year
+
+
+# --- People and organisations (members) -----------------------------------------------------
 
 class UserFactory(factory.django.DjangoModelFactory):
     """A member with a verified primary email and the password :data:`PASSWORD`."""
@@ -92,6 +146,8 @@ def siret_for(n: int) -> str:
 
 
 class OrganisationMemberFactory(factory.django.DjangoModelFactory):
+    """A new person with a role (plain member by default) in an organisation."""
+
     class Meta:
         model = OrganisationMember
 
@@ -100,17 +156,64 @@ class OrganisationMemberFactory(factory.django.DjangoModelFactory):
     role = OrganisationMember.Role.MEMBER
 
 
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation by email to join an organisation as a member, valid 7 days."""
+
+    class Meta:
+        model = Invitation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    role = OrganisationMember.Role.MEMBER
+    invited_by = factory.SubFactory(UserFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+
+
 class FeeScheduleFactory(factory.django.DjangoModelFactory):
+    """This year's membership fee of SMEs: 250 €."""
+
     class Meta:
         model = FeeSchedule
         django_get_or_create = ("kind", "year")
 
     kind = OrganisationKind.SME
-    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    year = factory.LazyFunction(this_year)
     amount = Decimal("250.00")
 
 
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """An SME's membership of this year, awaiting payment of 250 € (``paid=True``: paid)."""
+
+    class Meta:
+        model = Membership
+
+    class Params:
+        paid = factory.Trait(
+            status=Membership.Status.PAID,
+            paid_on=factory.LazyFunction(timezone.localdate),
+            payment_reference="VIR-1",
+        )
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    year = factory.LazyFunction(this_year)
+    fee = Decimal("250.00")
+    status = Membership.Status.PENDING
+
+
+class MembershipEventFactory(factory.django.DjangoModelFactory):
+    """The opening of a membership (nothing → awaiting payment)."""
+
+    class Meta:
+        model = MembershipEvent
+
+    membership = factory.SubFactory(MembershipFactory)
+    from_status = ""
+    to_status = Membership.Status.PENDING
+
+
 class TermsTemplateFactory(factory.django.DjangoModelFactory):
+    """Published SME agreement terms, version 1, in French and English."""
+
     class Meta:
         model = TermsTemplate
         django_get_or_create = ("kind", "version")
@@ -122,3 +225,419 @@ class TermsTemplateFactory(factory.django.DjangoModelFactory):
     body_fr = "## Article 1\n\nObjet de la convention."
     body_en = "## Article 1\n\nPurpose of the agreement."
     is_published = True
+
+
+class AgreementNumberSequenceFactory(factory.django.DjangoModelFactory):
+    """This year's agreement counter, no number given yet."""
+
+    class Meta:
+        model = AgreementNumberSequence
+        django_get_or_create = ("year",)
+
+    year = factory.LazyFunction(this_year)
+    last_number = 0
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    """A draft SME agreement under version 1 terms (``active=True``: in force for a year)."""
+
+    class Meta:
+        model = Agreement
+
+    class Params:
+        active = factory.Trait(
+            status=Agreement.Status.ACTIVE,
+            starts_on=factory.LazyFunction(timezone.localdate),
+            ends_on=factory.LazyAttribute(lambda o: o.starts_on + dt.timedelta(days=364)),
+        )
+
+    # From AG-<year>-5000 up: out of the way of the service's numbers (AG-<year>-0001 up).
+    number = factory.Sequence(lambda n: f"AG-{this_year()}-{5000 + n:04d}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = factory.SelfAttribute("organisation.kind")
+    terms = factory.SubFactory(TermsTemplateFactory, kind=factory.SelfAttribute("..kind"))
+    status = Agreement.Status.DRAFT
+    signatory_name = "Annaïg Le Floch"
+    signatory_title = "Gérante"
+
+
+class AgreementEventFactory(factory.django.DjangoModelFactory):
+    """The submission of an agreement (draft → submitted)."""
+
+    class Meta:
+        model = AgreementEvent
+
+    agreement = factory.SubFactory(AgreementFactory, status=Agreement.Status.SUBMITTED)
+    from_status = Agreement.Status.DRAFT
+    to_status = Agreement.Status.SUBMITTED
+
+
+# --- The catalogue and the accounting (resources) -------------------------------------------
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    """A CPU partition of the Algoric cluster (``gpu=True``: GPUs; ``disk=True``: storage)."""
+
+    class Meta:
+        model = Resource
+        django_get_or_create = ("name",)
+
+    class Params:
+        gpu = factory.Trait(
+            name=factory.Sequence(lambda n: f"GPU V100 {n}"),
+            kind=ResourceKind.GPU,
+            capacity_per_year=Decimal(40_000),
+            slurm_partition="gpu",
+            watts_per_core=None,
+            memory_gb_per_core=None,
+            watts_per_gpu=Decimal("300"),
+        )
+        disk = factory.Trait(
+            name=factory.Sequence(lambda n: f"Disque projet {n}"),
+            kind=ResourceKind.DISK,
+            capacity_per_year=Decimal(100),
+            slurm_cluster="",
+            slurm_partition="",
+            watts_per_core=None,
+            memory_gb_per_core=None,
+        )
+
+    name = factory.Sequence(lambda n: f"CPU Bretagne {n}")
+    kind = ResourceKind.CPU
+    description_fr = "Nœuds de calcul bi-processeurs, 64 cœurs, 256 Go de mémoire."
+    description_en = "Dual-socket compute nodes, 64 cores, 256 GB of memory."
+    capacity_per_year = Decimal(1_000_000)
+    slurm_cluster = CLUSTER_NAME
+    slurm_partition = "cpu"
+    watts_per_core = Decimal("10")
+    memory_gb_per_core = Decimal("4")
+
+
+class ResourcePriceFactory(factory.django.DjangoModelFactory):
+    """The SME price of a CPU resource: 0.01 € per core-hour."""
+
+    class Meta:
+        model = ResourcePrice
+        django_get_or_create = ("resource", "organisation_kind")
+
+    resource = factory.SubFactory(ResourceFactory)
+    organisation_kind = OrganisationKind.SME
+    price_per_unit = Decimal("0.01")
+
+
+class ClusterFactory(factory.django.DjangoModelFactory):
+    """A Slurm cluster whose accounting the portal imports (no token yet)."""
+
+    class Meta:
+        model = Cluster
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"{CLUSTER_NAME}-{n}")
+
+
+class AccountingImportFactory(factory.django.DjangoModelFactory):
+    """A queued upload of a 1 kB ``sacct`` file of the Algoric cluster."""
+
+    class Meta:
+        model = AccountingImport
+
+    cluster = CLUSTER_NAME
+    format = AccountingImport.Format.SACCT
+    source = AccountingImport.Source.UPLOAD
+    file_name = factory.Sequence(lambda n: f"{CLUSTER_NAME}-{n:04d}.sacct")
+    size_bytes = 1000
+    sha256 = factory.Sequence(lambda n: hashlib.sha256(f"accounting file {n}".encode()).hexdigest())
+    status = AccountingImport.Status.QUEUED
+
+
+def _hours_ago(hours: int) -> dt.datetime:
+    return timezone.now().replace(microsecond=0) - dt.timedelta(hours=hours)
+
+
+class JobRecordFactory(factory.django.DjangoModelFactory):
+    """A finished one-hour job on 8 cores (8 core-hours) of the project account ``houle``."""
+
+    class Meta:
+        model = JobRecord
+
+    cluster = CLUSTER_NAME
+    job_id = factory.Sequence(lambda n: str(4100 + n))
+    job_id_raw = factory.SelfAttribute("job_id")
+    job_name = "houle-sim"
+    account = "houle"
+    user = "maelle"
+    group = "ocean"
+    partition = "cpu"
+    qos = "normal"
+    submit_time = factory.LazyFunction(lambda: _hours_ago(3))
+    eligible_time = factory.SelfAttribute("submit_time")
+    start_time = factory.LazyAttribute(lambda o: o.submit_time + dt.timedelta(minutes=5))
+    end_time = factory.LazyAttribute(lambda o: o.start_time + dt.timedelta(hours=1))
+    elapsed_seconds = 3600
+    nodes = 1
+    cpus = 8
+    requested_memory_mb = 16_000
+    time_limit_minutes = 240
+    state = "COMPLETED"
+    exit_code = "0:0"
+    core_hours = 8.0
+
+
+class UsageSummaryFactory(factory.django.DjangoModelFactory):
+    """This month's completed jobs of a project account on the CPU partition."""
+
+    class Meta:
+        model = UsageSummary
+
+    cluster = CLUSTER_NAME
+    account = factory.Sequence(lambda n: f"projet{n}")
+    partition = "cpu"
+    user = "maelle"
+    month = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    state = "COMPLETED"
+    jobs = 10
+    core_hours = 1000.0
+    energy_kwh_estimated = 19.2
+    wait_seconds = 3600
+
+
+# --- Projects, requests and allocations (projects) ------------------------------------------
+
+class ProjectMemberFactory(factory.django.DjangoModelFactory):
+    """A new person in a project, as a plain member."""
+
+    class Meta:
+        model = ProjectMember
+
+    project = factory.SubFactory("tests.factories.ProjectFactory")
+    user = factory.SubFactory(UserFactory)
+    role = ProjectMember.Role.MEMBER
+
+
+def _project_person(project, extracted, role):
+    """``extracted`` (a user, or ``True`` for a new person) joins ``project`` with ``role``."""
+    user = UserFactory() if extracted is True else extracted
+    ProjectMember.objects.create(project=project, user=user, role=role)
+    return user
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A draft three-year project of an SME (from 1 March this year), its creator as PI.
+
+    ``pi=user`` makes that person its creator and PI (``created_by=None, pi_member=None``:
+    no PI); ``manager=`` and ``member=`` (a user, or ``True`` for a new person) add them,
+    kept as ``project.manager`` and ``project.member``.
+    """
+
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    class Params:
+        pi = None
+
+    title = "Houle et submersion du golfe"
+    acronym = factory.Sequence(lambda n: f"HOULE{n}")
+    summary = "Modélisation de la houle dans le golfe du Morbihan."
+    field = Field.EARTH
+    organisation = factory.SubFactory(OrganisationFactory)
+    starts_on = factory.LazyFunction(lambda: dt.date(this_year(), 3, 1))
+    ends_on = factory.LazyAttribute(lambda o: dt.date(o.starts_on.year + 2, 6, 30))
+    slurm_account = factory.LazyAttribute(lambda o: o.acronym.lower())
+    created_by = factory.Maybe("pi", factory.SelfAttribute("pi"), factory.SubFactory(UserFactory))
+
+    pi_member = factory.RelatedFactory(
+        ProjectMemberFactory, factory_related_name="project",
+        user=factory.SelfAttribute("..created_by"), role=ProjectMember.Role.PI)
+
+    @factory.post_generation
+    def manager(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.manager = _project_person(self, extracted, ProjectMember.Role.MANAGER)
+
+    @factory.post_generation
+    def member(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.member = _project_person(self, extracted, ProjectMember.Role.MEMBER)
+
+
+class ProjectInvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation by the project's PI to join it as a member, valid 7 days."""
+
+    class Meta:
+        model = ProjectInvitation
+
+    project = factory.SubFactory(ProjectFactory)
+    email = factory.Sequence(lambda n: f"colleague{n}@example.org")
+    role = ProjectMember.Role.MEMBER
+    invited_by = factory.SelfAttribute("project.created_by")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+
+
+class ResourceRequestFactory(factory.django.DjangoModelFactory):
+    """A draft request for a new project, started by the project's PI (no rows)."""
+
+    class Meta:
+        model = ResourceRequest
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = ResourceRequest.Kind.NEW
+    status = ResourceRequest.Status.DRAFT
+    justification = "Trois ans de simulations de submersion."
+    created_by = factory.SelfAttribute("project.created_by")
+
+
+class ResourceRequestRowFactory(factory.django.DjangoModelFactory):
+    """A CPU row of a draft request, with its justification."""
+
+    class Meta:
+        model = ResourceRequestRow
+
+    request = factory.SubFactory(ResourceRequestFactory)
+    resource = factory.SubFactory(ResourceFactory)
+    justification = "Runs de houle à 50 m."
+
+
+class ResourceRequestCellFactory(factory.django.DjangoModelFactory):
+    """100 000 core-hours asked for the project's first year (not decided yet)."""
+
+    class Meta:
+        model = ResourceRequestCell
+
+    row = factory.SubFactory(ResourceRequestRowFactory)
+    year = factory.SelfAttribute("row.request.project.starts_on.year")
+    requested = Decimal("100000")
+
+
+class RequestCommentFactory(factory.django.DjangoModelFactory):
+    """A question of the applicant about a request."""
+
+    class Meta:
+        model = RequestComment
+
+    request = factory.SubFactory(ResourceRequestFactory)
+    author = factory.SelfAttribute("request.created_by")
+    body = "Pouvez-vous préciser le nombre de cœurs par simulation ?"
+
+
+class RequestEventFactory(factory.django.DjangoModelFactory):
+    """The submission of a request (draft → submitted) by its author."""
+
+    class Meta:
+        model = RequestEvent
+
+    request = factory.SubFactory(ResourceRequestFactory, status=ResourceRequest.Status.SUBMITTED)
+    actor = factory.SelfAttribute("request.created_by")
+    from_status = ResourceRequest.Status.DRAFT
+    to_status = ResourceRequest.Status.SUBMITTED
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    """An active grant of 100 000 core-hours for this year (``suspended=True``: suspended)."""
+
+    class Meta:
+        model = Allocation
+
+    class Params:
+        suspended = factory.Trait(status=Allocation.Status.SUSPENDED,
+                                  suspended_reason="Budget dépassé.")
+
+    project = factory.SubFactory(ProjectFactory, status=Project.Status.ACTIVE)
+    resource = factory.SubFactory(ResourceFactory)
+    year = factory.LazyFunction(this_year)
+    amount = Decimal("100000")
+    starts_on = factory.LazyAttribute(lambda o: dt.date(o.year, 1, 1))
+    ends_on = factory.LazyAttribute(lambda o: dt.date(o.year, 12, 31))
+    status = Allocation.Status.ACTIVE
+
+
+class AllocationGrantFactory(factory.django.DjangoModelFactory):
+    """The whole of an allocation granted by a staff member on an approved request."""
+
+    class Meta:
+        model = AllocationGrant
+
+    allocation = factory.SubFactory(AllocationFactory)
+    request = factory.SubFactory(ResourceRequestFactory,
+                                 project=factory.SelfAttribute("..allocation.project"),
+                                 status=ResourceRequest.Status.APPROVED)
+    amount = factory.SelfAttribute("allocation.amount")
+    granted_by = factory.SubFactory(StaffFactory)
+
+
+class AccountAliasFactory(factory.django.DjangoModelFactory):
+    """A Slurm account of the Algoric cluster that staff attributed to a project."""
+
+    class Meta:
+        model = AccountAlias
+
+    cluster = CLUSTER_NAME
+    account = factory.Sequence(lambda n: f"grp-{n}")
+    project = factory.SubFactory(ProjectFactory, status=Project.Status.ACTIVE)
+    created_by = factory.SubFactory(StaffFactory)
+
+
+class UsageReportFactory(factory.django.DjangoModelFactory):
+    """This year's usage report of a project, queued (``centre=True``: the centre's)."""
+
+    class Meta:
+        model = UsageReport
+
+    class Params:
+        centre = factory.Trait(scope=UsageReport.Scope.CENTRE, project=None)
+
+    scope = UsageReport.Scope.PROJECT
+    project = factory.SubFactory(ProjectFactory, status=Project.Status.ACTIVE)
+    year = factory.LazyFunction(this_year)
+    status = UsageReport.Status.QUEUED
+    requested_by = factory.SelfAttribute("project.created_by")
+
+
+# --- The portal itself (algoric) ------------------------------------------------------------
+
+class AuditEventFactory(factory.django.DjangoModelFactory):
+    """A staff member's approval of an agreement, as the audit trail records it."""
+
+    class Meta:
+        model = AuditEvent
+
+    category = AuditEvent.Category.STAFF
+    action = "agreement.approved"
+    actor = factory.SubFactory(StaffFactory)
+    actor_label = factory.SelfAttribute("actor.email")
+    target_type = "members.agreement"
+    target_id = factory.Sequence(str)
+    target_label = factory.Sequence(lambda n: f"AG-{this_year()}-{n:04d}")
+    ip = "192.0.2.10"
+    request_id = factory.Sequence(lambda n: f"{n:032x}")
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """A pending email to a member, in French, shown in the portal inbox."""
+
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    email = factory.SelfAttribute("recipient.email")
+    event = "agreement_submitted"
+    subject = "[Algoric] Convention soumise"
+    body = "Bonjour,\n\nLa convention de votre organisation a été soumise.\n"
+    language = "fr"
+    status = Notification.Status.PENDING
+
+
+# --- Builders of several rows ---------------------------------------------------------------
+
+def allow(organisation) -> Agreement:
+    """Let ``organisation`` compute: its membership of this year paid (made, or marked paid)
+    and an agreement in force for a year from today, under the latest terms of its kind.
+
+    Plain rows, without the services' history: for tests about what comes after.
+    """
+    today = timezone.localdate()
+    Membership.objects.update_or_create(
+        organisation=organisation, year=today.year,
+        defaults={"fee": 250, "status": "paid", "paid_on": today, "payment_reference": "VIR-1"})
+    terms = (TermsTemplate.objects.filter(kind=organisation.kind).first()
+             or TermsTemplateFactory(kind=organisation.kind))
+    return AgreementFactory(organisation=organisation, terms=terms, active=True)

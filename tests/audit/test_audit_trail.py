@@ -22,9 +22,9 @@ from members.services.fees import fee_schedule_set
 from resources.services_clusters import cluster_create, cluster_rotate_token
 
 from ..factories import PASSWORD, PageFactory, UserFactory
-from ..members.test_staff_views import active, no_pdf, submitted  # noqa: F401
+from ..members.test_staff_views import active, submitted
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_pdf")]
 SECURITY = AuditEvent.Category.SECURITY
 STAFF = AuditEvent.Category.STAFF
 IP = "203.0.113.5"

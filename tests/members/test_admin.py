@@ -1,9 +1,6 @@
 """The Django admin of the members app: read-mostly, and its actions call the services."""
 
 import datetime as dt
-import importlib
-import sys
-import types
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -29,25 +26,10 @@ from members.services import (
     membership_open,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_pdf")]
 
 MODELS = [Organisation, Membership, MembershipEvent, Agreement, AgreementEvent, FeeSchedule,
           TermsTemplate, "invitation"]
-
-
-@pytest.fixture(autouse=True)
-def no_pdf(monkeypatch):
-    """Approval generates the agreement's PDF (WeasyPrint): replaced by a recorder here."""
-    name = "members.services.agreement_pdf"
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError:
-        module = types.ModuleType(name)
-        monkeypatch.setitem(sys.modules, name, module)
-    calls = []
-    monkeypatch.setattr(module, "agreement_pdf_refresh",
-                        lambda **kwargs: calls.append(kwargs) or True, raising=False)
-    return calls
 
 
 @pytest.fixture

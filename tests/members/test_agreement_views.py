@@ -14,8 +14,6 @@ from algoric.notifications.models import Notification
 from members import services
 from members.models import Agreement
 
-from ..factories import OrganisationFactory, OrganisationMemberFactory, StaffFactory
-
 pytestmark = pytest.mark.django_db
 Status = Agreement.Status
 
@@ -42,27 +40,11 @@ def upload(name: str, content: bytes, content_type="application/pdf"):
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-@pytest.fixture
-def reviewer(db):
-    return StaffFactory()
-
-
 def with_people(agreement, organisation):
     """``agreement`` whose ``organisation`` is the fixture's, which knows its people
     (``.representative``, ``.referent``, ``.plain_member``)."""
     agreement.organisation = organisation
     return agreement
-
-
-@pytest.fixture
-def draft(organisation):
-    agreement = services.agreement_create(organisation=organisation,
-                                          actor=organisation.representative)
-    agreement = services.agreement_update_draft(
-        agreement=agreement, actor=organisation.representative,
-        data={"signatory_name": "Annaïg Le Floch", "signatory_title": "Gérante"},
-    )
-    return with_people(agreement, organisation)
 
 
 @pytest.fixture
@@ -79,13 +61,6 @@ def signed(approved, organisation):
         uploaded=upload("signed.pdf", pdf_bytes()),
     )
     return with_people(agreement, organisation)
-
-
-@pytest.fixture
-def other_organisation(db):
-    org = OrganisationFactory()
-    org.representative = OrganisationMemberFactory(organisation=org, role="representative").user
-    return org
 
 
 # --- The workflow through the pages -----------------------------------------------------

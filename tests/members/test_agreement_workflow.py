@@ -17,8 +17,6 @@ from members.models import Agreement, AgreementEvent
 from members.services.agreements import ALLOWED, add_one_year, agreement_number_next
 from members.services.memberships import representatives
 
-from ..factories import StaffFactory
-
 pytestmark = pytest.mark.django_db
 Status = Agreement.Status
 
@@ -29,21 +27,6 @@ def pdf_upload(name="signed.pdf"):
     buffer = io.BytesIO()
     writer.write(buffer)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
-
-
-@pytest.fixture
-def reviewer(db):
-    return StaffFactory()
-
-
-@pytest.fixture
-def draft(organisation):
-    agreement = services.agreement_create(organisation=organisation,
-                                          actor=organisation.representative)
-    return services.agreement_update_draft(
-        agreement=agreement, actor=organisation.representative,
-        data={"signatory_name": "Annaïg Le Floch", "signatory_title": "Gérante"},
-    )
 
 
 def rep_of(agreement):

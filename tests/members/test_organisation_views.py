@@ -14,8 +14,6 @@ from members import services
 from members.models import Invitation, Membership, Organisation, OrganisationMember
 
 from ..factories import (
-    OrganisationFactory,
-    OrganisationMemberFactory,
     UserFactory,
 )
 
@@ -52,14 +50,6 @@ def organisation_data(**overrides):
 
 def text(response) -> str:
     return response.content.decode()
-
-
-@pytest.fixture
-def other_organisation(db):
-    """An SME the people of ``organisation`` do not belong to."""
-    org = OrganisationFactory()
-    org.representative = OrganisationMemberFactory(organisation=org, role="representative").user
-    return org
 
 
 # --- Creating and editing ---------------------------------------------------------------

@@ -18,8 +18,7 @@ from members.services import user_delete_account
 from projects.models import Project, ProjectMember, RequestComment
 from projects.services import requests as request_services
 
-from ..factories import PASSWORD, OrganisationMemberFactory, UserFactory
-from ..projects.test_request_views import make_project
+from ..factories import PASSWORD, OrganisationMemberFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +36,8 @@ def person(organisation):
     """A plain member of ``organisation``, member of one of its projects, with a comment, a
     request, a notification, an authenticator and an audit event."""
     user = organisation.plain_member
-    project = make_project(organisation, acronym="Houle")
+    project = ProjectFactory(organisation=organisation, acronym="Houle",
+                             pi=organisation.representative, manager=True, member=True)
     ProjectMember.objects.get_or_create(project=project, user=user,
                                         defaults={"role": ProjectMember.Role.MEMBER})
     pi = organisation.representative
@@ -182,7 +182,8 @@ def test_a_second_representative_lifts_the_block(organisation):
 
 
 def test_pi_of_an_active_project_cannot_delete(organisation):
-    project = make_project(organisation)
+    project = ProjectFactory(organisation=organisation, acronym="HouleGolfe",
+                             pi=organisation.representative, manager=True, member=True)
     OrganisationMemberFactory(organisation=organisation, role="representative")
     Project.objects.filter(pk=project.pk).update(status=Project.Status.ACTIVE)
     with pytest.raises(ValidationError) as refused:

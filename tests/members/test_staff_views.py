@@ -1,10 +1,7 @@
 """Staff pages of the members app: access, agreement decisions, payments, fees, terms."""
 
 import datetime as dt
-import importlib
 import io
-import sys
-import types
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -41,25 +38,10 @@ from members.services.terms import terms_create_version, terms_publish, terms_up
 
 from ..factories import OrganisationFactory, OrganisationMemberFactory, TermsTemplateFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_pdf")]
 
 
 # --- Helpers and fixtures ----------------------------------------------------------------
-
-@pytest.fixture(autouse=True)
-def no_pdf(monkeypatch):
-    """Approval generates the agreement's PDF (WeasyPrint): replaced by a recorder here."""
-    name = "members.services.agreement_pdf"
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError:
-        module = types.ModuleType(name)
-        monkeypatch.setitem(sys.modules, name, module)
-    calls = []
-    monkeypatch.setattr(module, "agreement_pdf_refresh",
-                        lambda **kwargs: calls.append(kwargs) or True, raising=False)
-    return calls
-
 
 def blank_pdf() -> SimpleUploadedFile:
     writer = PdfWriter()
@@ -92,12 +74,6 @@ def active(organisation, staff_user) -> Agreement:
 
 def texts(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def staff_client(client, staff_with_mfa):
-    client.force_login(staff_with_mfa)
-    return client
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from algoric.notifications.models import Notification
-from members.models import Agreement, Membership, OrganisationKind, TermsTemplate
+from members.models import OrganisationKind
 from projects.models import Allocation, Project, ProjectInvitation, ProjectMember
 from projects.services import projects as project_services
 from resources.models import Resource
@@ -21,7 +21,10 @@ from resources.models import Resource
 from ..factories import (
     OrganisationFactory,
     OrganisationMemberFactory,
+    ProjectMemberFactory,
+    ResourceFactory,
     UserFactory,
+    allow,
 )
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +59,10 @@ def project_data(**overrides):
     return data
 
 
-def make_project(organisation, actor=None, **overrides):
+def create_project(organisation, actor=None, **overrides):
+    """A project of ``organisation`` made by ``project_create`` on purpose, as the pages make
+    it: ``actor`` (the representative unless given) becomes its PI, and an empty Slurm
+    account is proposed from the acronym. ``overrides`` change the form data."""
     values = {
         "title": "Houle et submersion", "acronym": "HouleGolfe", "summary": "La houle.",
         "summary_is_public": False, "field": "earth", "starts_on": dt.date(YEAR, 1, 1),
@@ -67,35 +73,25 @@ def make_project(organisation, actor=None, **overrides):
         organisation=organisation, actor=actor or organisation.representative, data=values)
 
 
-def allow(organisation):
-    """Give ``organisation`` a paid membership and an active agreement for this year."""
-    today = timezone.localdate()
-    Membership.objects.update_or_create(
-        organisation=organisation, year=today.year,
-        defaults={"fee": 250, "status": "paid", "paid_on": today, "payment_reference": "VIR-1"})
-    Agreement.objects.create(
-        number=f"AG-{today.year}-8{organisation.pk:03d}", organisation=organisation,
-        kind=organisation.kind, terms=TermsTemplate.objects.filter(kind=organisation.kind).first(),
-        status="active", starts_on=today, ends_on=today + dt.timedelta(days=364))
-
-
 @pytest.fixture
 def project(organisation):
-    """A project of ``organisation`` whose PI is its representative, with a manager
-    (``project.manager``) and a plain member (``project.member``)."""
-    project = make_project(organisation)
+    """A project of ``organisation`` made by ``project_create`` (:func:`create_project`):
+    its PI is the representative (``project.pi_user``); a manager (``project.manager``,
+    from outside) and the organisation's plain member (``project.member``) are added as
+    plain rows."""
+    project = create_project(organisation)
     project.pi_user = organisation.representative
-    project.manager = UserFactory()
-    ProjectMember.objects.create(project=project, user=project.manager, role=Role.MANAGER)
+    project.manager = ProjectMemberFactory(project=project, role=Role.MANAGER).user
     project.member = organisation.plain_member
-    ProjectMember.objects.create(project=project, user=project.member, role=Role.MEMBER)
+    ProjectMemberFactory(project=project, user=project.member, role=Role.MEMBER)
     return project
 
 
 @pytest.fixture
 def cpu(db):
-    return Resource.objects.create(name="Cluster CPU", kind="cpu", capacity_per_year=2_000_000,
-                                   watts_per_core=Decimal("10"), order=1)
+    return ResourceFactory(name="Cluster CPU", capacity_per_year=2_000_000, slurm_cluster="",
+                           slurm_partition="", watts_per_core=Decimal("10"),
+                           memory_gb_per_core=None, order=1)
 
 
 def allocate(project, resource, year, amount, status="active", reason=""):
@@ -161,7 +157,7 @@ def test_project_longer_than_six_years_is_refused_by_the_service(client, organis
 
 
 def test_taken_or_malformed_slurm_account_is_refused(client, organisation):
-    make_project(organisation, slurm_account="houle")
+    create_project(organisation, slurm_account="houle")
     client.force_login(organisation.representative)
     url = en("projects:project_create") + f"?organisation={organisation.pk}"
     response = client.post(url, project_data(slurm_account="houle"))
@@ -237,7 +233,7 @@ def test_another_users_project_answers_404_on_every_project_url(client, project,
 def test_member_of_another_project_cannot_touch_its_people_through_mine(client, project,
                                                                        organisation):
     outsider = OrganisationMemberFactory(role="representative")
-    other = make_project(outsider.organisation, actor=outsider.user, acronym="Autre")
+    other = create_project(outsider.organisation, actor=outsider.user, acronym="Autre")
     foreign = other.members.get()
     client.force_login(project.pi_user)
     assert client.post(en("projects:project_member_remove", project.pk, foreign.pk)
@@ -358,7 +354,7 @@ def test_request_kinds_offer_emergency_only_to_public_bodies(client, project):
 
     town = OrganisationFactory(kind=OrganisationKind.PUBLIC_BODY, siret="")
     mayor = OrganisationMemberFactory(organisation=town, role="representative").user
-    flood = make_project(town, actor=mayor, acronym="Crue56")
+    flood = create_project(town, actor=mayor, acronym="Crue56")
     client.force_login(mayor)
     body = text(client.get(en("projects:project_detail", flood.pk)))
     assert 'value="emergency"' in body
@@ -636,11 +632,11 @@ def test_staff_may_see_and_edit_any_project(client, project, staff_with_mfa):
 # --- Public pages --------------------------------------------------------------------------
 
 def test_public_pages_show_only_public_summaries_of_non_draft_projects(client, organisation):
-    shown = make_project(organisation, acronym="Publique", summary_is_public=True,
+    shown = create_project(organisation, acronym="Publique", summary_is_public=True,
                          summary="Des courants visibles de tous.",
                          open_science_statement="Données sous CC-BY-4.0.")
-    private = make_project(organisation, acronym="Privee", summary_is_public=False)
-    draft = make_project(organisation, acronym="Brouillon", summary_is_public=True)
+    private = create_project(organisation, acronym="Privee", summary_is_public=False)
+    draft = create_project(organisation, acronym="Brouillon", summary_is_public=True)
     Project.objects.filter(pk__in=[shown.pk, private.pk]).update(status=Project.Status.ACTIVE)
 
     response = client.get(en("projects:public_list"))
@@ -664,7 +660,7 @@ def test_public_pages_show_only_public_summaries_of_non_draft_projects(client, o
 
 
 def test_public_project_text_is_escaped(client, organisation):
-    shown = make_project(organisation, acronym="XSS", summary_is_public=True,
+    shown = create_project(organisation, acronym="XSS", summary_is_public=True,
                          summary="<script>alert(1)</script>")
     Project.objects.filter(pk=shown.pk).update(status=Project.Status.ACTIVE)
     for url in (en("projects:public_list"), en("projects:public_detail", shown.pk)):

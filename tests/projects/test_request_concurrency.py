@@ -18,9 +18,9 @@ from ..factories import (
     OrganisationMemberFactory,
     StaffFactory,
     TermsTemplateFactory,
+    allow,
 )
 from ..members.test_concurrency import run_at_once
-from .test_request_services import allow
 
 
 @pytest.fixture

@@ -11,50 +11,49 @@ from django.test import override_settings
 from django.utils import timezone
 
 from algoric.notifications.models import Notification
-from members.models import Agreement, Membership, TermsTemplate
-from projects.models import Allocation, Project, ProjectMember, RequestEvent, ResourceRequest
+from members.models import TermsTemplate
+from projects.models import Allocation, Project, RequestEvent, ResourceRequest
 from projects.services import allocations as alloc_services
 from projects.services import projects as project_services
 from projects.services import requests as services
 from projects.services.requests import ALLOWED, parse_amount, table_estimate
-from resources.models import Resource, ResourcePrice
+from resources.models import Resource
 
-from ..factories import OrganisationMemberFactory, StaffFactory, UserFactory
+from ..factories import (
+    OrganisationMemberFactory,
+    ProjectMemberFactory,
+    ResourceFactory,
+    ResourcePriceFactory,
+    StaffFactory,
+    UserFactory,
+    allow,
+)
 
 pytestmark = pytest.mark.django_db
 Status = ResourceRequest.Status
 D = Decimal
 
 
-def allow(organisation):
-    """Give ``organisation`` a paid membership and an active agreement for this year."""
-    today = timezone.localdate()
-    Membership.objects.update_or_create(
-        organisation=organisation, year=today.year,
-        defaults={"fee": 250, "status": "paid", "paid_on": today, "payment_reference": "VIR-1"})
-    Agreement.objects.create(
-        number=f"AG-{today.year}-9{organisation.pk:03d}", organisation=organisation,
-        kind=organisation.kind, terms=TermsTemplate.objects.filter(kind=organisation.kind).first(),
-        status="active", starts_on=today, ends_on=today + dt.timedelta(days=364))
-
-
 @pytest.fixture
 def catalogue(db):
-    cpu = Resource.objects.create(name="CPU", kind="cpu", capacity_per_year=2_000_000,
-                                  slurm_cluster="algoric", slurm_partition="cpu",
-                                  watts_per_core=D("10"), memory_gb_per_core=D("4"), order=1)
-    gpu = Resource.objects.create(name="GPU", kind="gpu", capacity_per_year=40_000,
-                                  slurm_cluster="algoric", slurm_partition="gpu",
-                                  watts_per_gpu=D("300"), order=2)
-    disk = Resource.objects.create(name="Disque", kind="disk", capacity_per_year=100, order=3)
+    cpu = ResourceFactory(name="CPU", capacity_per_year=2_000_000, slurm_cluster="algoric",
+                          slurm_partition="cpu", watts_per_core=D("10"),
+                          memory_gb_per_core=D("4"), order=1)
+    gpu = ResourceFactory(gpu=True, name="GPU", capacity_per_year=40_000,
+                          slurm_cluster="algoric", slurm_partition="gpu",
+                          watts_per_gpu=D("300"), order=2)
+    disk = ResourceFactory(disk=True, name="Disque", capacity_per_year=100, order=3)
     for resource, price in ((cpu, "0.01"), (gpu, "0.50"), (disk, "20")):
-        ResourcePrice.objects.create(resource=resource, organisation_kind="sme",
-                                     price_per_unit=D(price))
+        ResourcePriceFactory(resource=resource, organisation_kind="sme", price_per_unit=D(price))
     return {"cpu": cpu, "gpu": gpu, "disk": disk}
 
 
 @pytest.fixture
 def project(organisation, catalogue):
+    """The project HouleGolfe of ``organisation`` over three years, made by
+    ``project_create`` on purpose (its creator, the representative, is PI and its Slurm
+    account is proposed from the acronym), with a manager (``.manager``, a member of the
+    organisation) and a member (``.member``, from outside) added as plain rows."""
     year = timezone.localdate().year
     project = project_services.project_create(
         organisation=organisation, actor=organisation.representative,
@@ -64,9 +63,8 @@ def project(organisation, catalogue):
               "ends_on": dt.date(year + 2, 12, 31), "dmp_url": "",
               "open_science_statement": "Code sous licence GPL."})
     project.manager = OrganisationMemberFactory(organisation=organisation).user
-    ProjectMember.objects.create(project=project, user=project.manager, role="manager")
-    project.member = UserFactory()
-    ProjectMember.objects.create(project=project, user=project.member, role="member")
+    ProjectMemberFactory(project=project, user=project.manager, role="manager")
+    project.member = ProjectMemberFactory(project=project, role="member").user
     return project
 
 

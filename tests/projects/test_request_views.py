@@ -1,7 +1,6 @@
 """Applicant pages of resource requests: the table with its totals and estimates, bad input,
 the live estimate endpoint, submission, withdrawal, comments and permissions."""
 
-import datetime as dt
 import re
 from decimal import Decimal
 from http import HTTPStatus
@@ -14,23 +13,20 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from algoric.notifications.models import Notification
-from members.models import Agreement, Membership, OrganisationKind, TermsTemplate
-from projects.models import (
-    Project,
-    ProjectMember,
-    RequestComment,
-    ResourceRequest,
-    ResourceRequestCell,
-)
+from members.models import OrganisationKind
+from projects.models import RequestComment, ResourceRequest, ResourceRequestCell
 from projects.services import requests as services
-from resources.models import Resource, ResourcePrice
+from resources.models import ResourcePrice
 
 from ..factories import (
     OrganisationFactory,
     OrganisationMemberFactory,
+    ProjectFactory,
+    ResourceFactory,
+    ResourcePriceFactory,
     StaffFactory,
-    TermsTemplateFactory,
     UserFactory,
+    allow,
 )
 
 pytestmark = pytest.mark.django_db
@@ -54,62 +50,33 @@ def message_texts(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
-def allow(organisation):
-    """Give ``organisation`` a paid membership for this year and an active agreement."""
-    today = timezone.localdate()
-    Membership.objects.update_or_create(
-        organisation=organisation, year=today.year,
-        defaults={"fee": 250, "status": "paid", "paid_on": today, "payment_reference": "VIR-1"})
-    terms = (TermsTemplate.objects.filter(kind=organisation.kind).first()
-             or TermsTemplateFactory(kind=organisation.kind))
-    Agreement.objects.create(
-        number=f"AG-{today.year}-8{organisation.pk:03d}", organisation=organisation,
-        kind=organisation.kind, terms=terms, status="active", starts_on=today,
-        ends_on=today + dt.timedelta(days=364))
-
-
 @pytest.fixture
 def catalogue(db):
     """CPU (10 W per core, 4 GB per core), GPU (300 W), disk (no power figure), with SME
     prices 0.01 €/core-hour, 0.50 €/GPU-hour, 20 €/TB and cheaper lab prices; and an
     inactive resource."""
-    cpu = Resource.objects.create(name="CPU Bretagne", kind="cpu", capacity_per_year=2_000_000,
-                                  watts_per_core=D("10"), memory_gb_per_core=D("4"), order=1)
-    gpu = Resource.objects.create(name="GPU V100", kind="gpu", capacity_per_year=40_000,
-                                  watts_per_gpu=D("300"), order=2)
-    disk = Resource.objects.create(name="Disque projet", kind="disk", capacity_per_year=100,
-                                   order=3)
-    old = Resource.objects.create(name="Ancien cluster", kind="cpu", capacity_per_year=10,
-                                  watts_per_core=D("20"), is_active=False, order=4)
+    cpu = ResourceFactory(name="CPU Bretagne", capacity_per_year=2_000_000, slurm_cluster="",
+                          slurm_partition="", watts_per_core=D("10"),
+                          memory_gb_per_core=D("4"), order=1)
+    gpu = ResourceFactory(gpu=True, name="GPU V100", capacity_per_year=40_000, slurm_cluster="",
+                          slurm_partition="", watts_per_gpu=D("300"), order=2)
+    disk = ResourceFactory(disk=True, name="Disque projet", capacity_per_year=100, order=3)
+    old = ResourceFactory(name="Ancien cluster", capacity_per_year=10, slurm_cluster="",
+                          slurm_partition="", watts_per_core=D("20"), memory_gb_per_core=None,
+                          is_active=False, order=4)
     for resource, sme, lab in ((cpu, "0.01", "0.005"), (gpu, "0.50", "0.25"),
                                (disk, "20", "10")):
-        ResourcePrice.objects.create(resource=resource, organisation_kind="sme",
-                                     price_per_unit=D(sme))
-        ResourcePrice.objects.create(resource=resource, organisation_kind="lab",
-                                     price_per_unit=D(lab))
+        ResourcePriceFactory(resource=resource, organisation_kind="sme", price_per_unit=D(sme))
+        ResourcePriceFactory(resource=resource, organisation_kind="lab", price_per_unit=D(lab))
     return {"cpu": cpu, "gpu": gpu, "disk": disk, "old": old}
-
-
-def make_project(organisation, *, acronym="HouleGolfe") -> Project:
-    """A three-year project (1 March this year to 30 June in two years) of
-    ``organisation``: its representative is PI; ``.manager`` and ``.member`` too."""
-    year = timezone.localdate().year
-    project = Project.objects.create(
-        organisation=organisation, title="Houle et submersion du golfe", acronym=acronym,
-        summary="Modélisation de la houle dans le golfe du Morbihan.", field="earth",
-        starts_on=dt.date(year, 3, 1), ends_on=dt.date(year + 2, 6, 30),
-        slurm_account=acronym.lower())
-    ProjectMember.objects.create(project=project, user=organisation.representative, role="pi")
-    project.manager = UserFactory()
-    ProjectMember.objects.create(project=project, user=project.manager, role="manager")
-    project.member = UserFactory()
-    ProjectMember.objects.create(project=project, user=project.member, role="member")
-    return project
 
 
 @pytest.fixture
 def project(organisation, catalogue):
-    return make_project(organisation)
+    """The three-year draft project HouleGolfe (1 March this year to 30 June in two years)
+    of ``organisation``: its representative is PI; ``.manager`` and ``.member`` too."""
+    return ProjectFactory(organisation=organisation, acronym="HouleGolfe",
+                          pi=organisation.representative, manager=True, member=True)
 
 
 @pytest.fixture
@@ -243,7 +210,8 @@ def test_prices_follow_the_organisation_kind(client, catalogue):
     lab = OrganisationFactory(kind=OrganisationKind.LAB, siret="", research_code="")
     lab.representative = OrganisationMemberFactory(organisation=lab,
                                                    role="representative").user
-    project = make_project(lab, acronym="LabHoule")
+    project = ProjectFactory(organisation=lab, acronym="LabHoule", pi=lab.representative,
+                             manager=True, member=True)
     draft = services.request_create(project=project, kind="new", actor=lab.representative)
     client.force_login(lab.representative)
     year = project.starts_on.year
@@ -457,7 +425,8 @@ def test_emergency_from_a_public_body_reaches_every_staff_inbox_and_email(
     town.representative = OrganisationMemberFactory(organisation=town,
                                                     role="representative").user
     allow(town)
-    project = make_project(town, acronym="CrueLoch")
+    project = ProjectFactory(organisation=town, acronym="CrueLoch", pi=town.representative,
+                             manager=True, member=True)
     client.force_login(town.representative)
     response = client.post(reverse("projects:request_create", args=[project.pk]),
                            {"kind": "emergency"})

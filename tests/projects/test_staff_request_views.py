@@ -16,9 +16,15 @@ from members.models import OrganisationKind
 from projects.models import Allocation, Project, RequestComment, ResourceRequest
 from projects.services import requests as services
 
-from ..factories import OrganisationFactory, OrganisationMemberFactory, UserFactory
+from ..factories import (
+    OrganisationFactory,
+    OrganisationMemberFactory,
+    ProjectFactory,
+    UserFactory,
+    allow,
+)
 from . import test_request_views as applicant
-from .test_request_views import allow, en, make_project, text
+from .test_request_views import en, text
 
 pytestmark = pytest.mark.django_db
 Status = ResourceRequest.Status
@@ -77,7 +83,8 @@ def test_queue_puts_emergencies_first_then_the_oldest(client, staff_with_mfa, su
     town = OrganisationFactory(kind=OrganisationKind.PUBLIC_BODY, name="Mairie d'Auray")
     town.representative = OrganisationMemberFactory(organisation=town,
                                                     role="representative").user
-    town_project = make_project(town, acronym="CrueLoch")
+    town_project = ProjectFactory(organisation=town, acronym="CrueLoch",
+                                  pi=town.representative, manager=True, member=True)
     later = services.request_create(project=submitted.project, kind="supplement",
                                     actor=submitted.project.organisation.representative)
     later = submit(later, catalogue, submitted.project.organisation.representative)
@@ -282,7 +289,8 @@ def test_emergency_grant_defaults_to_the_time_box(client, staff_with_mfa, catalo
     town = OrganisationFactory(kind=OrganisationKind.PUBLIC_BODY, name="Mairie d'Auray")
     town.representative = OrganisationMemberFactory(organisation=town,
                                                     role="representative").user
-    project = make_project(town, acronym="CrueLoch")
+    project = ProjectFactory(organisation=town, acronym="CrueLoch", pi=town.representative,
+                             manager=True, member=True)
     emergency = services.request_create(project=project, kind="emergency",
                                         actor=town.representative)
     year = project.starts_on.year

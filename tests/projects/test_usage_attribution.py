@@ -24,11 +24,6 @@ from .usage_helpers import CLUSTER, YEAR, allocate, make_project, make_resources
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def project(organisation):
-    return make_project(organisation)
-
-
 def accounts_on_page(response) -> set[str]:
     return {row["account"] for row in response.context["accounts"]}
 

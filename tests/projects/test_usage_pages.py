@@ -22,8 +22,6 @@ from .usage_helpers import (
     YEAR,
     add_member,
     allocate,
-    make_project,
-    make_resources,
     summary,
 )
 
@@ -31,16 +29,6 @@ pytestmark = pytest.mark.django_db
 
 ENERGY = {"ENERGY_CARBON_INTENSITY_G_PER_KWH": 51.28, "ENERGY_PRICE_EUR_PER_KWH": 0.2,
           "ENERGY_PUE": 1.5, "ENERGY_HEAT_RECOVERY_FRACTION": 0.0}
-
-
-@pytest.fixture
-def project(organisation):
-    return make_project(organisation)
-
-
-@pytest.fixture
-def resources():
-    return make_resources()
 
 
 @pytest.fixture

@@ -16,23 +16,11 @@ from .usage_helpers import (
     YEAR,
     add_member,
     allocate,
-    make_project,
-    make_resources,
     summary,
 )
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(YEAR, 6, 15)
-
-
-@pytest.fixture
-def project(organisation):
-    return make_project(organisation)
-
-
-@pytest.fixture
-def resources():
-    return make_resources()
 
 
 @pytest.fixture

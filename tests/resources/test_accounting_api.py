@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cluster():
-    return Cluster.objects.create(name="breizh")
-
-
-@pytest.fixture
 def token(cluster, staff_with_mfa):
     return cluster_rotate_token(cluster=cluster, actor=staff_with_mfa)
 

@@ -38,7 +38,7 @@ from resources.accounting.services import (
     sha256_of,
 )
 from resources.models import AccountingImport, JobRecord, Resource, ResourceKind, UsageSummary
-from tests.factories import StaffFactory
+from tests.factories import ResourceFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -253,14 +253,13 @@ def test_27th_field_is_consumed_energy_and_file_cluster_column_is_not_used():
 def catalogue():
     """A CPU resource on partition cpu (10 W/core, 4 GB/core) and a GPU resource on gpu
     (300 W/GPU) of cluster "ALGO" (matched case-insensitively)."""
-    Resource.objects.create(name="CPU nodes", kind=ResourceKind.CPU, capacity_per_year=1000,
-                            slurm_cluster="ALGO", slurm_partition="cpu",
-                            watts_per_core=Decimal(10), memory_gb_per_core=Decimal(4))
-    Resource.objects.create(name="GPU nodes", kind=ResourceKind.GPU, capacity_per_year=100,
-                            slurm_cluster="ALGO", slurm_partition="gpu",
-                            watts_per_gpu=Decimal(300))
-    Resource.objects.create(name="Disk", kind=ResourceKind.DISK, capacity_per_year=10,
-                            slurm_cluster="algo", slurm_partition="bigmem")
+    ResourceFactory(name="CPU nodes", capacity_per_year=1000, slurm_cluster="ALGO",
+                    slurm_partition="cpu", watts_per_core=Decimal(10),
+                    memory_gb_per_core=Decimal(4))
+    ResourceFactory(gpu=True, name="GPU nodes", capacity_per_year=100, slurm_cluster="ALGO",
+                    slurm_partition="gpu", watts_per_gpu=Decimal(300))
+    ResourceFactory(disk=True, name="Disk", capacity_per_year=10, slurm_cluster="algo",
+                    slurm_partition="bigmem")
 
 
 def test_measured_energy_from_consumed_energy_raw_else_estimated(catalogue):

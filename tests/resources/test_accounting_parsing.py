@@ -4,7 +4,6 @@ import gzip
 import io
 
 import pytest
-from django.utils import translation
 
 from resources.accounting.parsing import (
     BadFile,
@@ -21,11 +20,7 @@ from resources.accounting.parsing import (
 )
 from resources.accounting.sacct import sacct_header
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.mark.parametrize(("value", "expected"), [

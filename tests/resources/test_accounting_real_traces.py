@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
-from django.utils import translation
 
 from resources.accounting.services import (
     accounting_import_create,
@@ -24,7 +23,7 @@ from resources.accounting.services import (
 )
 from resources.models import AccountingImport, JobRecord, UsageSummary
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SHARED_DATA = Path(os.environ.get("ALGORIC_SHARED_DATA") or REPOSITORY.parent / "shared" / "data")
@@ -37,12 +36,6 @@ def need(path: Path) -> Path:
         pytest.skip(f"real trace {path} absent (set ALGORIC_SHARED_DATA to the folder "
                     "holding accounting/)")
     return path
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def import_file(path: Path, *, format: str, cluster: str) -> AccountingImport:

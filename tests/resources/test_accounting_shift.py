@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.utils import translation
 
 from resources.accounting.services import accounting_import_create, accounting_import_run
 from resources.accounting.writers import Spans, copy_rows
@@ -20,16 +19,10 @@ from resources.models import AccountingImport, JobRecord, UsageSummary
 from resources.selectors import shifted_imports
 from tests.resources.test_accounting_import import good_lines, sacct_line
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 UTC = dt.UTC
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def run_import(data: bytes, *, days: float = 0, format: str = "sacct", cluster: str = "algo",

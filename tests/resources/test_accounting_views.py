@@ -30,17 +30,6 @@ SACCT_LINES = (
 ).encode()
 
 
-@pytest.fixture
-def cluster():
-    return Cluster.objects.create(name="breizh")
-
-
-@pytest.fixture
-def staff_client(client, staff_with_mfa):
-    client.force_login(staff_with_mfa)
-    return client
-
-
 def _upload(client, data: bytes = SACCT_LINES, *, name="breizh-2026-03-02.sacct",
             cluster="breizh", format="sacct"):
     return client.post(reverse("resources:accounting:list"), {

@@ -56,6 +56,7 @@ def test_agreement_upload_names_are_never_trusted(client, world, approved, name)
 
 @pytest.fixture
 def staff_client(client, world):
+    """Signed in as the staff member of ``world`` (instead of the shared ``staff_client``)."""
     client.force_login(world.staff)
     return client
 

@@ -48,12 +48,9 @@ class FakeSlurm:
 
 
 @pytest.fixture(autouse=True)
-def english():
-    """The commands' output is compared in English (the portal's default is French)."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
+def _english(english):
+    """The commands' output is compared in English (the portal's default is French): the
+    ``english`` fixture of tests/conftest.py, for every Slurm test."""
 
 
 @pytest.fixture

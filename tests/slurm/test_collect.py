@@ -11,9 +11,11 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from resources.accounting.collect import OVERLAP, collect_since
-from resources.models import AccountingImport, Cluster, JobRecord
+from resources.models import AccountingImport, JobRecord
 from resources.selectors import cluster_failures
 from resources.services_clusters import SACCT_FIELDS
+
+from ..factories import ClusterFactory
 
 pytestmark = pytest.mark.django_db
 CLUSTER = "pozi"
@@ -40,7 +42,7 @@ def line(job: int, *, account="grant", state="COMPLETED", ncpus=2, seconds=90) -
 
 @pytest.fixture
 def cluster(db):
-    return Cluster.objects.create(name=CLUSTER)
+    return ClusterFactory(name=CLUSTER)
 
 
 def collect(*args) -> str:

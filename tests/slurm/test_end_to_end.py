@@ -21,7 +21,8 @@ from django.core.management import call_command
 from projects.models import Allocation
 from resources.models import Cluster, JobRecord
 
-from .helpers import allow, cpu_resource, grant, project
+from ..factories import allow
+from .helpers import cpu_resource, grant, project
 
 pytestmark = [pytest.mark.slurm, pytest.mark.django_db]
 

@@ -15,7 +15,8 @@ from projects.services.slurm_sync import parse_tres, slurm_sync
 from resources.models import Cluster
 from resources.selectors import cluster_failures
 
-from .helpers import allow, cpu_resource, grant, project
+from ..factories import allow
+from .helpers import cpu_resource, grant, project
 
 pytestmark = pytest.mark.django_db
 CLUSTER = "pozi"
