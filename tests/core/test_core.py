@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -15,8 +14,13 @@ from algoric.core import registries
 from algoric.core.staff import is_verified_staff, staff_context
 from algoric.core.workflow import TransitionError, transition
 from members.models import Membership, MembershipEvent
-from projects.models import Project, RequestEvent, ResourceRequest
-from tests.factories import OrganisationFactory, StaffFactory, UserFactory
+from projects.models import RequestEvent
+from tests.factories import (
+    MembershipFactory,
+    ResourceRequestFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +29,7 @@ ALLOWED = {"pending": {"paid", "lapsed"}, "lapsed": {"paid"}, "paid": set()}
 
 @pytest.fixture
 def membership():
-    return Membership.objects.create(organisation=OrganisationFactory(), year=2026,
-                                     fee=Decimal("250.00"))
+    return MembershipFactory()
 
 
 def test_transition_writes_the_status_the_fields_and_one_event(membership):
@@ -63,11 +66,7 @@ def test_transition_uses_the_callers_refusal_message(membership):
 
 
 def test_transition_checks_the_version_the_actor_saw():
-    project = Project.objects.create(organisation=OrganisationFactory(), acronym="HOULE",
-                                     title="Houle du golfe", field="physics",
-                                     slurm_account="houle", starts_on=dt.date(2026, 1, 1),
-                                     ends_on=dt.date(2026, 12, 31))
-    request = ResourceRequest.objects.create(project=project, kind="new")
+    request = ResourceRequestFactory()
     REQUEST_ALLOWED = {"draft": {"submitted"}}  # noqa: N806
     with pytest.raises(TransitionError, match="changed since you opened it"):
         transition(request, to="submitted", actor=None, allowed=REQUEST_ALLOWED,
