@@ -1,6 +1,11 @@
 """Writes of the members app (CONVENTIONS.md: every write and status change is a service).
 
-The services live in modules by subject; the names below are the public interface.
+The services live in modules by subject: ``access`` (the access rule), ``agreements`` (the
+agreement workflow), ``agreement_signing`` (signed copy, countersignature),
+``agreement_pdf`` (the PDF to sign), ``fees``, ``invitations`` (signed links shared with
+projects), ``memberships``, ``organisations`` (organisations, people, invitations),
+``terms`` and ``users`` (profile, account deletion). The reads they share are in
+:mod:`members.selectors`. The names below are the public interface.
 """
 
 from algoric.core.workflow import TransitionError
@@ -11,9 +16,9 @@ from .access import (
     organisation_access_status,
     organisation_access_statuses,
 )
+from .agreement_signing import agreement_countersign, agreement_upload_signed
 from .agreements import (
     agreement_approve,
-    agreement_countersign,
     agreement_create,
     agreement_reject,
     agreement_renew,
@@ -21,7 +26,6 @@ from .agreements import (
     agreement_submit,
     agreement_terminate,
     agreement_update_draft,
-    agreement_upload_signed,
     agreements_expire,
     agreements_send_expiry_reminders,
 )
@@ -40,7 +44,6 @@ from .organisations import (
     organisation_member_remove,
     organisation_member_set_role,
     organisation_update,
-    role_of,
 )
 from .users import user_delete_account, user_update_profile
 
@@ -74,7 +77,6 @@ __all__ = [
     "organisation_member_remove",
     "organisation_member_set_role",
     "organisation_update",
-    "role_of",
     "user_delete_account",
     "user_update_profile",
 ]

@@ -103,7 +103,7 @@ def _local_url_fetcher():
     outside the static folder) raises ``ValueError``, which WeasyPrint logs and
     skips (the image or stylesheet is left out; the PDF is still produced).
     """
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # imported here, like HTML below: loads Pango
 
     static_root = (Path(settings.BASE_DIR) / "static").resolve()
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
 
 from ..models import FeeSchedule, OrganisationKind
+from ..selectors.permissions import require_staff
 
 #: The years staff may set fees for.
 FEE_YEAR_MIN = 2020
@@ -38,8 +39,7 @@ def fee_schedule_set(*, year: int, amounts: dict[str, Decimal], actor) -> int:
     ``actor`` and ``ValidationError`` (a dict of field errors keyed by ``year`` or
     the kind) for a year out of range, an unknown kind or a bad amount.
     """
-    if not getattr(actor, "is_staff", False):
-        raise PermissionDenied(_("Only the association's staff may do this."))
+    require_staff(actor)
     errors: dict[str, list[str]] = {}
     if not isinstance(year, int) or not FEE_YEAR_MIN <= year <= FEE_YEAR_MAX:
         errors["year"] = [_("Choose a year between %(min)s and %(max)s.")

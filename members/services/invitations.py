@@ -15,6 +15,8 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..selectors.invitations import invitation_address_matches
+
 
 def signed_invitation_get(*, token: str, salt: str, queryset: QuerySet) -> Model:
     """The open invitation a link's token designates (no write).
@@ -47,16 +49,13 @@ def invitation_lock_for_acceptance(*, invitation: Model, user) -> Model:
     made again on the locked row), or when ``user`` has no verified address equal to the
     invited one.
     """
-    from allauth.account.models import EmailAddress
-
     invitation = type(invitation).objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(_("This invitation has already been used."))
     if invitation.revoked_at is not None or invitation.expires_at <= timezone.now():
         raise ValidationError(
             _("This invitation link is not valid or has expired. Ask for a new invitation."))
-    if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email,
-                                       verified=True).exists():
+    if not invitation_address_matches(invitation=invitation, user=user):
         raise ValidationError(
             _("This invitation was sent to %(email)s. Sign in with that address (verified) "
               "to accept it.") % {"email": invitation.email}

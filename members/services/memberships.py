@@ -13,7 +13,10 @@ from algoric.audit.services import audit_record
 from algoric.core.workflow import TransitionError, transition
 from algoric.notifications.services import notify
 
-from ..models import FeeSchedule, Membership, MembershipEvent, Organisation, OrganisationMember
+from ..models import Membership, MembershipEvent, Organisation
+from ..selectors.memberships import fee_for
+from ..selectors.organisations import representatives
+from ..selectors.permissions import require_representative, require_staff
 
 Status = Membership.Status
 
@@ -31,17 +34,6 @@ UNPAID_REMINDER_DAYS = (14, 45)
 RENEWAL_REMINDER_DAYS_BEFORE_YEAR_END = 30
 
 
-def fee_for(*, kind: str, year: int) -> FeeSchedule | None:
-    """The fee schedule row for ``kind`` and ``year``, or ``None`` when staff set none."""
-    return FeeSchedule.objects.filter(kind=kind, year=year).first()
-
-
-def representatives(organisation: Organisation):
-    """The users who represent ``organisation``."""
-    return [m.user for m in organisation.members.filter(
-        role=OrganisationMember.Role.REPRESENTATIVE).select_related("user")]
-
-
 @transaction.atomic
 def membership_open(*, organisation: Organisation, year: int, actor=None) -> Membership:
     """Open the membership of ``organisation`` for ``year`` at the scheduled fee.
@@ -52,8 +44,6 @@ def membership_open(*, organisation: Organisation, year: int, actor=None) -> Mem
     someone who does not represent the organisation.
     """
     if actor is not None and not actor.is_staff:
-        from .organisations import require_representative
-
         require_representative(organisation=organisation, user=actor)
         this_year = timezone.localdate().year
         if year not in (this_year, this_year + 1):
@@ -107,8 +97,7 @@ def membership_record_payment(*, membership: Membership, paid_on: dt.date, refer
     bank transfer or cheque reference. Notifies the representatives. Raises
     ``PermissionDenied``, ``ValidationError`` or :class:`TransitionError`.
     """
-    if not actor.is_staff:
-        raise PermissionDenied
+    require_staff(actor)
     reference = (reference or "").strip()
     if not reference:
         raise ValidationError(_("Give the payment reference."))
@@ -128,9 +117,11 @@ def membership_record_payment(*, membership: Membership, paid_on: dt.date, refer
 
 @transaction.atomic
 def membership_waive(*, membership: Membership, note: str, actor) -> Membership:
-    """Waive the fee of a membership (staff only), with the reason in ``note``."""
-    if not actor.is_staff:
-        raise PermissionDenied
+    """Waive the fee of a membership (staff only), with the reason in ``note``.
+
+    Raises ``PermissionDenied``, ``ValidationError`` (no reason) or :class:`TransitionError`.
+    """
+    require_staff(actor)
     if not (note or "").strip():
         raise ValidationError(_("Say why the fee is waived."))
     note = note.strip()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,26 +17,14 @@ from algoric.notifications.services import notify
 
 from ..models import Invitation, Organisation, OrganisationMember, User
 from ..models.organisations import KINDS_WITH_RESEARCH_CODE, KINDS_WITH_SIRET
+from ..selectors.permissions import require_representative
 from .invitations import invitation_lock_for_acceptance, signed_invitation_get
+from .memberships import membership_open_if_fee_known
 
 Role = OrganisationMember.Role
 INVITATION_SALT = "members.invitation"
 ORGANISATION_FIELDS = ("kind", "name", "siret", "research_code", "address", "postal_code",
                        "city", "country", "website", "contact_email", "language")
-
-
-def role_of(*, organisation: Organisation, user) -> str | None:
-    """The role of ``user`` in ``organisation``, or ``None`` when not a member."""
-    if not user.is_authenticated:
-        return None
-    return (OrganisationMember.objects.filter(organisation=organisation, user=user)
-            .values_list("role", flat=True).first())
-
-
-def require_representative(*, organisation: Organisation, user) -> None:
-    """Raise ``PermissionDenied`` unless ``user`` represents ``organisation``."""
-    if role_of(organisation=organisation, user=user) != Role.REPRESENTATIVE:
-        raise PermissionDenied(_("Only the organisation's representatives may do this."))
 
 
 def _check_identifiers(data: dict) -> None:
@@ -58,8 +46,6 @@ def organisation_create(*, data: dict, actor: User) -> Organisation:
     Raises ``ValidationError`` for a missing SIRET, a code that does not fit the
     kind, or a SIRET already registered (``{"siret": …}``).
     """
-    from .memberships import membership_open_if_fee_known
-
     values = {field: data[field] for field in ORGANISATION_FIELDS if field in data}
     values["siret"] = values.get("siret", "").replace(" ", "")
     values["research_code"] = values.get("research_code", "").strip().upper()

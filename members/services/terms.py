@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -18,14 +18,11 @@ from algoric.audit.services import audit_record
 from algoric.core.workflow import TransitionError
 
 from ..models import OrganisationKind, TermsTemplate
+from ..selectors.agreements import terms_in_use
+from ..selectors.permissions import require_staff
 
 #: The text fields of a terms version, as given in ``data``.
 TERMS_FIELDS = ("title_fr", "title_en", "body_fr", "body_en")
-
-
-def _require_staff(actor) -> None:
-    if not getattr(actor, "is_staff", False):
-        raise PermissionDenied(_("Only the association's staff may do this."))
 
 
 def _clean(data: dict) -> dict[str, str]:
@@ -35,11 +32,6 @@ def _clean(data: dict) -> dict[str, str]:
     if errors:
         raise ValidationError(errors)
     return values
-
-
-def terms_in_use(*, terms: TermsTemplate) -> bool:
-    """Whether an agreement (of any status) was made under ``terms``."""
-    return terms.agreements.exists()
 
 
 @transaction.atomic
@@ -57,7 +49,7 @@ def terms_create_version(*, kind: str, data: dict | None = None, actor) -> Terms
     kind, a missing text, or no data and no version to copy; a concurrent creation
     of the same number is refused with ``ValidationError`` too.
     """
-    _require_staff(actor)
+    require_staff(actor)
     if kind not in OrganisationKind.values:
         raise ValidationError({"kind": [_("Unknown kind of organisation.")]})
     latest = TermsTemplate.objects.filter(kind=kind).order_by("-version").first()
@@ -97,7 +89,7 @@ def terms_update(*, terms: TermsTemplate, data: dict, actor,
     agreement uses the version (create a new version instead) or when someone
     saved it meanwhile, ``ValidationError`` for a missing text.
     """
-    _require_staff(actor)
+    require_staff(actor)
     locked = TermsTemplate.objects.select_for_update().get(pk=terms.pk)
     if terms_in_use(terms=locked):
         raise TransitionError(_("Agreements use version %(version)s of these terms: it can no "
@@ -122,7 +114,7 @@ def terms_publish(*, terms: TermsTemplate, actor) -> TermsTemplate:
     Raises ``PermissionDenied`` for non-staff and :class:`TransitionError` when the
     version is already published.
     """
-    _require_staff(actor)
+    require_staff(actor)
     locked = TermsTemplate.objects.select_for_update().get(pk=terms.pk)
     if locked.is_published:
         raise TransitionError(_("Version %(version)s is already published.")

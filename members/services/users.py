@@ -1,10 +1,23 @@
-"""Writes of the members app."""
+"""Writes on people: their profile, and the deletion of their account at their request."""
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from algoric.audit.models import AuditEvent
+from algoric.audit.services import audit_record
+from algoric.core.registries import deletion_hooks
+from algoric.notifications.models import Notification
 
 from ..models import User
+from ..selectors.personal_data import deletion_blockers, user_session_keys
 
 PROFILE_FIELDS = ("first_name", "last_name", "language", "cluster_login")
 
@@ -26,10 +39,6 @@ def user_update_profile(*, user: User, data: dict[str, Any]) -> User:
 def _deletion_note(*, reason: str, when) -> str:
     """What is kept once an account is deleted, and why (stored on the user row, in the
     association's language, for staff)."""
-    from django.conf import settings
-    from django.utils import translation
-    from django.utils.translation import gettext as _
-
     with translation.override(settings.LANGUAGE_CODE):
         note = _(
             "Account deleted at the person's request on %(date)s. Kept, anonymised (no "
@@ -50,7 +59,7 @@ def user_delete_account(*, user: User, reason: str = "") -> User:
     """Delete ``user``'s account at their request: anonymise what must be kept.
 
     Refused with ``ValidationError`` (the reasons of
-    :func:`members.personal_data.deletion_blockers`) while they are the only
+    :func:`members.selectors.personal_data.deletion_blockers`) while they are the only
     representative of an organisation or the PI of an active project. Otherwise, in
     one transaction: email → ``deleted-<id>@invalid``, names cleared, password
     unusable, ``is_active`` false, ``deleted_at`` set and ``deletion_note`` saying what
@@ -61,18 +70,6 @@ def user_delete_account(*, user: User, reason: str = "") -> User:
     with the cluster login, audit events) keep pointing at the anonymised user.
     Recorded in the audit trail as ``account.deleted``.
     """
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-    from django.contrib.sessions.models import Session
-    from django.core.exceptions import ValidationError
-    from django.utils import timezone
-
-    from algoric.audit.models import AuditEvent
-    from algoric.audit.services import audit_record
-    from algoric.notifications.models import Notification
-
-    from ..personal_data import deletion_blockers, deletion_hooks, user_session_keys
-
     locked = User.objects.select_for_update().get(pk=user.pk)
     if locked.deleted_at is not None:
         raise ValidationError("This account is already deleted.")
@@ -96,7 +93,8 @@ def user_delete_account(*, user: User, reason: str = "") -> User:
     Authenticator.objects.filter(user=locked).delete()
     locked.organisation_memberships.all().delete()
     Notification.objects.filter(recipient=locked).delete()
-    deletion_hooks(locked)
+    for hook in deletion_hooks():  # the steps of other apps (registered in their ready())
+        hook(locked)
     Session.objects.filter(session_key__in=sessions).delete()
     audit_record(action="account.deleted", category=AuditEvent.Category.SECURITY,
                  actor=locked, target=locked,

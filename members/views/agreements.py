@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,15 +20,15 @@ from algoric.audit.models import AuditEvent
 from algoric.audit.services import audit_record
 from algoric.core.feedback import add_service_errors, show_errors
 
-from ..forms import AgreementSignatoryForm
+from ..forms.agreements import AgreementSignatoryForm
 from ..models import Agreement, OrganisationMember
-from ..selectors import agreement_for_user, agreement_history
+from ..selectors import agreement_for_user, agreement_history, require_representative, role_of
+from ..services import agreement_pdf as pdf_service
 from ..services import (
     agreement_renew,
     agreement_submit,
     agreement_update_draft,
     agreement_upload_signed,
-    role_of,
 )
 
 Status = Agreement.Status
@@ -115,9 +115,7 @@ def agreement_detail(request, pk: int):
 def agreement_edit(request, pk: int):
     """Change who signs a draft agreement (representatives)."""
     agreement = agreement_for_user(user=request.user, pk=pk)
-    if role_of(organisation=agreement.organisation,
-               user=request.user) != OrganisationMember.Role.REPRESENTATIVE:
-        raise PermissionDenied(_("Only the organisation's representatives may do this."))
+    require_representative(organisation=agreement.organisation, user=request.user)
     if agreement.status != Status.DRAFT:
         messages.error(request, _("Only a draft agreement can be edited."))
         return redirect("members:agreement_detail", pk=agreement.pk)
@@ -192,11 +190,9 @@ def agreement_renew_view(request, pk: int):
 @require_GET
 def agreement_pdf(request, pk: int):
     """Download the agreement to sign, as a PDF attachment (anyone in the organisation)."""
-    from ..services.agreement_pdf import agreement_pdf_for_download
-
     agreement = agreement_for_user(user=request.user, pk=pk)
     try:
-        content = agreement_pdf_for_download(agreement=agreement)
+        content = pdf_service.agreement_pdf_for_download(agreement=agreement)
     except ValidationError as exc:
         show_errors(request, exc)
         return redirect("members:agreement_detail", pk=agreement.pk)

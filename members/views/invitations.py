@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -10,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ..selectors import invitation_address_matches
 from ..services import invitation_accept as invitation_accept_service
 from ..services.organisations import invitation_from_token
 
@@ -44,8 +44,6 @@ def invitation_accept(request, token: str):
         messages.success(request, _("You have joined %(name)s as %(role)s.")
                          % {"name": member.organisation.name, "role": member.get_role_display()})
         return redirect("members:organisation_detail", pk=member.organisation_id)
-    address_matches = EmailAddress.objects.filter(
-        user=request.user, email__iexact=invitation.email, verified=True
-    ).exists()
+    address_matches = invitation_address_matches(invitation=invitation, user=request.user)
     return render(request, "members/invitation_accept.html",
                   {"invitation": invitation, "errors": [], "address_matches": address_matches})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,14 +21,22 @@ from django.views.decorators.http import require_GET, require_POST
 from algoric.core.feedback import add_service_errors, form_error_texts, show_errors
 from algoric.core.staff import is_verified_staff
 
-from ..forms import InvitationForm, MemberRoleForm, MembershipOpenForm, OrganisationForm
+from ..forms.organisations import (
+    InvitationForm,
+    MemberRoleForm,
+    MembershipOpenForm,
+    OrganisationForm,
+)
 from ..models import Agreement, OrganisationMember
 from ..selectors import (
+    fee_for,
     membership_history,
     organisation_for_user,
     organisation_list_for_user,
     organisation_members,
     organisation_open_invitations,
+    require_representative,
+    role_of,
 )
 from ..services import (
     agreement_create,
@@ -41,10 +49,8 @@ from ..services import (
     organisation_member_remove,
     organisation_member_set_role,
     organisation_update,
-    role_of,
 )
 from ..services.agreements import IN_PROGRESS
-from ..services.memberships import fee_for
 
 Role = OrganisationMember.Role
 
@@ -91,9 +97,8 @@ def organisation_create_view(request):
 def organisation_edit(request, pk: int):
     """Edit an organisation's details (its representatives, or staff)."""
     organisation = organisation_for_user(user=request.user, pk=pk)
-    if not is_verified_staff(request.user) and role_of(organisation=organisation,
-                                             user=request.user) != Role.REPRESENTATIVE:
-        raise PermissionDenied(_("Only the organisation's representatives may do this."))
+    if not is_verified_staff(request.user):
+        require_representative(organisation=organisation, user=request.user)
     initial = model_to_dict(organisation, fields=OrganisationForm._meta.fields)
     form = OrganisationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

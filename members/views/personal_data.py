@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from allauth.account.decorators import reauthentication_required
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -14,27 +13,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from algoric.audit.models import AuditEvent
 from algoric.audit.services import audit_record
 
-from ..personal_data import deletion_blockers, personal_data_export
+from ..forms.accounts import AccountDeleteForm
+from ..selectors.personal_data import deletion_blockers, personal_data_export
 from ..services import user_delete_account
-
-
-class AccountDeleteForm(forms.Form):
-    """Confirmation of an account deletion, with an optional reason."""
-
-    confirm = forms.BooleanField(
-        label=gettext_lazy("I understand that my account will be deleted and that I will no "
-                           "longer be able to log in."),
-        error_messages={"required": gettext_lazy("Tick the box to confirm.")})
-    reason = forms.CharField(
-        label=gettext_lazy("Why are you leaving? (optional)"), required=False, max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Kept with the anonymised account, for the association."))
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ..forms import ProfileForm
+from ..forms.accounts import ProfileForm
 from ..services import user_update_profile
 
 

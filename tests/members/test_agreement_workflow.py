@@ -14,8 +14,9 @@ from pypdf import PdfWriter
 from algoric.notifications.models import Notification
 from members import services
 from members.models import Agreement, AgreementEvent
-from members.services.agreements import ALLOWED, add_one_year, agreement_number_next
-from members.services.memberships import representatives
+from members.selectors import representatives
+from members.services.agreement_signing import add_one_year
+from members.services.agreements import ALLOWED, agreement_number_next
 
 pytestmark = pytest.mark.django_db
 Status = Agreement.Status

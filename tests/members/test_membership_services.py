@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from algoric.notifications.models import Notification
-from members import services
+from members import selectors, services
 from members.models import Agreement, Membership, Organisation, OrganisationMember
 from members.services.memberships import UNPAID_REMINDER_DAYS
 from members.validators import validate_siret
@@ -41,7 +41,7 @@ def org_data(**extra):
 def test_creator_becomes_representative_and_membership_opens(member):
     FeeScheduleFactory(amount=Decimal("300.00"))
     organisation = services.organisation_create(data=org_data(), actor=member)
-    assert services.role_of(organisation=organisation, user=member) == "representative"
+    assert selectors.role_of(organisation=organisation, user=member) == "representative"
     membership = organisation.memberships.get()
     assert (membership.year, membership.fee, membership.status) == (
         timezone.localdate().year, Decimal("300.00"), "pending")

@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from members import services
+from members import selectors, services
 from members.models import Invitation, Membership, Organisation, OrganisationMember
 
 from ..factories import (
@@ -61,7 +61,7 @@ def test_member_creates_sme_with_valid_siret_and_becomes_representative(client, 
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == en("members:organisation_detail", organisation.pk)
     assert organisation.siret == VALID_SIRET
-    assert services.role_of(organisation=organisation, user=member) == Role.REPRESENTATIVE
+    assert selectors.role_of(organisation=organisation, user=member) == Role.REPRESENTATIVE
 
 
 def test_create_form_explains_siret_is_required_for_companies(client, member):
@@ -314,7 +314,7 @@ def test_invitation_email_link_is_accepted_by_the_invitee(
     response = client.post(path)
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].endswith(f"/organisations/{organisation.pk}/")
-    assert services.role_of(organisation=organisation, user=invitee) == Role.REFERENT
+    assert selectors.role_of(organisation=organisation, user=invitee) == Role.REFERENT
 
 
 def test_invitation_link_cannot_be_used_twice(client, organisation,
@@ -342,7 +342,7 @@ def test_expired_invitation_is_refused_with_400(client, organisation,
         response = method(path)
         assert response.status_code == HTTPStatus.BAD_REQUEST
         assert "not valid or has expired" in text(response)
-    assert services.role_of(organisation=organisation, user=invitee) is None
+    assert selectors.role_of(organisation=organisation, user=invitee) is None
 
 
 def test_revoked_invitation_is_refused(client, organisation, django_capture_on_commit_callbacks):
@@ -354,7 +354,7 @@ def test_revoked_invitation_is_refused(client, organisation, django_capture_on_c
     assert response.status_code == HTTPStatus.FOUND
     client.force_login(invitee)
     assert client.post(path).status_code == HTTPStatus.BAD_REQUEST
-    assert services.role_of(organisation=organisation, user=invitee) is None
+    assert selectors.role_of(organisation=organisation, user=invitee) is None
 
 
 def test_invitation_revoked_after_it_was_read_is_refused_when_locked(
@@ -372,7 +372,7 @@ def test_invitation_revoked_after_it_was_read_is_refused_when_locked(
     Invitation.objects.update(revoked_at=timezone.now())
     with pytest.raises(ValidationError, match="not valid or has expired"):
         invitation_lock_for_acceptance(invitation=read, user=invitee)
-    assert services.role_of(organisation=organisation, user=invitee) is None
+    assert selectors.role_of(organisation=organisation, user=invitee) is None
 
 
 def test_forged_invitation_token_is_refused_with_400(client, member):
@@ -400,7 +400,7 @@ def test_invitee_signed_in_with_another_address_is_refused(
     response = client.post(path)
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "This invitation was sent to nolwenn@example.org" in text(response)
-    assert services.role_of(organisation=organisation, user=someone_else) is None
+    assert selectors.role_of(organisation=organisation, user=someone_else) is None
     assert Invitation.objects.get().accepted_at is None
 
 
@@ -494,7 +494,7 @@ def test_member_leaves_the_organisation(client, organisation):
     response = client.post(en("members:organisation_leave", organisation.pk))
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == en("members:organisation_list")
-    assert services.role_of(organisation=organisation, user=organisation.plain_member) is None
+    assert selectors.role_of(organisation=organisation, user=organisation.plain_member) is None
     assert client.get(en("members:organisation_detail", organisation.pk)).status_code == \
         HTTPStatus.NOT_FOUND
 

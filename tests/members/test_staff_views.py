@@ -32,7 +32,7 @@ from members.services import (
     organisation_access_status,
 )
 from members.services.access import AccessStatus
-from members.services.agreements import add_one_year
+from members.services.agreement_signing import add_one_year
 from members.services.fees import fee_schedule_set
 from members.services.terms import terms_create_version, terms_publish, terms_update
 

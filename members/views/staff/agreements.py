@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from algoric.core.staff import staff_required
 
-from ...forms_staff import (
+from ...forms.staff import (
     ApproveForm,
     CountersignForm,
     RejectForm,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from algoric.core.staff import staff_required
 
-from ...forms_staff import FeeScheduleForm
+from ...forms.staff import FeeScheduleForm
 from ...models import FeeSchedule, OrganisationKind
 from ...services.fees import FEE_YEAR_MAX, FEE_YEAR_MIN, fee_schedule_set
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from algoric.core.registries import dashboard_sections
 from algoric.core.staff import staff_required
 
-from ...forms_staff import MembershipOpenForm, PaymentForm, WaiveForm
+from ...forms.staff import MembershipOpenForm, PaymentForm, WaiveForm
 from ...models import Membership, Organisation, OrganisationKind
 from ...selectors import (
     membership_history,

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from algoric.core.staff import staff_required
 from algoric.pages.markdown import render_markdown
 
-from ...forms_staff import TermsForm
+from ...forms.staff import TermsForm
 from ...models import OrganisationKind, TermsTemplate
-from ...services.terms import terms_create_version, terms_in_use, terms_publish, terms_update
+from ...selectors import terms_in_use
+from ...services.terms import terms_create_version, terms_publish, terms_update
 from .refusals import error_status
 
 

@@ -1,46 +1,11 @@
-"""Forms of the members app."""
+"""Forms of organisations: their details, inviting people, roles, opening a membership."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation, OrganisationMember, User
-from .validators import validate_cluster_login, validate_siret
+from ..models import Organisation, OrganisationMember
+from ..validators import validate_siret
 
-
-class SignupForm(forms.Form):
-    """Extra fields asked at sign-up, on top of allauth's email and passwords.
-
-    allauth calls :meth:`signup` after creating the user.
-    """
-
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
-
-    def signup(self, request, user: User) -> None:
-        """Store the name and the language the person signed up in."""
-        user.first_name = self.cleaned_data["first_name"]
-        user.last_name = self.cleaned_data["last_name"]
-        language = getattr(request, "LANGUAGE_CODE", "fr")
-        user.language = language if language in dict(User._meta.get_field("language").choices) \
-            else "fr"
-        user.save(update_fields=["first_name", "last_name", "language"])
-
-
-class ProfileForm(forms.ModelForm):
-    """What a member may change on their profile page (email and password have their own)."""
-
-    class Meta:
-        model = User
-        fields = ["first_name", "last_name", "language", "cluster_login"]
-
-    def clean_cluster_login(self) -> str:
-        """Accept an empty value or a POSIX user name (``[a-z_][a-z0-9_-]{0,31}``)."""
-        value = self.cleaned_data["cluster_login"].strip()
-        validate_cluster_login(value)
-        return value
-
-
-# --- Organisations, invitations, memberships, agreements ----------------------------------
 
 class OrganisationForm(forms.ModelForm):
     """An organisation's details, for creating it or for its representatives to edit.
@@ -106,13 +71,3 @@ class MembershipOpenForm(forms.Form):
     """The calendar year of the membership to open."""
 
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2999)
-
-
-class AgreementSignatoryForm(forms.Form):
-    """The person who will sign a draft agreement for the organisation."""
-
-    signatory_name = forms.CharField(label=_("Signatory's name"), max_length=150)
-    signatory_title = forms.CharField(
-        label=_("Signatory's title"), max_length=150,
-        help_text=_("For example: managing director, head of laboratory, mayor."),
-    )

@@ -1,5 +1,6 @@
 """A member's personal data: what the portal holds about them, and what blocks deletion.
 
+Reads only: the deletion itself is :func:`members.services.users.user_delete_account`.
 The export belongs to the bottom app, but personal data also lives higher up
 (projects, resource requests, comments): higher apps add their sections, deletion
 checks and deletion steps through :mod:`algoric.core.registries`.
@@ -10,13 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.sessions.models import Session
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from algoric.core.registries import (
-    deletion_blocker_checks,
-    personal_data_sections,
-)
-from algoric.core.registries import deletion_hooks as registered_deletion_hooks
+from algoric.audit.models import AuditEvent
+from algoric.core.registries import deletion_blocker_checks, personal_data_sections
+from algoric.notifications.models import Notification
+
+from ..models import AgreementEvent, MembershipEvent, OrganisationMember
 
 #: Version of the export's layout, in the file itself.
 EXPORT_FORMAT = 1
@@ -36,8 +41,6 @@ def _account(user) -> dict:
 
 
 def _emails(user) -> list[dict]:
-    from allauth.account.models import EmailAddress
-
     return [{"email": e.email, "verified": e.verified, "primary": e.primary}
             for e in EmailAddress.objects.filter(user=user).order_by("email")]
 
@@ -49,8 +52,6 @@ def _organisations(user) -> list[dict]:
 
 
 def _memberships_recorded(user) -> list[dict]:
-    from .models import MembershipEvent
-
     return [{"organisation": e.membership.organisation.name, "year": e.membership.year,
              "from_status": e.from_status, "to_status": e.to_status, "note": e.note,
              "at": _when(e.created_at)}
@@ -59,8 +60,6 @@ def _memberships_recorded(user) -> list[dict]:
 
 
 def _agreements(user) -> list[dict]:
-    from .models import AgreementEvent
-
     return [{"agreement": e.agreement.number, "organisation": e.agreement.organisation.name,
              "from_status": e.from_status, "to_status": e.to_status, "note": e.note,
              "at": _when(e.created_at)}
@@ -69,8 +68,6 @@ def _agreements(user) -> list[dict]:
 
 
 def _notifications(user) -> list[dict]:
-    from algoric.notifications.models import Notification
-
     rows = []
     for n in Notification.objects.filter(recipient=user).order_by("created_at", "pk"):
         row = {"event": n.event, "email": n.email, "subject": n.subject,
@@ -83,16 +80,12 @@ def _notifications(user) -> list[dict]:
 
 
 def _audit_events(user) -> list[dict]:
-    from algoric.audit.models import AuditEvent
-
     return [{"at": _when(e.created_at), "category": e.category, "action": e.action,
              "object": e.target_label, "client_address": e.ip, "detail": e.detail}
             for e in AuditEvent.objects.filter(actor=user).order_by("created_at", "id")]
 
 
 def _security(user) -> dict:
-    from allauth.mfa.models import Authenticator
-
     return {
         "active_sessions": len(user_session_keys(user)),
         "two_factor": [{"type": a.type, "created_at": _when(a.created_at),
@@ -104,8 +97,6 @@ def _security(user) -> dict:
 
 def user_session_keys(user) -> list[str]:
     """Keys of the unexpired database sessions signed in as ``user`` (read, not shown)."""
-    from django.contrib.sessions.models import Session
-
     keys = []
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
@@ -143,16 +134,12 @@ def personal_data_export(*, user) -> dict:
 
 def deletion_blockers(*, user) -> list[str]:
     """Why ``user`` cannot delete their account yet (empty when they can)."""
-    from .models import OrganisationMember
-
     reasons = []
     for membership in user.organisation_memberships.filter(
             role=OrganisationMember.Role.REPRESENTATIVE).select_related("organisation"):
         others = membership.organisation.members.filter(
             role=OrganisationMember.Role.REPRESENTATIVE).exclude(user=user)
         if not others.exists():
-            from django.utils.translation import gettext as _
-
             reasons.append(_("You are the only representative of %(organisation)s. Give the "
                              "representative role to another person of the organisation "
                              "first (on its page), then come back.")
@@ -160,9 +147,3 @@ def deletion_blockers(*, user) -> list[str]:
     for check in deletion_blocker_checks():
         reasons.extend(check(user))
     return reasons
-
-
-def deletion_hooks(user) -> None:
-    """Run the registered deletion hooks (inside the deletion's transaction)."""
-    for hook in registered_deletion_hooks():
-        hook(user)

@@ -8,8 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import OrganisationKind, TermsTemplate
-from .services.fees import FEE_YEAR_MAX, FEE_YEAR_MIN
+from ..models import OrganisationKind, TermsTemplate
+from ..services.fees import FEE_YEAR_MAX, FEE_YEAR_MIN
 
 
 class DateInput(forms.DateInput):
