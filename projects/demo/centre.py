@@ -34,7 +34,7 @@ from resources.models import AccountingImport, Resource
 from resources.services import resource_save
 
 from ..models import Project
-from ..selectors_stats import public_statistics_forget
+from ..selectors.statistics import public_statistics_forget
 from . import traces
 from .organisations import SIGNATORY_TITLES, OrganisationSteps, siret_for
 from .people import DOMAIN, email_of

@@ -22,6 +22,7 @@ from projects.models import (
     ResourceRequest,
     ResourceRequestCell,
 )
+from projects.selectors.requests import request_table
 from projects.services import requests as services
 from resources.models import Resource, ResourcePrice
 
@@ -142,7 +143,7 @@ def table_post(catalogue, year, **extra) -> dict:
 
 
 def saved_table(resource_request) -> dict:
-    return services.request_table(resource_request)
+    return request_table(resource_request)
 
 
 def fill(resource_request, catalogue, actor):
