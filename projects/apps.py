@@ -9,17 +9,19 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self) -> None:
-        # Importing the app's modules needs the app registry ready, hence here.
+        # Imported here: these modules import the models, which need the app registry
+        # ready (Django's app loading).
         from algoric.core import registries
 
-        from . import personal_data as projects_data
-        from .selectors import staff_dashboard_requests
+        from .selectors import personal_data
+        from .selectors.requests import staff_dashboard_requests
+        from .services.projects import project_members_remove_for_deleted_user
 
         registries.register_dashboard_section(registries.DashboardSection(
             template="projects/staff/_dashboard_requests.html",
             context=lambda request: staff_dashboard_requests(), order=10))
-        registries.register_personal_data("projects", projects_data.projects_of)
-        registries.register_personal_data("resource_requests", projects_data.requests_by)
-        registries.register_personal_data("request_comments", projects_data.comments_by)
-        registries.register_deletion_blocker(projects_data.deletion_blockers)
-        registries.register_deletion_hook(projects_data.on_deletion)
+        registries.register_personal_data("projects", personal_data.projects_of)
+        registries.register_personal_data("resource_requests", personal_data.requests_by)
+        registries.register_personal_data("request_comments", personal_data.comments_by)
+        registries.register_deletion_blocker(personal_data.deletion_blockers)
+        registries.register_deletion_hook(project_members_remove_for_deleted_user)

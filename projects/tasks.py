@@ -1,8 +1,24 @@
-"""Periodic tasks of the projects app (beat)."""
+"""Celery tasks of the projects app: the daily and hourly checks of allocations and
+usage, the yearly usage reports, and the Slurm synchronisation (beat entries in
+``settings.CELERY_BEAT_SCHEDULE`` name these tasks by their dotted path).
+
+Tasks are thin: they take ids, and call one service. The enqueue helpers of the
+reports (queue :func:`generate_usage_report` after commit, never raising when the
+broker is down) live here, next to their task; the services never import this module.
+"""
+
+import logging
+from functools import partial
 
 from celery import shared_task
+from django.db import DatabaseError, transaction
 
+from .models import UsageReport
+from .reports.selectors import stale_usage_reports
+from .reports.services import usage_report_generate, usage_reports_request_year
 from .services import allocations, usage
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
@@ -34,13 +50,9 @@ _TRANSIENT = (OSError,)
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
 def generate_usage_report(self, report_id: int, generation: int | None = None) -> str:
     """Generate the files of a usage report (idempotent: see
-    ``projects.services.reports.usage_report_generate``). Database and file-system
+    ``projects.reports.services.usage_report_generate``). Database and file-system
     errors are retried with backoff (30 s, 60 s, … at most 10 min); any other error
     leaves the report ``failed`` with its reason."""
-    from django.db import DatabaseError
-
-    from .services.reports import usage_report_generate
-
     try:
         return usage_report_generate(report_id=report_id, generation=generation)
     except (DatabaseError, *_TRANSIENT) as error:
@@ -49,22 +61,50 @@ def generate_usage_report(self, report_id: int, generation: int | None = None) -
         return "failed"
 
 
+def usage_report_enqueue(report_id: int, generation: int) -> bool:
+    """Queue :func:`generate_usage_report` for ``report_id`` at ``generation``. Never
+    raises; ``False`` when the broker is unreachable (the report stays ``queued`` and
+    :func:`requeue_stale_usage_reports` sends it later). With eager Celery the report is
+    generated here, inline."""
+    try:
+        generate_usage_report.apply_async(args=[report_id, generation])
+    except Exception:  # any broker trouble: the queued row is the source of truth
+        logger.warning("usage report %s not queued (broker unavailable)", report_id,
+                       exc_info=True)
+        return False
+    return True
+
+
+def usage_report_enqueue_on_commit(report: UsageReport) -> bool:
+    """Queue the generation task of ``report``, as returned by
+    ``projects.reports.services.usage_report_request``, once the current transaction
+    commits (at once outside a transaction) — only when that call queued it
+    (``report.needs_task``): a report already on its way, or a row that did not come
+    from the service, is not queued again. Returns whether the task was scheduled."""
+    if not getattr(report, "needs_task", False):
+        return False
+    transaction.on_commit(partial(usage_report_enqueue, report.pk, report.generation))
+    return True
+
+
 @shared_task(acks_late=True)
 def generate_yearly_usage_reports(year: int | None = None) -> int:
     """Ask for last year's reports (each 2 January): every project with usage or
     allocations that year, and the centre; readers are told when each is done.
     Returns how many reports were asked for."""
-    from .services.reports import usage_reports_request_year
-
-    return usage_reports_request_year(year=year, notify_readers=True)
+    reports = usage_reports_request_year(year=year, notify_readers=True)
+    for report in reports:
+        usage_report_enqueue_on_commit(report)
+    return len(reports)
 
 
 @shared_task(acks_late=True)
 def requeue_stale_usage_reports() -> int:
-    """Queue again reports whose message was lost or whose worker died (every 5 min)."""
-    from .services.reports import usage_reports_requeue_stale
-
-    return usage_reports_requeue_stale()
+    """Queue again reports whose message was lost or whose worker died (every 5 min);
+    see ``projects.reports.selectors.stale_usage_reports``. Returns how many were
+    queued."""
+    return sum(1 for report_id, generation in stale_usage_reports()
+               if usage_report_enqueue(report_id, generation))
 
 
 # --- Slurm synchronisation ---------------------------------------------------------------

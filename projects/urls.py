@@ -4,7 +4,10 @@ public projects and statistics, the staff's request desk and usage pages (named
 
 from django.urls import include, path
 
-from .views import projects, requests, staff, statistics, usage
+from .views import projects, public, requests, statistics, usage
+from .views.staff import allocations as staff_allocations
+from .views.staff import requests as staff_requests
+from .views.staff import usage as staff_usage
 
 app_name = "projects"
 
@@ -25,8 +28,8 @@ urlpatterns = [
          projects.project_invitation_revoke, name="project_invitation_revoke"),
     path("project-invitations/<str:token>/", projects.invitation_accept,
          name="invitation_accept"),
-    path("public/projects/", projects.public_project_list, name="public_list"),
-    path("public/projects/<int:pk>/", projects.public_project_detail, name="public_detail"),
+    path("public/projects/", public.public_project_list, name="public_list"),
+    path("public/projects/<int:pk>/", public.public_project_detail, name="public_detail"),
     path("statistics/", statistics.public_statistics_view, name="public_statistics"),
     # Resource requests (applicant side)
     path("projects/<int:pk>/requests/new/", requests.request_create, name="request_create"),
@@ -39,26 +42,27 @@ urlpatterns = [
     # Usage
     path("projects/<int:pk>/usage/", usage.project_usage, name="project_usage"),
     # Staff: the request desk and allocations
-    path("staff/projects/", staff.request_queue, name="staff_request_queue"),
-    path("staff/projects/requests/<int:pk>/", staff.request_review, name="staff_request_review"),
-    path("staff/projects/requests/<int:pk>/start-review/", staff.request_start_review,
+    path("staff/projects/", staff_requests.request_queue, name="staff_request_queue"),
+    path("staff/projects/requests/<int:pk>/", staff_requests.request_review,
+         name="staff_request_review"),
+    path("staff/projects/requests/<int:pk>/start-review/", staff_requests.request_start_review,
          name="staff_request_start_review"),
-    path("staff/projects/requests/<int:pk>/decide/", staff.request_decide,
+    path("staff/projects/requests/<int:pk>/decide/", staff_requests.request_decide,
          name="staff_request_decide"),
-    path("staff/projects/requests/<int:pk>/reject/", staff.request_reject,
+    path("staff/projects/requests/<int:pk>/reject/", staff_requests.request_reject,
          name="staff_request_reject"),
-    path("staff/projects/requests/<int:pk>/comment/", staff.request_comment,
+    path("staff/projects/requests/<int:pk>/comment/", staff_requests.request_comment,
          name="staff_request_comment"),
-    path("staff/projects/allocations/<int:pk>/suspend/", staff.allocation_suspend,
+    path("staff/projects/allocations/<int:pk>/suspend/", staff_allocations.allocation_suspend,
          name="staff_allocation_suspend"),
-    path("staff/projects/allocations/<int:pk>/resume/", staff.allocation_resume,
+    path("staff/projects/allocations/<int:pk>/resume/", staff_allocations.allocation_resume,
          name="staff_allocation_resume"),
     # Staff: the centre's usage and the mapping of accounts
-    path("staff/usage/", usage.staff_dashboard, name="staff_usage_dashboard"),
-    path("staff/usage/accounts/", usage.unmatched_accounts_page,
+    path("staff/usage/", staff_usage.staff_dashboard, name="staff_usage_dashboard"),
+    path("staff/usage/accounts/", staff_usage.unmatched_accounts_page,
          name="staff_unmatched_accounts"),
-    path("staff/usage/accounts/map/", usage.alias_create, name="staff_alias_create"),
-    path("staff/usage/accounts/aliases/<int:pk>/delete/", usage.alias_delete,
+    path("staff/usage/accounts/map/", staff_usage.alias_create, name="staff_alias_create"),
+    path("staff/usage/accounts/aliases/<int:pk>/delete/", staff_usage.alias_delete,
          name="staff_alias_delete"),
     # Yearly usage reports
     path("", include("projects.reports.urls")),

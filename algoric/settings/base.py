@@ -361,7 +361,7 @@ ENERGY_HEAT_RECOVERY_SOURCE = env.str(
     "ENERGY_HEAT_RECOVERY_SOURCE", default=""
 )
 
-# --- Public statistics (projects.selectors_stats) -------------------------------------------
+# --- Public statistics (projects.selectors.statistics) ---------------------------------------
 
 # Seconds the public statistics (home page, statistics page) are kept in the cache before
 # they are computed again from the usage summaries.

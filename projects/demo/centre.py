@@ -34,8 +34,9 @@ from resources.models import AccountingImport, Resource
 from resources.services import resource_save
 
 from ..models import Project
-from ..selectors_stats import public_statistics_forget
+from ..selectors.statistics import public_statistics_forget
 from . import traces
+from .data import DEMO_FEES, DEMO_USERS
 from .organisations import SIGNATORY_TITLES, OrganisationSteps, siret_for
 from .people import DOMAIN, email_of
 from .projects import ProjectSteps, nice_amount
@@ -55,9 +56,9 @@ __all__ = [
     "siret_for",
 ]
 
-#: Placeholder yearly fees (EUR) of last year (this year's are set by ``demo_data``).
-FEES = {"sme": "250", "lab": "150", "public_body": "150", "school": "50",
-        "association": "50", "individual": "20"}
+#: Placeholder yearly fees (EUR) of last year and this year: those of ``demo_data``
+#: (which sets this year's when it runs first).
+FEES = DEMO_FEES
 
 #: The resources the traces' clusters map to: (name, cluster, capacity in core-hours a
 #: year, French and English descriptions).
@@ -144,8 +145,6 @@ class DemoCentre(OrganisationSteps, ProjectSteps, ReportSteps):
 
     def staff(self) -> User:
         """The demo staff member of ``demo_data`` (created by running it when absent)."""
-        from members.management.commands.demo_data import DEMO_USERS
-
         email = next(user[0] for user in DEMO_USERS if user[4])
         staff = User.objects.filter(email=email).first()
         if staff is None:

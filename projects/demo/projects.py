@@ -16,18 +16,11 @@ from members.models import OrganisationMember
 from resources.usage import usage_sums
 
 from ..models import AccountAlias, Project, ProjectMember, ResourceRequest
-from ..selectors_usage import account_attribution
+from ..selectors.usage import account_attribution
 from ..services.allocations import allocations_expire
 from ..services.projects import project_create, project_member_add
-from ..services.requests import (
-    request_create,
-    request_decide,
-    request_reject,
-    request_save,
-    request_start_review,
-    request_submit,
-    request_withdraw,
-)
+from ..services.request_review import request_decide, request_reject, request_start_review
+from ..services.requests import request_create, request_save, request_submit, request_withdraw
 from ..services.usage import account_alias_create, usage_check_thresholds
 from . import traces
 from .people import EXTRA_REQUESTS, PROJECTS, email_of

@@ -7,7 +7,7 @@ import io
 from django.core.management import call_command, get_commands
 
 from ..models import Project, UsageReport
-from ..services.reports import projects_to_report
+from ..reports.selectors import projects_to_report
 from .people import DOMAIN
 
 #: Local parts of the logins the demo prints (``member`` comes from ``demo_data``): the

@@ -26,7 +26,7 @@ from members.models import (
 
 from ..charts import category_bars_svg, monthly_bars_svg
 from ..models import Field, Project, ResourceRequest
-from ..selectors_usage import centre_usage, energy_figures
+from ..selectors.usage import centre_usage, energy_figures
 from .common import (
     constants_table,
     energy_method_paragraph,

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from resources.energy import EnergyConstants
+from resources.selectors import shifted_imports
 from resources.usage import UsageSums
 
-from ..selectors_usage import EnergyFigures, energy_figures
+from ..selectors.usage import EnergyFigures, energy_figures
 from .content import EXACT, INTEGER, NUMBER, PERCENT, TEXT, Column, Figure, Table
 
 #: Job states whose core-hours produced no result (Slurm's job state codes, sacct(1)).
@@ -168,10 +169,6 @@ def decimal_or_zero(value) -> Decimal:
 def shifted_data_note() -> str:
     """Says, when some accounting was imported with a time shift (real traces replayed
     for a demonstration), which files were moved and by how much; "" otherwise."""
-    from django.utils.formats import date_format as format_date
-
-    from resources.selectors import shifted_imports
-
     moved = shifted_imports()
     if not moved:
         return ""
@@ -180,9 +177,9 @@ def shifted_data_note() -> str:
           "%(first)s to %(last)s") % {
             "file": item["file_name"], "cluster": item["cluster"],
             "days": number(item["shift_days"]),
-            "first": format_date(item["first_end"], "SHORT_DATE_FORMAT")
+            "first": date_format(item["first_end"], "SHORT_DATE_FORMAT")
             if item["first_end"] else "—",
-            "last": format_date(item["last_end"], "SHORT_DATE_FORMAT")
+            "last": date_format(item["last_end"], "SHORT_DATE_FORMAT")
             if item["last_end"] else "—"}
         for item in moved)
     return _("Demonstration on real accounting data: the computing figures come from real, "

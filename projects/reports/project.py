@@ -11,7 +11,7 @@ from resources.usage import job_distributions, time_limit_use, usage_totals
 
 from ..charts import category_bars_svg, grant_chart_svg
 from ..models import Project
-from ..selectors_usage import elapsed_months, energy_figures, project_accounts, project_usage
+from ..selectors.usage import elapsed_months, energy_figures, project_accounts, project_usage
 from .common import (
     bucket_table,
     constants_table,

@@ -3,15 +3,15 @@
 
 from django.urls import path
 
-from ..views import reports
+from . import views
 
 app_name = "reports"
 
 urlpatterns = [
-    path("projects/<int:pk>/reports/", reports.project_reports, name="project_list"),
-    path("reports/<int:pk>/", reports.report_detail, name="detail"),
-    path("reports/<int:pk>/progress/", reports.report_progress, name="progress"),
-    path("reports/<int:pk>/files/<str:key>/", reports.report_download, name="download"),
-    path("staff/reports/", reports.staff_reports, name="staff_list"),
-    path("staff/reports/generate/", reports.staff_generate, name="staff_generate"),
+    path("projects/<int:pk>/reports/", views.project_reports, name="project_list"),
+    path("reports/<int:pk>/", views.report_detail, name="detail"),
+    path("reports/<int:pk>/progress/", views.report_progress, name="progress"),
+    path("reports/<int:pk>/files/<str:key>/", views.report_download, name="download"),
+    path("staff/reports/", views.staff_reports, name="staff_list"),
+    path("staff/reports/generate/", views.staff_generate, name="staff_generate"),
 ]

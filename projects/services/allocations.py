@@ -16,7 +16,7 @@ from algoric.core.workflow import TransitionError
 from algoric.notifications.services import notify
 
 from ..models import Allocation, AllocationGrant, Project, ResourceRequest, ResourceRequestCell
-from .requests import leads
+from ..selectors.projects import leads
 
 #: Days before the end of an allocation when its project's leads are reminded (once).
 EXPIRY_REMINDER_DAYS = 30

@@ -20,6 +20,7 @@ from members.models import OrganisationMember, User
 from members.services.invitations import invitation_lock_for_acceptance, signed_invitation_get
 
 from ..models import SLURM_ACCOUNT_REGEX, Project, ProjectInvitation, ProjectMember
+from ..selectors.projects import project_role, require_project_lead
 
 Role = ProjectMember.Role
 PROJECT_FIELDS = ("title", "acronym", "summary", "summary_is_public", "field", "starts_on",
@@ -27,20 +28,6 @@ PROJECT_FIELDS = ("title", "acronym", "summary", "summary_is_public", "field", "
 INVITATION_SALT = "projects.invitation"
 #: Longest project a request may plan, in years.
 MAX_PROJECT_YEARS = 6
-
-
-def project_role(*, project: Project, user) -> str | None:
-    """The role of ``user`` in ``project`` (``pi``, ``manager``, ``member``) or ``None``."""
-    if not user.is_authenticated:
-        return None
-    return (ProjectMember.objects.filter(project=project, user=user)
-            .values_list("role", flat=True).first())
-
-
-def require_project_lead(*, project: Project, user) -> None:
-    """Raise ``PermissionDenied`` unless ``user`` is the project's PI or a manager."""
-    if project_role(project=project, user=user) not in {Role.PI, Role.MANAGER}:
-        raise PermissionDenied(_("Only the project's PI and managers may do this."))
 
 
 def slurm_account_propose(*, acronym: str, exclude_pk: int | None = None) -> str:
@@ -265,3 +252,10 @@ def project_member_set_role(*, member: ProjectMember, role: str, actor: User) ->
     member.role = role
     member.save(update_fields=["role"])
     return member
+
+
+def project_members_remove_for_deleted_user(user: User) -> None:
+    """``user`` deleted their account: they leave the projects where they are not PI (the
+    PI of a draft or closed project stays, as its history). A deletion hook
+    (``algoric.core.registries``), run inside the deletion's transaction."""
+    ProjectMember.objects.filter(user=user).exclude(role=ProjectMember.Role.PI).delete()

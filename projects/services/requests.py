@@ -1,4 +1,6 @@
-"""The resource request workflow, its table of amounts and its conversation.
+"""The applicant's side of the resource request workflow: drafts and their table of
+amounts, submitting, withdrawing, and the conversation; the workflow table and the
+transition every verb goes through (the staff's verbs are in :mod:`.request_review`).
 
 Workflow (PRODUCT.md): draft → submitted → under_review → approved |
 partially_approved | rejected; the applicant may withdraw before a decision.
@@ -9,12 +11,9 @@ queues notifications after commit.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,19 +24,18 @@ from algoric.core.workflow import TransitionError, transition
 from algoric.notifications.services import notify
 from members.models import User
 from members.services import organisation_access_status
-from resources.estimates import Estimate, estimate, price_table
 from resources.models import Resource
 
 from ..models import (
     Project,
-    ProjectMember,
     RequestComment,
     RequestEvent,
     ResourceRequest,
     ResourceRequestCell,
     ResourceRequestRow,
 )
-from .projects import project_role, require_project_lead
+from ..selectors.projects import leads, project_role, require_project_lead
+from ..selectors.requests import Table, request_table, staff_recipients
 
 Status = ResourceRequest.Status
 Kind = ResourceRequest.Kind
@@ -53,23 +51,8 @@ ALLOWED: dict[str, set[str]] = {
     Status.REJECTED: set(),
     Status.WITHDRAWN: set(),
 }
-DECIDED = {Status.APPROVED, Status.PARTIALLY_APPROVED, Status.REJECTED}
 #: Largest amount a cell may hold (any unit): guards against typing errors.
 MAX_AMOUNT = Decimal("1e12")
-
-#: Table of amounts: (resource id, year) → amount in the resource's unit.
-Table = dict[tuple[int, int], Decimal]
-
-
-def staff_recipients():
-    """Active staff members, who receive the notifications meant for staff."""
-    return User.objects.filter(is_staff=True, is_active=True)
-
-
-def leads(project: Project) -> list[User]:
-    """The PI and managers of ``project``."""
-    return [m.user for m in project.members.filter(
-        role__in=[ProjectMember.Role.PI, ProjectMember.Role.MANAGER]).select_related("user")]
 
 
 def parse_amount(raw) -> Decimal:
@@ -100,70 +83,14 @@ def parse_amount(raw) -> Decimal:
     return value
 
 
-@dataclass
-class TableEstimate:
-    """Totals of a request table and its estimates.
-
-    ``cells``: (resource id, year) → :class:`~resources.estimates.Estimate`;
-    ``row_totals``: resource id → amount; ``year_totals`` are per unit so they are
-    only given for cost and energy; ``cost_eur``, ``energy_kwh`` and ``co2e_kg``
-    are the grand totals (euros, kWh, kg CO2e) over the cells that could be
-    estimated; ``unpriced`` and ``not_estimated`` list the resources left out.
-    """
-
-    cells: dict[tuple[int, int], Estimate] = field(default_factory=dict)
-    row_totals: dict[int, Decimal] = field(default_factory=dict)
-    year_cost_eur: dict[int, Decimal] = field(default_factory=dict)
-    year_energy_kwh: dict[int, Decimal] = field(default_factory=dict)
-    cost_eur: Decimal = Decimal(0)
-    energy_kwh: Decimal = Decimal(0)
-    co2e_kg: Decimal = Decimal(0)
-    unpriced: set[int] = field(default_factory=set)
-    not_estimated: set[int] = field(default_factory=set)
-
-
-def table_estimate(*, table: Table, organisation_kind: str,
-                   resources: dict[int, Resource] | None = None) -> TableEstimate:
-    """Totals, cost (EUR, at the prices for ``organisation_kind``), energy (kWh) and CO2e
-    (kg) of a table of amounts. Two queries at most."""
-    ids = {resource_id for resource_id, _year in table}
-    if resources is None:
-        resources = Resource.objects.in_bulk(ids)
-    prices = price_table(resources=[resources[i] for i in ids if i in resources],
-                         organisation_kind=organisation_kind)
-    result = TableEstimate()
-    for (resource_id, year), amount in sorted(table.items()):
-        resource = resources[resource_id]
-        result.row_totals[resource_id] = result.row_totals.get(resource_id, 0) + amount
-        cell = estimate(resource=resource, amount=amount,
-                        price_per_unit=prices.get(resource_id))
-        result.cells[(resource_id, year)] = cell
-        if cell.cost_eur is None:
-            result.unpriced.add(resource_id)
-        else:
-            result.cost_eur += cell.cost_eur
-            result.year_cost_eur[year] = result.year_cost_eur.get(year, 0) + cell.cost_eur
-        if cell.energy_kwh is None:
-            result.not_estimated.add(resource_id)
-        else:
-            result.energy_kwh += cell.energy_kwh
-            result.co2e_kg += cell.co2e_kg
-            result.year_energy_kwh[year] = result.year_energy_kwh.get(year, 0) + cell.energy_kwh
-    return result
-
-
-def request_table(request: ResourceRequest, *, granted: bool = False) -> Table:
-    """The request's table of requested (or granted) amounts."""
-    cells = ResourceRequestCell.objects.filter(row__request=request).select_related("row")
-    return {(c.row.resource_id, c.year): (c.granted or Decimal(0)) if granted else c.requested
-            for c in cells}
-
-
-def _transition(*, request: ResourceRequest, to: str, actor, note: str = "",
-                version: int | None = None, fields: dict | None = None) -> ResourceRequest:
-    """Move ``request`` to ``to`` (:func:`algoric.core.workflow.transition`), raising its
-    ``version``; ``version`` is the one the actor saw, if any. Returns the fresh row.
-    Raises :class:`TransitionError`."""
+def request_transition(*, request: ResourceRequest, to: str, actor, note: str = "",
+                       version: int | None = None,
+                       fields: dict | None = None) -> ResourceRequest:
+    """Move ``request`` to the status ``to`` along :data:`ALLOWED`
+    (:func:`algoric.core.workflow.transition`: row locked, event row written), raising
+    its ``version``; ``version`` is the one the actor saw, if any (a stale one is
+    refused); ``fields`` are saved with the status. Must run in the verb's transaction.
+    Returns the fresh row. Raises :class:`TransitionError` with a message for people."""
     return transition(request, to=to, actor=actor, allowed=ALLOWED, event_model=RequestEvent,
                       note=note, fields=fields, version_field="version",
                       expected_version=version,
@@ -173,14 +100,18 @@ def _transition(*, request: ResourceRequest, to: str, actor, note: str = "",
                       ).instance
 
 
-def _notify_leads(request: ResourceRequest, event: str, **context) -> None:
+def notify_leads(request: ResourceRequest, event: str, **context) -> None:
+    """Store notification ``event`` about ``request`` for its project's PI and managers,
+    once per request version and person (``context``: more template variables)."""
     for user in leads(request.project):
         notify(event=event, recipient=user,
                context={"request": request, "project": request.project, **context},
                dedupe_key=f"{event}:{request.pk}:{request.version}:{user.pk}")
 
 
-def _notify_staff(request: ResourceRequest, event: str, **context) -> None:
+def notify_staff(request: ResourceRequest, event: str, **context) -> None:
+    """Store notification ``event`` about ``request`` for every active staff member, once
+    per request version and person (``context``: more template variables)."""
     for user in staff_recipients():
         notify(event=event, recipient=user,
                context={"request": request, "project": request.project, **context},
@@ -287,20 +218,10 @@ def request_submit(*, request: ResourceRequest, actor: User) -> ResourceRequest:
         raise ValidationError(_("The request asks for nothing: fill in at least one amount."))
     if not request.justification.strip():
         raise ValidationError(_("Explain the request in the overall justification."))
-    request = _transition(request=request, to=Status.SUBMITTED, actor=actor,
-                          fields={"submitted_at": timezone.now()})
+    request = request_transition(request=request, to=Status.SUBMITTED, actor=actor,
+                                 fields={"submitted_at": timezone.now()})
     event = "request_emergency" if request.kind == Kind.EMERGENCY else "request_submitted"
-    _notify_staff(request, event, actor=actor)
-    return request
-
-
-@transaction.atomic
-def request_start_review(*, request: ResourceRequest, actor: User) -> ResourceRequest:
-    """submitted → under_review (staff): the applicants see someone is on it."""
-    if not actor.is_staff:
-        raise PermissionDenied
-    request = _transition(request=request, to=Status.UNDER_REVIEW, actor=actor)
-    audit_record(action="request.review_started", actor=actor, target=request)
+    notify_staff(request, event, actor=actor)
     return request
 
 
@@ -308,7 +229,7 @@ def request_start_review(*, request: ResourceRequest, actor: User) -> ResourceRe
 def request_withdraw(*, request: ResourceRequest, actor: User) -> ResourceRequest:
     """Withdraw a request before any decision (PI and managers)."""
     require_project_lead(project=request.project, user=actor)
-    return _transition(request=request, to=Status.WITHDRAWN, actor=actor)
+    return request_transition(request=request, to=Status.WITHDRAWN, actor=actor)
 
 
 @transaction.atomic
@@ -338,86 +259,3 @@ def request_comment(*, request: ResourceRequest, body: str, actor: User) -> Requ
                         "actor": actor, "to_staff": not from_staff},
                dedupe_key=f"request_comment:{comment.pk}:{user.pk}")
     return comment
-
-
-@transaction.atomic
-def request_decide(*, request: ResourceRequest, granted: Table, note: str, actor: User,
-                   version: int, emergency_ends_on: dt.date | None = None) -> ResourceRequest:
-    """Grant a request, all or in part (staff), and create or extend the allocations.
-
-    ``granted``: (resource id, year) → amount, each between 0 and what was asked
-    (cells not given count 0). All cells granted in full gives ``approved``,
-    anything less ``partially_approved``; granting nothing is refused (use
-    :func:`request_reject`). ``version`` is the version the decision was made on: a
-    stale decision is refused. For an emergency request ``emergency_ends_on``
-    bounds the grant (at most ``EMERGENCY_GRANT_MAX_DAYS`` days from today).
-    """
-    from .allocations import allocations_grant
-
-    if not actor.is_staff:
-        raise PermissionDenied
-    locked = ResourceRequest.objects.select_for_update().get(pk=request.pk)
-    cells = list(ResourceRequestCell.objects.filter(row__request=locked)
-                 .select_related("row__resource"))
-    requested = {(c.row.resource_id, c.year): c for c in cells}
-    errors = []
-    for key, amount in granted.items():
-        cell = requested.get(key)
-        if cell is None:
-            if amount:
-                errors.append(_("A granted amount was given for a cell that was not asked."))
-        elif amount < 0 or amount > cell.requested:
-            errors.append(_("%(resource)s, %(year)s: grant between 0 and %(asked)s.")
-                          % {"resource": cell.row.resource.name, "year": cell.year,
-                             "asked": cell.requested})
-    if errors:
-        raise ValidationError(errors)
-    total = sum((granted.get(key, Decimal(0)) for key in requested), Decimal(0))
-    if total <= 0:
-        raise ValidationError(_("Nothing is granted: reject the request instead."))
-    if locked.kind == Kind.EMERGENCY:
-        today = timezone.localdate()
-        limit = today + dt.timedelta(days=settings.EMERGENCY_GRANT_MAX_DAYS)
-        emergency_ends_on = emergency_ends_on or limit
-        if not today <= emergency_ends_on <= limit:
-            raise ValidationError(_("An emergency grant ends within %(days)s days.")
-                                  % {"days": settings.EMERGENCY_GRANT_MAX_DAYS})
-    else:
-        emergency_ends_on = None
-    full = all(granted.get(key, Decimal(0)) == cell.requested for key, cell in requested.items())
-    to = Status.APPROVED if full else Status.PARTIALLY_APPROVED
-    locked = _transition(request=locked, to=to, actor=actor, note=(note or "").strip(),
-                         version=version,
-                         fields={"decided_at": timezone.now(), "decided_by": actor,
-                                 "decision_note": (note or "").strip(),
-                                 "emergency_ends_on": emergency_ends_on})
-    for key, cell in requested.items():
-        cell.granted = granted.get(key, Decimal(0))
-    ResourceRequestCell.objects.bulk_update(list(requested.values()), ["granted"])
-    allocations = allocations_grant(request=locked, actor=actor)
-    _notify_leads(locked, "request_decided")
-    audit_record(action="request.granted", actor=actor, target=locked,
-                 detail={"status": to, "note": (note or "").strip(),
-                         "granted": {f"{rid}:{year}": amount
-                                     for (rid, year), amount in sorted(granted.items())},
-                         "allocations": [a.pk for a in allocations],
-                         "emergency_ends_on": emergency_ends_on})
-    return locked
-
-
-@transaction.atomic
-def request_reject(*, request: ResourceRequest, note: str, actor: User,
-                   version: int) -> ResourceRequest:
-    """Reject a request (staff), with the reason; nothing is allocated."""
-    if not actor.is_staff:
-        raise PermissionDenied
-    if not (note or "").strip():
-        raise ValidationError(_("Give the reason for the rejection."))
-    request = _transition(request=request, to=Status.REJECTED, actor=actor, note=note.strip(),
-                          version=version,
-                          fields={"decided_at": timezone.now(), "decided_by": actor,
-                                  "decision_note": note.strip()})
-    _notify_leads(request, "request_decided")
-    audit_record(action="request.rejected", actor=actor, target=request,
-                 detail={"note": note.strip()})
-    return request

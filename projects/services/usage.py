@@ -2,7 +2,7 @@
 
 Mapping an account (an :class:`~projects.models.AccountAlias`) changes no job record
 and no summary: the usage pages and the threshold check read the ``resources``
-summaries by account at query time (``projects.selectors_usage``), so the jobs already
+summaries by account at query time (``projects.selectors.usage``), so the jobs already
 imported under that account count for the project at once, and so do later ones.
 """
 
@@ -21,8 +21,8 @@ from algoric.notifications.models import Notification
 from algoric.notifications.services import notify
 
 from ..models import AccountAlias, Allocation, Project
-from ..selectors_usage import allocation_use
-from .requests import leads
+from ..selectors.projects import leads
+from ..selectors.usage import allocation_use
 
 logger = logging.getLogger(__name__)
 

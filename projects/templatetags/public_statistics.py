@@ -3,13 +3,13 @@
 
 from django import template
 
-from ..selectors_stats import public_statistics
+from ..selectors.statistics import public_statistics
 
 register = template.Library()
 
 
 @register.inclusion_tag("projects/home_statistics.html")
 def public_key_figures():
-    """The key figures of the public statistics (cached; see ``projects.selectors_stats``),
+    """The key figures of the public statistics (cached; see ``projects.selectors.statistics``),
     with a link to the statistics page."""
     return {"stats": public_statistics()}

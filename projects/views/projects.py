@@ -1,7 +1,7 @@
 """Member pages of projects (fiches projet): list, create, edit, detail, people,
-invitations, closing, and the public pages of projects whose summary is public.
+invitations, closing. The public pages of projects are in :mod:`.public`.
 
-Every member view reads the project through :func:`projects.selectors.project_for_user`
+Every member view reads the project through :func:`projects.selectors.projects.project_for_user`
 (404 for a project the user is not in) and changes it through one service. Actions
 reserved to the PI and managers raise ``PermissionDenied`` (403); a service's
 ``ValidationError`` becomes a message or a form error, never a 500.
@@ -28,7 +28,7 @@ from algoric.core.staff import is_verified_staff
 from members.selectors import organisation_list_for_user
 from members.services import organisation_access_status
 
-from ..forms import (
+from ..forms.projects import (
     PROJECT_FORM_FIELDS,
     ProjectCloseForm,
     ProjectForm,
@@ -37,7 +37,13 @@ from ..forms import (
     request_kind_choices,
 )
 from ..models import Allocation, Project, ProjectInvitation, ProjectMember, ResourceRequest
-from ..selectors import allocation_table, project_for_user, project_list_for_user, public_projects
+from ..selectors.projects import (
+    allocation_table,
+    project_for_user,
+    project_list_for_user,
+    project_role,
+    require_project_lead,
+)
 from ..services import projects as services
 
 Role = ProjectMember.Role
@@ -146,7 +152,7 @@ def project_edit(request, pk: int):
     once an allocation exists."""
     project = project_for_user(user=request.user, pk=pk)
     if not is_verified_staff(request.user):
-        services.require_project_lead(project=project, user=request.user)
+        require_project_lead(project=project, user=request.user)
     locked = project.allocations.exists()
     initial = {field: getattr(project, field) for field in PROJECT_FORM_FIELDS}
     form = ProjectForm(request.POST if request.method == "POST" else None, initial=initial,
@@ -187,7 +193,7 @@ def project_detail(request, pk: int):
     """The project page: its sheet, its organisation's access to the centre, its people
     and invitations, its allocations (resource × year) and its resource requests."""
     project = project_for_user(user=request.user, pk=pk)
-    my_role = services.project_role(project=project, user=request.user)
+    my_role = project_role(project=project, user=request.user)
     is_lead = my_role in LEAD_ROLES
     is_pi = my_role == Role.PI
     is_open = project.status != Project.Status.CLOSED
@@ -234,7 +240,7 @@ def project_detail(request, pk: int):
 def project_close(request, pk: int):
     """Close the project (its PI, or staff), once the confirmation box is ticked."""
     project = project_for_user(user=request.user, pk=pk)
-    is_pi = services.project_role(project=project, user=request.user) == Role.PI
+    is_pi = project_role(project=project, user=request.user) == Role.PI
     if not (is_pi or is_verified_staff(request.user)):
         raise PermissionDenied(_("Only the PI may close the project."))
     if project.status == Project.Status.CLOSED:
@@ -263,7 +269,7 @@ def project_member_add(request, pk: int):
     """Add a person by email (PI and managers): at once if they have an account,
     otherwise by an invitation email."""
     project = project_for_user(user=request.user, pk=pk)
-    services.require_project_lead(project=project, user=request.user)
+    require_project_lead(project=project, user=request.user)
     form = ProjectMemberAddForm(request.POST)
     if not form.is_valid():
         _form_errors_to_messages(request, form)
@@ -291,7 +297,7 @@ def project_member_add(request, pk: int):
 def project_member_role(request, pk: int, member_pk: int):
     """Change a person's role (PI and managers; only the PI hands over the role of PI)."""
     project = project_for_user(user=request.user, pk=pk)
-    services.require_project_lead(project=project, user=request.user)
+    require_project_lead(project=project, user=request.user)
     member = get_object_or_404(project.members.select_related("user"), pk=member_pk)
     form = ProjectMemberRoleForm(request.POST)
     if not form.is_valid():
@@ -377,18 +383,3 @@ def invitation_accept(request, token: str):
         user=request.user, email__iexact=invitation.email, verified=True).exists()
     return render(request, "projects/invitation_accept.html",
                   {"invitation": invitation, "errors": [], "address_matches": address_matches})
-
-
-# --- Public pages ------------------------------------------------------------------------
-
-@require_GET
-def public_project_list(request):
-    """Projects whose summary is public (active or closed), for every visitor."""
-    return render(request, "projects/public_list.html", {"projects": public_projects()})
-
-
-@require_GET
-def public_project_detail(request, pk: int):
-    """The public page of a project whose summary is public; 404 for any other."""
-    project = get_object_or_404(public_projects(), pk=pk)
-    return render(request, "projects/public_detail.html", {"project": project})

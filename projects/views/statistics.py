@@ -1,7 +1,7 @@
 """The public statistics page: what the centre delivered this year and last, for every
 visitor.
 
-The figures come from ``projects.selectors_stats`` (cached for a few minutes, a fixed
+The figures come from ``projects.selectors.statistics`` (cached for a few minutes, a fixed
 number of queries when computed); the chart is drawn once per language for each
 computation of the figures and cached with them.
 """
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from members.models import OrganisationKind
 
 from ..charts import monthly_comparison_svg, svg_data_uri
-from ..selectors_stats import PublicStatistics, cache_key, public_statistics
+from ..selectors.statistics import PublicStatistics, cache_key, public_statistics
 
 
 def _amount(value) -> str:

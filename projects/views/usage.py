@@ -1,42 +1,27 @@
-"""Usage pages: a project's use of its grants, the centre's usage for staff, and the
-staff's mapping of unmatched Slurm accounts to projects.
+"""A project's usage page: its use of its grants in a year, for its members and staff.
 
-Every figure comes from ``projects.selectors_usage`` (sums of the ``resources`` usage
+Every figure comes from ``projects.selectors.usage`` (sums of the ``resources`` usage
 summaries, a fixed number of queries per page). Charts are SVG drawn on the server
-(``projects.charts``), each next to the table that gives its numbers.
+(``projects.charts``), each next to the table that gives its numbers. The staff's usage
+pages are in :mod:`projects.views.staff.usage`.
 """
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.utils.formats import number_format
-from django.utils.html import format_html_join
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from algoric.core.feedback import form_error_texts, show_errors
-from algoric.core.staff import staff_required
 from resources.selectors import shifted_imports
 
-from ..charts import GREEN, grant_chart_svg, monthly_bars_svg, svg_data_uri
-from ..forms_usage import AccountAliasForm, YearForm
-from ..models import AccountAlias, Allocation, Project
-from ..selectors import project_for_user
-from ..selectors_usage import (
-    account_aliases,
-    centre_usage,
-    default_year,
-    months_of,
-    unmatched_accounts,
-)
-from ..selectors_usage import project_usage as project_usage_for_year
-from ..services import usage as services
+from ..charts import grant_chart_svg, svg_data_uri
+from ..forms.usage import YearForm
+from ..models import Allocation
+from ..selectors.projects import project_for_user
+from ..selectors.usage import default_year
+from ..selectors.usage import project_usage as project_usage_for_year
 
 ALLOCATION_BADGES = {
     Allocation.Status.ACTIVE: "text-bg-success",
@@ -45,7 +30,8 @@ ALLOCATION_BADGES = {
 }
 
 
-def _amount(value) -> str:
+def figure_text(value) -> str:
+    """A usage figure for the pages' text: rounded to a whole number, grouped digits."""
     return number_format(round(float(value)), 0, force_grouping=True)
 
 
@@ -62,12 +48,12 @@ def _resource_chart(use, year: int) -> dict:
     if use.granted is not None:
         alt = _("Chart of %(resource)s in %(year)s: %(used)s %(unit)s used of %(granted)s "
                 "granted, month by month. The table below gives the figures.") % {
-            "resource": use.label, "year": year, "used": _amount(use.used),
-            "unit": use.unit, "granted": _amount(use.granted)}
+            "resource": use.label, "year": year, "used": figure_text(use.used),
+            "unit": use.unit, "granted": figure_text(use.granted)}
     else:
         alt = _("Chart of %(resource)s in %(year)s: %(used)s %(unit)s used, nothing granted, "
                 "month by month. The table below gives the figures.") % {
-            "resource": use.label, "year": year, "used": _amount(use.used), "unit": use.unit}
+            "resource": use.label, "year": year, "used": figure_text(use.used), "unit": use.unit}
     return {"uri": svg_data_uri(svg), "alt": alt}
 
 
@@ -90,99 +76,3 @@ def project_usage(request, pk: int):
         "project": project, "usage": usage, "rows": rows, "year": year,
         "shifted": [item for item in shifted_imports() if item["cluster"] in clusters],
     })
-
-
-@staff_required
-@require_GET
-def staff_dashboard(request):
-    """The centre's usage in a year (``?year=YYYY``): by organisation kind, by project
-    (the first 20), by month, against each resource's capacity; unmatched accounts."""
-    year = YearForm(request.GET).year_or(default_year())
-    usage = centre_usage(year=year)
-    months = [item["month"] for item in usage.by_month]
-    charts = [{
-        "title": _("Core-hours per month"),
-        "uri": svg_data_uri(monthly_bars_svg(
-            months=months, values=[item["sums"].core_hours for item in usage.by_month],
-            unit=_("core-hours"))),
-        "alt": _("Chart of the core-hours used each month of %(year)s, %(total)s in all. "
-                 "The table below gives the figures.") % {
-            "year": year, "total": _amount(usage.totals.core_hours)},
-    }]
-    if usage.totals.gpu_hours:
-        charts.append({
-            "title": _("GPU-hours per month"),
-            "uri": svg_data_uri(monthly_bars_svg(
-                months=months, values=[item["sums"].gpu_hours for item in usage.by_month],
-                unit=_("GPU-hours"), colour=GREEN)),
-            "alt": _("Chart of the GPU-hours used each month of %(year)s, %(total)s in all. "
-                     "The table below gives the figures.") % {
-                "year": year, "total": _amount(usage.totals.gpu_hours)},
-        })
-    return render(request, "projects/staff/usage_dashboard.html",
-                  {"usage": usage, "year": year, "charts": charts, "months": months_of(year),
-                   "shifted": shifted_imports()})
-
-
-def _project_options(projects) -> str:
-    """The ``<option>`` elements of every project, escaped, built once for the page:
-    each unmatched account's form repeats them, and rendering them per row through the
-    template cost (accounts × projects) template nodes."""
-    return format_html_join(
-        "", '<option value="{}">{} — {} ({})</option>',
-        ((project.pk, project.acronym, Truncator(project.title).chars(40),
-          project.slurm_account) for project in projects))
-
-
-def _accounts_page(request, *, status: int = HTTPStatus.OK):
-    projects = list(Project.objects.order_by("acronym", "pk")
-                    .only("pk", "acronym", "title", "slurm_account"))
-    return render(request, "projects/staff/usage_accounts.html", {
-        "accounts": unmatched_accounts(),
-        "aliases": list(account_aliases()),
-        "projects": projects,
-        "project_options": _project_options(projects),
-    }, status=status)
-
-
-@staff_required
-@require_GET
-def unmatched_accounts_page(request):
-    """Accounts seen in the accounting that match no project and no alias, with their
-    jobs and hours, each with a form to map it to a project; and the mappings made."""
-    return _accounts_page(request)
-
-
-@staff_required
-@require_POST
-def alias_create(request):
-    """Map an account to a project (one service call); the page again with the reasons
-    (400) when refused."""
-    form = AccountAliasForm(request.POST)
-    if not form.is_valid():
-        for text in form_error_texts(form):
-            messages.error(request, text)
-        return _accounts_page(request, status=HTTPStatus.BAD_REQUEST)
-    try:
-        alias = services.account_alias_create(
-            cluster=form.cleaned_data["cluster"], account=form.cleaned_data["account"],
-            project=form.cleaned_data["project"], actor=request.user)
-    except ValidationError as exc:
-        show_errors(request, exc)
-        return _accounts_page(request, status=HTTPStatus.BAD_REQUEST)
-    messages.success(request, _("The jobs of %(account)s on %(cluster)s now count for "
-                                "%(project)s, those already imported included.") % {
-        "account": alias.account, "cluster": alias.cluster, "project": alias.project.acronym})
-    return redirect("projects:staff_unmatched_accounts")
-
-
-@staff_required
-@require_POST
-def alias_delete(request, pk: int):
-    """Remove a mapping: the account's jobs no longer count for the project."""
-    alias = get_object_or_404(AccountAlias.objects.select_related("project"), pk=pk)
-    services.account_alias_delete(alias=alias, actor=request.user)
-    messages.success(request, _("The jobs of %(account)s on %(cluster)s no longer count for "
-                                "%(project)s.") % {
-        "account": alias.account, "cluster": alias.cluster, "project": alias.project.acronym})
-    return redirect("projects:staff_unmatched_accounts")

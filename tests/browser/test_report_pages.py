@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from projects.models import UsageReport
-from projects.services.reports import usage_report_generate
+from projects.reports.services import usage_report_generate
 from tests.factories import OrganisationFactory, OrganisationMemberFactory, StaffFactory
 from tests.projects.usage_helpers import YEAR, allocate, make_project, make_resources, summary
 

@@ -143,7 +143,7 @@ def test_worker_killed_during_a_report_completes_it_once(
     tasks = pytest.importorskip("projects.tasks")
     if not hasattr(tasks, "generate_usage_report"):
         pytest.skip("no usage report task")
-    from projects.services.reports import usage_report_request, usage_reports_requeue_stale
+    from projects.reports.services import usage_report_request
 
     redis = private_redis_server
     last_year = timezone.localdate().year - 1
@@ -157,6 +157,7 @@ def test_worker_killed_during_a_report_completes_it_once(
                      email_url=f"smtp://127.0.0.1:{smtp_sink.port}")
     with running_portal(tmp_path, env, worker=True) as portal, producer_broker(redis.url):
         report = usage_report_request(scope="centre", year=last_year)
+        tasks.usage_report_enqueue_on_commit(report)
         assert wait_for(lambda: UsageReport.objects.get(pk=report.pk).progress > 0,
                         timeout=120, interval=0.05), portal.log("worker-1")
         portal.kill_worker()
@@ -165,13 +166,13 @@ def test_worker_killed_during_a_report_completes_it_once(
         portal.start_worker()
         UsageReport.objects.filter(pk=report.pk).update(
             heartbeat_at=timezone.now() - dt.timedelta(hours=1))
-        assert usage_reports_requeue_stale() == 1
+        assert tasks.requeue_stale_usage_reports() == 1
         assert wait_for(lambda: UsageReport.objects.get(pk=report.pk).status == "done",
                         timeout=240, interval=0.5), portal.log("worker-2")
         record_recovery("worker killed during a report",
                         "the centre report completed once by a new worker",
                         time.monotonic() - killed)
-        assert usage_reports_requeue_stale() == 0
+        assert tasks.requeue_stale_usage_reports() == 0
     done = UsageReport.objects.get(pk=report.pk)
     assert done.generation == report.generation
     root = fault_var_dir / "reports"

@@ -26,8 +26,8 @@ from projects.models import (
     ResourceRequest,
     UsageReport,
 )
-from projects.selectors_stats import public_statistics_compute
-from projects.selectors_usage import allocation_use, unmatched_accounts
+from projects.selectors.statistics import public_statistics_compute
+from projects.selectors.usage import allocation_use, unmatched_accounts
 from resources.models import AccountingImport, JobRecord, Resource, UsageSummary
 
 pytestmark = pytest.mark.django_db

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from algoric.notifications.models import Notification
 from members.models import OrganisationKind
 from projects.models import Allocation, Project, ProjectInvitation, ProjectMember
+from projects.selectors.projects import project_role
 from projects.services import projects as project_services
 from resources.models import Resource
 
@@ -118,8 +119,7 @@ def test_creator_becomes_pi_and_slurm_account_is_proposed_from_the_acronym(clien
     assert project.slurm_account == "ecoflot_2"
     assert project.organisation == organisation
     assert project.status == Project.Status.DRAFT
-    assert project_services.project_role(project=project,
-                                         user=organisation.representative) == Role.PI
+    assert project_role(project=project, user=organisation.representative) == Role.PI
 
 
 def test_project_list_shows_my_projects_with_my_role_and_a_new_project_button(

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from members.models import Membership, OrganisationKind, OrganisationMember
-from projects import selectors_stats
 from projects.models import Project
-from projects.selectors_stats import (
+from projects.selectors import statistics as selectors_stats
+from projects.selectors.statistics import (
     public_statistics,
     public_statistics_compute,
     public_statistics_forget,

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from projects.models import Project, UsageReport
-from projects.views import reports as report_views
+from projects.reports import views as report_views
 
 from ..factories import OrganisationFactory, OrganisationMemberFactory, UserFactory
 from .usage_helpers import YEAR, add_member, make_project

@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from algoric.notifications.models import Notification
 from projects.models import Allocation, AllocationGrant, RequestEvent, ResourceRequest
+from projects.selectors.requests import request_table
 from projects.services import projects as project_services
+from projects.services import request_review as review_services
 from projects.services import requests as services
 from resources.models import Resource
 
@@ -45,12 +47,12 @@ def submitted(transactional_db):
 
 def test_two_staff_deciding_a_request_at_once_give_one_decision(submitted):
     first, second = StaffFactory(), StaffFactory()
-    table = services.request_table(submitted)
+    table = request_table(submitted)
     results = run_at_once(
-        lambda: services.request_decide(request=submitted, granted=table, note="",
-                                        actor=first, version=submitted.version),
-        lambda: services.request_decide(request=submitted, granted=table, note="",
-                                        actor=second, version=submitted.version),
+        lambda: review_services.request_decide(request=submitted, granted=table, note="",
+                                               actor=first, version=submitted.version),
+        lambda: review_services.request_decide(request=submitted, granted=table, note="",
+                                               actor=second, version=submitted.version),
     )
     assert sorted(kind for kind, _value in results) == ["error", "ok"], results
     assert RequestEvent.objects.filter(request=submitted, to_status="approved").count() == 1

@@ -13,10 +13,12 @@ from django.utils import timezone
 from algoric.notifications.models import Notification
 from members.models import TermsTemplate
 from projects.models import Allocation, Project, RequestEvent, ResourceRequest
+from projects.selectors.requests import request_table, table_estimate
 from projects.services import allocations as alloc_services
 from projects.services import projects as project_services
+from projects.services import request_review as review_services
 from projects.services import requests as services
-from projects.services.requests import ALLOWED, parse_amount, table_estimate
+from projects.services.requests import ALLOWED, parse_amount
 from resources.models import Resource
 
 from ..factories import (
@@ -131,15 +133,15 @@ def test_save_is_all_or_nothing_and_drops_empty_rows(project, catalogue, organis
     rep = organisation.representative
     request = services.request_create(project=project, kind="new", actor=rep)
     fill(request, catalogue, rep)
-    assert services.request_table(request)[(catalogue["cpu"].pk, project.starts_on.year)] == \
+    assert request_table(request)[(catalogue["cpu"].pk, project.starts_on.year)] == \
         D("100000")
     year = project.starts_on.year
     fill(request, catalogue, rep, table={(catalogue["cpu"].pk, year): D("7"),
                                          (catalogue["gpu"].pk, year): D("0")})
-    assert services.request_table(request) == {(catalogue["cpu"].pk, year): D("7")}
+    assert request_table(request) == {(catalogue["cpu"].pk, year): D("7")}
     with pytest.raises(PermissionDenied):
         fill(request, catalogue, project.member)
-    assert services.request_table(request) == {(catalogue["cpu"].pk, year): D("7")}
+    assert request_table(request) == {(catalogue["cpu"].pk, year): D("7")}
 
 
 @override_settings(ENERGY_PUE=1.5, ENERGY_CARBON_INTENSITY_G_PER_KWH=51.28)
@@ -188,11 +190,12 @@ def test_partial_approval_creates_allocations_and_activates_project(
     request = submitted_request(project, catalogue)
     staff = StaffFactory()
     year = project.starts_on.year
-    granted = services.request_table(request)
+    granted = request_table(request)
     granted[(catalogue["cpu"].pk, year + 1)] = D("120000")  # lowered
     with django_capture_on_commit_callbacks(execute=True):
-        decided = services.request_decide(request=request, granted=granted, note="GPU réduit.",
-                                          actor=staff, version=request.version)
+        decided = review_services.request_decide(request=request, granted=granted,
+                                                 note="GPU réduit.", actor=staff,
+                                                 version=request.version)
     assert decided.status == Status.PARTIALLY_APPROVED
     allocation = Allocation.objects.get(project=project, resource=catalogue["cpu"], year=year + 1)
     assert allocation.amount == D("120000")
@@ -208,8 +211,8 @@ def test_partial_approval_creates_allocations_and_activates_project(
 def test_full_grant_is_approved_and_supplement_adds_to_allocation(project, catalogue):
     request = submitted_request(project, catalogue)
     staff = StaffFactory()
-    services.request_decide(request=request, granted=services.request_table(request), note="",
-                            actor=staff, version=request.version)
+    review_services.request_decide(request=request, granted=request_table(request), note="",
+                                   actor=staff, version=request.version)
     assert ResourceRequest.objects.get(pk=request.pk).status == Status.APPROVED
     supplement = services.request_create(project=project, kind="supplement",
                                          actor=project.manager)
@@ -218,8 +221,8 @@ def test_full_grant_is_approved_and_supplement_adds_to_allocation(project, catal
          table={(catalogue["cpu"].pk, year): D("50000")})
     supplement = services.request_submit(request=ResourceRequest.objects.get(pk=supplement.pk),
                                          actor=project.manager)
-    services.request_decide(request=supplement, granted=services.request_table(supplement),
-                            note="", actor=staff, version=supplement.version)
+    review_services.request_decide(request=supplement, granted=request_table(supplement),
+                                   note="", actor=staff, version=supplement.version)
     allocation = Allocation.objects.get(project=project, resource=catalogue["cpu"], year=year)
     assert allocation.amount == D("150000")
     assert allocation.grants.count() == 2
@@ -232,19 +235,19 @@ def test_decision_refuses_more_than_asked_nothing_and_stale_versions(project, ca
     request = submitted_request(project, catalogue)
     staff = StaffFactory()
     year = project.starts_on.year
-    too_much = services.request_table(request)
+    too_much = request_table(request)
     too_much[(catalogue["cpu"].pk, year)] = D("100001")
     with pytest.raises(ValidationError):
-        services.request_decide(request=request, granted=too_much, note="", actor=staff,
-                                version=request.version)
+        review_services.request_decide(request=request, granted=too_much, note="", actor=staff,
+                                       version=request.version)
     with pytest.raises(ValidationError):
-        services.request_decide(request=request, granted={}, note="", actor=staff,
-                                version=request.version)
+        review_services.request_decide(request=request, granted={}, note="", actor=staff,
+                                       version=request.version)
     services.request_comment(request=request, body="Pourquoi autant de GPU ?", actor=staff)
-    services.request_start_review(request=request, actor=staff)
+    review_services.request_start_review(request=request, actor=staff)
     with pytest.raises(ValidationError, match="modifiée|chang"):
-        services.request_decide(request=request, granted=services.request_table(request),
-                                note="", actor=staff, version=request.version)
+        review_services.request_decide(request=request, granted=request_table(request),
+                                       note="", actor=staff, version=request.version)
     assert not Allocation.objects.exists()
     assert ResourceRequest.objects.get(pk=request.pk).status == Status.UNDER_REVIEW
 
@@ -252,8 +255,8 @@ def test_decision_refuses_more_than_asked_nothing_and_stale_versions(project, ca
 def test_only_staff_decide_and_only_leads_submit(project, catalogue):
     request = submitted_request(project, catalogue)
     with pytest.raises(PermissionDenied):
-        services.request_decide(request=request, granted=services.request_table(request),
-                                note="", actor=project.pi, version=request.version)
+        review_services.request_decide(request=request, granted=request_table(request),
+                                       note="", actor=project.pi, version=request.version)
     draft = services.request_create(project=project, kind="new", actor=project.pi)
     with pytest.raises(PermissionDenied):
         services.request_submit(request=draft, actor=project.member)
@@ -293,14 +296,15 @@ def test_emergency_reaches_every_staff_member_at_once(organisation, catalogue,
     queue = list(ResourceRequest.objects.staff_queue())
     assert queue[0].pk == request.pk
     with pytest.raises(ValidationError):
-        services.request_decide(request=queue[0], granted=services.request_table(queue[0]),
-                                note="", actor=staff[0], version=queue[0].version,
-                                emergency_ends_on=timezone.localdate() + dt.timedelta(days=90))
-    decided = services.request_decide(request=queue[0], granted=services.request_table(queue[0]),
-                                      note="Accordé pour la crue.", actor=staff[0],
-                                      version=queue[0].version,
-                                      emergency_ends_on=timezone.localdate()
-                                      + dt.timedelta(days=10))
+        review_services.request_decide(request=queue[0], granted=request_table(queue[0]),
+                                       note="", actor=staff[0], version=queue[0].version,
+                                       emergency_ends_on=timezone.localdate()
+                                       + dt.timedelta(days=90))
+    decided = review_services.request_decide(request=queue[0], granted=request_table(queue[0]),
+                                             note="Accordé pour la crue.", actor=staff[0],
+                                             version=queue[0].version,
+                                             emergency_ends_on=timezone.localdate()
+                                             + dt.timedelta(days=10))
     allocation = Allocation.objects.get(project=project)
     assert allocation.starts_on == timezone.localdate()
     assert allocation.ends_on == timezone.localdate() + dt.timedelta(days=10)
@@ -314,11 +318,11 @@ def test_emergency_is_only_for_public_bodies(project):
 
 VERBS = {
     Status.SUBMITTED: lambda r, s: services.request_submit(request=r, actor=r.project.pi),
-    Status.UNDER_REVIEW: lambda r, s: services.request_start_review(request=r, actor=s),
-    Status.APPROVED: lambda r, s: services.request_decide(
-        request=r, granted=services.request_table(r), note="", actor=s, version=r.version),
-    Status.REJECTED: lambda r, s: services.request_reject(request=r, note="Non.", actor=s,
-                                                          version=r.version),
+    Status.UNDER_REVIEW: lambda r, s: review_services.request_start_review(request=r, actor=s),
+    Status.APPROVED: lambda r, s: review_services.request_decide(
+        request=r, granted=request_table(r), note="", actor=s, version=r.version),
+    Status.REJECTED: lambda r, s: review_services.request_reject(request=r, note="Non.", actor=s,
+                                                                 version=r.version),
     Status.WITHDRAWN: lambda r, s: services.request_withdraw(request=r, actor=r.project.pi),
 }
 
@@ -362,8 +366,8 @@ def test_comments_notify_the_other_side(project, catalogue, django_capture_on_co
 def test_allocations_suspend_expire_and_remind_once(project, catalogue):
     request = submitted_request(project, catalogue)
     staff = StaffFactory()
-    services.request_decide(request=request, granted=services.request_table(request), note="",
-                            actor=staff, version=request.version)
+    review_services.request_decide(request=request, granted=request_table(request), note="",
+                                   actor=staff, version=request.version)
     allocation = Allocation.objects.filter(project=project).order_by("year", "pk").first()
     with pytest.raises(ValidationError):
         alloc_services.allocation_suspend(allocation=allocation, reason="", actor=staff)
@@ -382,8 +386,8 @@ def test_allocations_suspend_expire_and_remind_once(project, catalogue):
 
 def test_slurm_account_is_fixed_once_allocated(project, catalogue):
     request = submitted_request(project, catalogue)
-    services.request_decide(request=request, granted=services.request_table(request), note="",
-                            actor=StaffFactory(), version=request.version)
+    review_services.request_decide(request=request, granted=request_table(request), note="",
+                                   actor=StaffFactory(), version=request.version)
     with pytest.raises(ValidationError):
         project_services.project_update(project=project, data={"slurm_account": "autre"},
                                         actor=project.pi)
@@ -394,8 +398,8 @@ def test_slurm_export_matches_the_hand_written_expectation(project, catalogue, o
     organisation.name = "Océan Numérique SAS"
     organisation.save()
     request = submitted_request(project, catalogue)
-    services.request_decide(request=request, granted=services.request_table(request), note="",
-                            actor=StaffFactory(), version=request.version)
+    review_services.request_decide(request=request, granted=request_table(request), note="",
+                                   actor=StaffFactory(), version=request.version)
     pi = project.pi
     pi.cluster_login = "mlefloch"
     pi.save()

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from algoric.notifications.models import Notification
 from members.models import OrganisationKind
 from projects.models import RequestComment, ResourceRequest, ResourceRequestCell
+from projects.selectors.requests import request_table
 from projects.services import requests as services
 from resources.models import ResourcePrice
 
@@ -109,7 +110,7 @@ def table_post(catalogue, year, **extra) -> dict:
 
 
 def saved_table(resource_request) -> dict:
-    return services.request_table(resource_request)
+    return request_table(resource_request)
 
 
 def fill(resource_request, catalogue, actor):

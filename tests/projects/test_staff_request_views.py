@@ -14,6 +14,8 @@ from django.utils import timezone
 from algoric.notifications.models import Notification
 from members.models import OrganisationKind
 from projects.models import Allocation, Project, RequestComment, ResourceRequest
+from projects.selectors.requests import request_table
+from projects.services import request_review as review_services
 from projects.services import requests as services
 
 from ..factories import (
@@ -69,7 +71,7 @@ def submitted(draft, catalogue, pi):
 def granted_post(resource_request, catalogue, *, version=None, note="Accordé.", **changes):
     """The decision form pre-filled with what was asked, with ``changes`` applied."""
     data = {f"granted-{rid}-{year}": str(amount)
-            for (rid, year), amount in services.request_table(resource_request).items()}
+            for (rid, year), amount in request_table(resource_request).items()}
     data.update(changes)
     data["version"] = str(version if version is not None else resource_request.version)
     data["note"] = note
@@ -242,7 +244,7 @@ def test_stale_decision_is_refused(client, staff_with_mfa, submitted, catalogue)
     page = client.get(reverse("projects:staff_request_review", args=[submitted.pk]))
     seen = page.context["decision_form"].initial["version"]
     # Meanwhile the request changes (another staff member starts the review).
-    services.request_start_review(request=submitted, actor=UserFactory(is_staff=True))
+    review_services.request_start_review(request=submitted, actor=UserFactory(is_staff=True))
     response = client.post(en("projects:staff_request_decide", submitted.pk),
                            granted_post(submitted, catalogue, version=seen))
     assert response.status_code == HTTPStatus.CONFLICT
@@ -365,8 +367,8 @@ def test_suspend_and_resume_an_allocation(client, staff_with_mfa, submitted, cat
 
 
 def test_suspend_is_staff_only(client, submitted, catalogue, staff_with_mfa):
-    services.request_decide(request=submitted, granted=services.request_table(submitted),
-                            note="", actor=staff_with_mfa, version=submitted.version)
+    review_services.request_decide(request=submitted, granted=request_table(submitted),
+                                   note="", actor=staff_with_mfa, version=submitted.version)
     allocation = Allocation.objects.first()
     client.force_login(submitted.project.organisation.representative)
     response = client.post(reverse("projects:staff_allocation_suspend", args=[allocation.pk]),
@@ -385,8 +387,8 @@ def test_get_on_staff_action_urls_is_405(client, staff_with_mfa, submitted, name
 
 
 def test_get_on_allocation_actions_is_405(client, staff_with_mfa, submitted):
-    services.request_decide(request=submitted, granted=services.request_table(submitted),
-                            note="", actor=staff_with_mfa, version=submitted.version)
+    review_services.request_decide(request=submitted, granted=request_table(submitted),
+                                   note="", actor=staff_with_mfa, version=submitted.version)
     allocation = Allocation.objects.first()
     client.force_login(staff_with_mfa)
     for name in ("allocation_suspend", "allocation_resume"):

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from projects.models import AccountAlias
-from projects.selectors_usage import (
+from projects.selectors.usage import (
     account_attribution,
     allocation_use,
     centre_usage,

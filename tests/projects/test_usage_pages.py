@@ -14,7 +14,7 @@ from django.utils import translation
 
 from projects.charts import grant_chart_svg, svg_data_uri
 from projects.models import AccountAlias, Allocation
-from projects.selectors_usage import months_of, project_usage
+from projects.selectors.usage import months_of, project_usage
 
 from ..factories import UserFactory
 from .usage_helpers import (

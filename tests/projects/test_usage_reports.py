@@ -21,13 +21,14 @@ from django.utils import timezone
 
 from algoric.notifications.models import Notification
 from projects.models import ProjectMember, UsageReport
+from projects.reports import services as report_services
 from projects.reports.centre import centre_report_content
 from projects.reports.project import project_report_content
-from projects.services import reports as report_services
-from projects.services.reports import (
-    usage_report_generate,
-    usage_report_request,
-    usage_reports_request_year,
+from projects.reports.services import usage_report_generate, usage_report_request
+from projects.tasks import (
+    generate_yearly_usage_reports,
+    requeue_stale_usage_reports,
+    usage_report_enqueue_on_commit,
 )
 from resources.accounting.services import accounting_import_create, accounting_import_run
 from resources.models import JobRecord
@@ -215,6 +216,7 @@ def test_generation_writes_six_files_atomically_and_records_totals(
         usage, fake_render, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         report = usage_report_request(scope="project", year=LAST_YEAR, project=usage["houle"])
+        usage_report_enqueue_on_commit(report)
     report.refresh_from_db()
     assert report.status == UsageReport.Status.DONE and report.progress == 100
     assert sorted(report.files) == ["csv-en", "csv-fr", "pdf-en", "pdf-fr", "xlsx-en", "xlsx-fr"]
@@ -271,7 +273,7 @@ def test_yearly_request_covers_projects_with_usage_or_grants_and_the_centre(
         usage, fake_render, django_capture_on_commit_callbacks):
     staff = StaffFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        count = usage_reports_request_year(year=LAST_YEAR, notify_readers=True)
+        count = generate_yearly_usage_reports(year=LAST_YEAR)  # readers notified
     assert count == 3
     scopes = sorted((r.scope, r.project.acronym if r.project else "")
                     for r in UsageReport.objects.all())
@@ -293,7 +295,7 @@ def test_stale_reports_are_queued_again(usage, fake_render):
     report = usage_report_request(scope="centre", year=LAST_YEAR, enqueue=False)
     UsageReport.objects.filter(pk=report.pk).update(
         status="running", heartbeat_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
-    assert report_services.usage_reports_requeue_stale() == 1
+    assert requeue_stale_usage_reports() == 1
     report.refresh_from_db()
     assert report.status == UsageReport.Status.DONE  # eager: generated again
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from projects.models import UsageReport
-from projects.services.reports import usage_report_request, usage_reports_requeue_stale
+from projects.reports.services import usage_report_request
+from projects.tasks import requeue_stale_usage_reports, usage_report_enqueue_on_commit
 
 from ..projects.usage_helpers import allocate, make_project, make_resources, summary
 from .conftest import REAL_SERVERS, SKIP_REASON, start_worker, stop_process, wait_for
@@ -44,7 +45,8 @@ def test_report_whose_worker_is_killed_is_completed_once_and_never_served_half(
     first = start_worker(node=f"report-a-{os.getpid()}@{socket.gethostname()}",
                          log_path=tmp_path / "worker-a.log")
     try:
-        report = usage_report_request(scope="centre", year=LAST_YEAR)  # queued at commit
+        report = usage_report_request(scope="centre", year=LAST_YEAR)
+        usage_report_enqueue_on_commit(report)  # queued at commit
         generation = report.generation
         assert wait_for(lambda: UsageReport.objects.get(pk=report.pk).progress > 0,
                         timeout=60, interval=0.05), (tmp_path / "worker-a.log").read_text()[-3000:]
@@ -61,7 +63,7 @@ def test_report_whose_worker_is_killed_is_completed_once_and_never_served_half(
         # The sweeper finds the report without a heartbeat and queues it again.
         UsageReport.objects.filter(pk=report.pk).update(
             heartbeat_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
-        assert usage_reports_requeue_stale() == 1
+        assert requeue_stale_usage_reports() == 1
         pdf = (Path(settings.USAGE_REPORTS_DIR)
                / f"{LAST_YEAR}/centre/algoric-centre-{LAST_YEAR}-fr.pdf")
         deadline = time.monotonic() + 120

@@ -8,8 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from members.management.commands.demo_data import DEMO_USERS
 from projects.demo.centre import DemoCentre, email_of
+from projects.demo.data import DEMO_USERS
 from projects.demo.people import PEOPLE_PASSWORD
 from projects.demo.traces import LCG_ANCHOR, POZIDRIV_ANCHOR, shifts
 

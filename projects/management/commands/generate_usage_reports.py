@@ -1,15 +1,13 @@
 """``manage.py generate_usage_reports``: write yearly usage reports now, in this process."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from projects.models import Project, UsageReport
-from projects.services.reports import (
-    projects_to_report,
-    usage_report_generate,
-    usage_report_request,
-)
+from projects.reports.selectors import projects_to_report
+from projects.reports.services import usage_report_generate, usage_report_request
 
 
 class Command(BaseCommand):
@@ -29,8 +27,6 @@ class Command(BaseCommand):
         parser.add_argument("--centre", action="store_true", help="the centre report")
 
     def handle(self, *args, year: int, project: str | None, centre: bool, **options):
-        from django.conf import settings
-
         targets: list[tuple[str, Project | None]] = []
         if project:
             found = list(Project.objects.filter(

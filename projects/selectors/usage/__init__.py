@@ -15,7 +15,7 @@ partition no resource maps to is shown as "other".
 
 The reads live in modules by subject (``attribution``, ``project``, ``centre``, and
 ``common`` for what they share); every name is importable from
-``projects.selectors_usage`` as before.
+``projects.selectors.usage``.
 """
 
 from .attribution import (

@@ -1,4 +1,4 @@
-"""Forms of the projects app: the project sheet (fiche projet) and its people.
+"""Forms of the project sheet (fiche projet) and its people.
 
 The forms only check the shape of what is typed; the rules across fields (dates,
 uniqueness of the Slurm account, who may do what) are the services' and their
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import OrganisationKind
 
-from .models import SLURM_ACCOUNT_REGEX, Project, ProjectMember, ResourceRequest
+from ..models import SLURM_ACCOUNT_REGEX, Project, ProjectMember, ResourceRequest
 
 #: The fields of the project sheet people type in (the organisation, the PI and the
 #: status are set by the services).

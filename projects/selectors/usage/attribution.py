@@ -22,7 +22,7 @@ from resources.usage import (
     usage_sums,
 )
 
-from ..models import AccountAlias, Project
+from ...models import AccountAlias, Project
 
 
 def project_accounts(*, project: Project) -> AccountSelection:

@@ -1,17 +1,22 @@
-"""Reads of the projects app shared by views, tasks and commands."""
+"""Reads of projects and their people: who may see a project, who leads it, its
+allocation table, the public list."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from members.models import User
 from resources.models import Resource
 
-from .models import Allocation, Project, ProjectMember, ResourceRequest
+from ..models import Allocation, Project, ProjectMember
+
+Role = ProjectMember.Role
 
 
 def project_list_for_user(*, user: User) -> QuerySet[Project]:
@@ -29,15 +34,6 @@ def project_for_user(*, user: User, pk: int) -> Project:
     if project is None:
         raise Http404
     return project
-
-
-def request_for_user(*, user: User, pk: int) -> ResourceRequest:
-    """Resource request ``pk`` if ``user`` is in its project (or is staff); else 404."""
-    request = (ResourceRequest.objects.visible_to(user)
-               .select_related("project__organisation").filter(pk=pk).first())
-    if request is None:
-        raise Http404
-    return request
 
 
 def allocation_table(*, project: Project) -> dict:
@@ -61,22 +57,28 @@ def allocation_table(*, project: Project) -> dict:
     return {"years": years, "rows": rows}
 
 
-def request_queue() -> QuerySet[ResourceRequest]:
-    """Requests waiting for staff: emergencies first, then the oldest."""
-    return ResourceRequest.objects.staff_queue().select_related("project__organisation")
-
-
 def public_projects() -> QuerySet[Project]:
     """Projects whose summary is public (active or closed), newest first."""
     return Project.objects.public().select_related("organisation").order_by("-starts_on")
 
 
-def staff_dashboard_requests(*, limit: int = 10) -> dict:
-    """The staff dashboard's view of the request queue: the first ``limit`` requests
-    (emergencies first) and the counts ``waiting`` and ``emergencies``."""
-    queue = request_queue()
-    return {
-        "requests": list(queue[:limit]),
-        "waiting": queue.count(),
-        "emergencies": queue.filter(kind=ResourceRequest.Kind.EMERGENCY).count(),
-    }
+def project_role(*, project: Project, user) -> str | None:
+    """The role of ``user`` in ``project`` (``pi``, ``manager``, ``member``) or ``None``
+    (not in it, or anonymous). One query for a signed-in user."""
+    if not user.is_authenticated:
+        return None
+    return (ProjectMember.objects.filter(project=project, user=user)
+            .values_list("role", flat=True).first())
+
+
+def require_project_lead(*, project: Project, user) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` is the project's PI or a manager."""
+    if project_role(project=project, user=user) not in {Role.PI, Role.MANAGER}:
+        raise PermissionDenied(_("Only the project's PI and managers may do this."))
+
+
+def leads(project: Project) -> list[User]:
+    """The PI and managers of ``project`` (every one, active or not), who are told of its
+    requests' decisions, its allocations and its usage. One query."""
+    return [m.user for m in project.members.filter(
+        role__in=[ProjectMember.Role.PI, ProjectMember.Role.MANAGER]).select_related("user")]

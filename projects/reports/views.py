@@ -15,7 +15,6 @@ import re
 from http import HTTPStatus
 from pathlib import Path
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,12 +28,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from algoric.audit.models import AuditEvent
 from algoric.audit.services import audit_record
-from algoric.core.staff import staff_required
+from algoric.core.staff import is_verified_staff, staff_required
 
-from ..forms_reports import CENTRE, ReportFilterForm, ReportGenerateForm
 from ..models import UsageReport
-from ..selectors import project_for_user
-from ..services import reports as report_services
+from ..selectors.projects import project_for_user
+from ..tasks import usage_report_enqueue_on_commit
+from . import services as report_services
+from .forms import CENTRE, ReportFilterForm, ReportGenerateForm
+from .selectors import report_for_user, reports_for_user
 
 #: File keys of a report: ``<format>-<language>``.
 FILE_KEY = re.compile(r"^(pdf|xlsx|csv)-(fr|en)$")
@@ -54,28 +55,6 @@ STATUS_BADGES = {
     UsageReport.Status.FAILED: "text-bg-danger",
 }
 REPORTS_PER_PAGE = 50
-
-
-def _reports_for(user):
-    """The reports ``user`` may read; staff without two-factor authentication are
-    treated as members (their projects' reports only)."""
-    queryset = UsageReport.objects.select_related("project__organisation", "requested_by")
-    if user.is_authenticated and user.is_staff and not is_mfa_enabled(user):
-        return queryset.filter(scope=UsageReport.Scope.PROJECT,
-                               project__members__user=user).distinct()
-    return queryset.visible_to(user)
-
-
-def report_for_user(*, user, pk: int) -> UsageReport:
-    """Report ``pk`` if ``user`` may read it; ``Http404`` otherwise."""
-    report = _reports_for(user).filter(pk=pk).first()
-    if report is None:
-        raise Http404
-    return report
-
-
-def _is_staff(user) -> bool:
-    return user.is_staff and is_mfa_enabled(user)
 
 
 def _downloads(report: UsageReport) -> list[dict]:
@@ -100,10 +79,10 @@ def project_reports(request, pk: int):
     """The yearly reports of project ``pk``, newest year first. Its members and staff;
     404 for others."""
     project = project_for_user(user=request.user, pk=pk)
-    reports = [_decorate(report) for report in _reports_for(request.user).filter(
+    reports = [_decorate(report) for report in reports_for_user(user=request.user).filter(
         scope=UsageReport.Scope.PROJECT, project=project).order_by("-year")]
     return render(request, "projects/reports/project_reports.html", {
-        "project": project, "reports": reports, "is_staff": _is_staff(request.user),
+        "project": project, "reports": reports, "is_staff": is_verified_staff(request.user),
     })
 
 
@@ -113,7 +92,7 @@ def report_detail(request, pk: int):
     """A report: its status (with live progress while it is made), its files in each
     format and language, and the totals it found."""
     report = _decorate(report_for_user(user=request.user, pk=pk))
-    is_staff = _is_staff(request.user)
+    is_staff = is_verified_staff(request.user)
     return render(request, "projects/reports/report_detail.html", {
         "report": report,
         "downloads": _downloads(report),
@@ -154,7 +133,7 @@ def _safe_name(name: str) -> str:
 
 def _file_missing(request, report: UsageReport):
     return render(request, "projects/reports/file_missing.html",
-                  {"report": report, "is_staff": _is_staff(request.user)},
+                  {"report": report, "is_staff": is_verified_staff(request.user)},
                   status=HTTPStatus.NOT_FOUND)
 
 
@@ -233,6 +212,7 @@ def staff_generate(request):
         for text in exc.messages:
             messages.error(request, text)
         return _staff_page(request, form=form, status=HTTPStatus.BAD_REQUEST)
+    usage_report_enqueue_on_commit(report)
     messages.success(request, _("%(report)s is on its way: this page shows its progress.")
                      % {"report": report})
     return redirect("projects:reports:detail", pk=report.pk)

@@ -24,8 +24,8 @@ from members.models import Membership, Organisation, OrganisationKind, Organisat
 from resources.selectors import shifted_imports
 from resources.usage import UsageSums, usage_by_account, usage_sums
 
-from .models import Project
-from .selectors_usage import (
+from ..models import Project
+from .usage import (
     EnergyFigures,
     account_attribution,
     current_month,

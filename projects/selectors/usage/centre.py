@@ -21,7 +21,7 @@ from resources.usage import (
     usage_years,
 )
 
-from ..models import Allocation, Project
+from ...models import Allocation, Project
 from .attribution import account_attribution, unmatched_accounts
 from .common import (
     EnergyFigures,

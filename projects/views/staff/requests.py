@@ -1,5 +1,4 @@
-"""Staff pages of resource requests: the queue, the review page with its decisions, and the
-suspension of allocations.
+"""Staff pages of resource requests: the queue and the review page with its decisions.
 
 Every view is for staff with two-factor authentication (``staff_required``). Each
 decision is a POST to its own URL that calls one service. A refused decision shows
@@ -12,9 +11,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,20 +20,21 @@ from algoric.core.staff import staff_required
 from algoric.core.workflow import TransitionError
 from members.services import organisation_access_status
 
-from ..forms_requests import CommentForm, DecisionForm, RejectForm, SuspendForm
-from ..models import Allocation, ResourceRequest
-from ..selectors import allocation_table, request_for_user
-from ..selectors import request_queue as queue_selector
-from ..services import allocations as allocation_services
-from ..services import requests as request_services
-from .requests import (
-    amount_text,
-    estimate_context,
-    read_only_table,
+from ...forms.requests import CommentForm, DecisionForm, RejectForm, SuspendForm
+from ...models import ResourceRequest
+from ...selectors.projects import allocation_table
+from ...selectors.requests import (
+    DECIDED,
+    recent_decisions,
     request_comments,
+    request_for_user,
     request_history,
-    table_view,
+    request_table,
 )
+from ...selectors.requests import request_queue as queue_selector
+from ...services import request_review as review_services
+from ...services import requests as request_services
+from ..request_display import amount_text, estimate_context, read_only_table, table_view
 
 Status = ResourceRequest.Status
 #: Statuses in which staff may decide.
@@ -48,7 +47,9 @@ def _reasons(exc: ValidationError) -> str:
     return " ".join(str(message) for message in exc.messages)
 
 
-def _refused(request, exc: ValidationError) -> None:
+def refused(request, exc: ValidationError) -> None:
+    """Say that a staff decision was refused, with the service's reasons, on the next
+    page (the staff's allocation actions say it the same way)."""
     messages.error(request, _("Nothing was changed: %(reasons)s") % {"reasons": _reasons(exc)})
 
 
@@ -66,11 +67,8 @@ def _form_errors(form) -> ValidationError:
 def request_queue(request):
     """Requests waiting for staff: emergencies first (flagged), then the oldest; and the
     latest decisions."""
-    recent = (ResourceRequest.objects.filter(status__in=request_services.DECIDED)
-              .select_related("project__organisation", "decided_by")
-              .order_by("-decided_at")[:RECENT_DECISIONS])
     return render(request, "projects/staff/request_queue.html", {
-        "queue": list(queue_selector()), "recent": list(recent),
+        "queue": list(queue_selector()), "recent": recent_decisions(limit=RECENT_DECISIONS),
     })
 
 
@@ -102,7 +100,7 @@ def _review_page(request, resource_request: ResourceRequest, *,
         reject_form = reject_form or RejectForm(initial=initial, auto_id="reject_%s")
         grant_view = table_view(
             project=project, resources=[row.resource for row in rows],
-            table=request_services.request_table(resource_request),
+            table=request_table(resource_request),
             values=decision_form.values if decision_form.is_bound else None,
             invalid=decision_form.invalid, prefix="granted")
     other_requests = (project.requests.exclude(pk=resource_request.pk)
@@ -117,7 +115,7 @@ def _review_page(request, resource_request: ResourceRequest, *,
         "reject_form": reject_form if is_open else None,
         "can_start_review": resource_request.status == Status.SUBMITTED,
         "granted": resource_request.status in {Status.APPROVED, Status.PARTIALLY_APPROVED},
-        "decided": resource_request.status in request_services.DECIDED,
+        "decided": resource_request.status in DECIDED,
         "comments": request_comments(resource_request),
         "comment_form": CommentForm(auto_id="comment_%s"),
         "events": request_history(resource_request),
@@ -148,9 +146,9 @@ def request_start_review(request, pk: int):
     """submitted → under review: the applicants see that someone is on it."""
     resource_request = request_for_user(user=request.user, pk=pk)
     try:
-        request_services.request_start_review(request=resource_request, actor=request.user)
+        review_services.request_start_review(request=resource_request, actor=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, _("You are reviewing this request."))
     return redirect(_review_url(resource_request))
@@ -166,17 +164,17 @@ def request_decide(request, pk: int):
     try:
         if not form.is_valid():
             raise _form_errors(form)
-        decided = request_services.request_decide(
+        decided = review_services.request_decide(
             request=resource_request, granted=form.cleaned_data["granted"],
             note=form.cleaned_data["note"], actor=request.user,
             version=form.cleaned_data["version"],
             emergency_ends_on=form.cleaned_data.get("emergency_ends_on"))
     except TransitionError as exc:
-        _refused(request, exc)
+        refused(request, exc)
         resource_request.refresh_from_db()
         return _review_page(request, resource_request, status=409)
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return _review_page(request, resource_request, decision_form=form)
     messages.success(request, _("Decision recorded: %(status)s. The allocations are created "
                                 "and the PI and managers are notified.")
@@ -193,15 +191,15 @@ def request_reject(request, pk: int):
     try:
         if not form.is_valid():
             raise _form_errors(form)
-        request_services.request_reject(request=resource_request,
+        review_services.request_reject(request=resource_request,
                                         note=form.cleaned_data["note"], actor=request.user,
                                         version=form.cleaned_data["version"])
     except TransitionError as exc:
-        _refused(request, exc)
+        refused(request, exc)
         resource_request.refresh_from_db()
         return _review_page(request, resource_request, status=409)
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return _review_page(request, resource_request, reject_form=form)
     messages.success(request, _("The request is rejected; the PI and managers are notified."))
     return redirect(_review_url(resource_request))
@@ -220,54 +218,7 @@ def request_comment(request, pk: int):
         request_services.request_comment(request=resource_request,
                                          body=form.cleaned_data["body"], actor=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, _("Comment sent to the applicants."))
     return redirect(_review_url(resource_request, "#comments"))
-
-
-def _back(request, allocation: Allocation):
-    """Where to go after an allocation action: the posted ``next`` (this site only), or
-    the queue."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return redirect(target)
-    return redirect("projects:staff_request_queue")
-
-
-@staff_required
-@require_POST
-def allocation_suspend(request, pk: int):
-    """Suspend an active allocation, with the reason; the PI and managers are notified."""
-    allocation = get_object_or_404(Allocation.objects.select_related("project", "resource"),
-                                   pk=pk)
-    form = SuspendForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Give the reason for the suspension."))
-        allocation_services.allocation_suspend(allocation=allocation,
-                                               reason=form.cleaned_data["reason"],
-                                               actor=request.user)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Allocation suspended: %(resource)s, %(year)s.")
-                         % {"resource": allocation.resource.name, "year": allocation.year})
-    return _back(request, allocation)
-
-
-@staff_required
-@require_POST
-def allocation_resume(request, pk: int):
-    """Lift the suspension of an allocation."""
-    allocation = get_object_or_404(Allocation.objects.select_related("project", "resource"),
-                                   pk=pk)
-    try:
-        allocation_services.allocation_resume(allocation=allocation, actor=request.user)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Allocation resumed: %(resource)s, %(year)s.")
-                         % {"resource": allocation.resource.name, "year": allocation.year})
-    return _back(request, allocation)

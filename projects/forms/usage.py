@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Project
+from ..models import Project
 
 #: Years a usage page may show.
 MIN_YEAR, MAX_YEAR = 2000, 2100

@@ -1,11 +1,13 @@
-"""The projects app's part of a member's personal data (see :mod:`members.personal_data`):
-registered in :meth:`projects.apps.ProjectsConfig.ready`."""
+"""The projects app's part of a member's personal data (see :mod:`members.personal_data`)
+and what keeps an account from being deleted: registered in
+:meth:`projects.apps.ProjectsConfig.ready`. What deleting an account does to projects is
+a write: :func:`projects.services.projects.project_members_remove_for_deleted_user`."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .models import Project, ProjectMember, RequestComment, ResourceRequest
+from ..models import Project, ProjectMember, RequestComment, ResourceRequest
 
 
 def _when(value):
@@ -45,9 +47,3 @@ def deletion_blockers(user) -> list[str]:
             for m in ProjectMember.objects.filter(
                 user=user, role=ProjectMember.Role.PI,
                 project__status=Project.Status.ACTIVE).select_related("project")]
-
-
-def on_deletion(user) -> None:
-    """``user`` deleted their account: they leave the projects where they are not PI (the
-    PI of a draft or closed project stays, as its history)."""
-    ProjectMember.objects.filter(user=user).exclude(role=ProjectMember.Role.PI).delete()

@@ -22,8 +22,9 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import ResourceRequest
-from .services.requests import Table, clean_table, parse_amount
+from ..models import ResourceRequest
+from ..selectors.requests import Table
+from ..services.requests import clean_table, parse_amount
 
 #: Name of a requested amount: ``amount-<resource id>-<year>``.
 AMOUNT_FIELD = re.compile(r"^amount-(?P<resource>[^-]*)-(?P<year>[^-]*)$")

@@ -8,10 +8,9 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Project, UsageReport
+from ..models import Project, UsageReport
+from .services import FIRST_YEAR
 
-#: The earliest year a report can be asked for (as in ``projects.services.reports``).
-FIRST_YEAR = 2000
 #: The value of the report field that stands for the centre report.
 CENTRE = "centre"
 
@@ -54,7 +53,7 @@ class ReportGenerateForm(forms.Form):
     """Which report to generate (``centre`` or ``project-<id>``) and for which year.
 
     ``scope_and_project()`` gives ``(scope, project)`` for
-    ``projects.services.reports.usage_report_request``, which checks the rest (a year
+    ``projects.reports.services.usage_report_request``, which checks the rest (a year
     in the future, a draft project…)."""
 
     report = forms.ChoiceField(label=_("Report"))

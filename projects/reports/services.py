@@ -1,13 +1,15 @@
 """Yearly usage reports: asking for one, generating it, telling its readers.
 
 A report is asked for by staff (page or ``manage.py generate_usage_reports``) or by the
-yearly beat task; :func:`usage_report_request` creates or re-queues the row and queues
-the Celery task after commit. :func:`usage_report_generate` builds the content in French
-and in English and writes six files (PDF, CSV archive, XLSX per language). Each file is
-written under a temporary name in its final folder and renamed (``os.replace``, atomic on
-POSIX): a reader gets the old file or the new one, never half of one. The row carries a
-``generation`` number: a task for an older generation returns without writing, a task run
-again after its worker died starts over and writes the same files.
+yearly beat task; :func:`usage_report_request` creates or re-queues the row, and the
+caller then queues the Celery task after commit
+(:func:`projects.tasks.usage_report_enqueue_on_commit`; this module never imports the
+tasks). :func:`usage_report_generate` builds the content in French and in English and
+writes six files (PDF, CSV archive, XLSX per language). Each file is written under a
+temporary name in its final folder and renamed (``os.replace``, atomic on POSIX): a
+reader gets the old file or the new one, never half of one. The row carries a
+``generation`` number: a task for an older generation returns without writing, a task
+run again after its worker died starts over and writes the same files.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import logging
 import os
 import re
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -32,7 +33,11 @@ from algoric.audit.services import audit_record
 from algoric.notifications.services import notify
 from members.models import User
 
-from ..models import Project, ProjectMember, UsageReport
+from ..models import Project, UsageReport
+from . import render
+from .centre import centre_report_content
+from .project import project_report_content
+from .selectors import STALE_AFTER, projects_to_report, report_readers
 
 logger = logging.getLogger(__name__)
 
@@ -40,15 +45,8 @@ logger = logging.getLogger(__name__)
 REPORT_LANGUAGES = ("fr", "en")
 #: Formats, in the order they are written: key prefix, file extension.
 REPORT_FORMATS = (("pdf", "pdf"), ("xlsx", "xlsx"), ("csv", "zip"))
-#: A report ``running`` without a heartbeat for this long is taken as abandoned (its
-#: worker died) and queued again by the sweeper; one step (one file) takes seconds.
-STALE_AFTER = timedelta(minutes=5)
 #: The earliest year a report can be asked for.
 FIRST_YEAR = 2000
-
-
-class ReportNotFound(Exception):
-    """The report row no longer exists."""
 
 
 def _validate(*, scope: str, year: int, project: Project | None) -> None:
@@ -79,11 +77,17 @@ def usage_report_request(*, scope: str, year: int, project: Project | None = Non
 
     Creates the row the first time; a report already ``queued`` or ``running`` (with a
     fresh heartbeat) is left as it is; a ``done`` or ``failed`` one starts a new
-    generation. The task is queued after commit (never raises if the broker is down:
-    the sweeper queues it later). ``notify_readers``: tell the readers once it is done
-    (the PI and managers of a project report, staff for the centre report).
-    ``enqueue=False`` queues nothing: the caller generates the report itself (the
-    command line does, synchronously).
+    generation. ``notify_readers``: tell the readers once it is done (the PI and
+    managers of a project report, staff for the centre report).
+
+    ``enqueue`` (default): the report goes through the task queue. The returned row's
+    ``needs_task`` (not stored) is ``True`` when this call created it or started a new
+    generation: the caller then queues its task with
+    :func:`projects.tasks.usage_report_enqueue_on_commit`, which sends it once the
+    transaction commits — so each (report, generation) is queued exactly once; it is
+    ``False`` for a report already on its way. ``enqueue=False``: the caller generates
+    the report itself (the command line does, synchronously), so a new generation
+    always starts and ``needs_task`` is ``False``.
 
     Raises ``ValidationError`` for a year outside ``FIRST_YEAR``..this year, a missing
     or draft project, or a project given with the centre scope.
@@ -100,6 +104,7 @@ def usage_report_request(*, scope: str, year: int, project: Project | None = Non
             if notify_readers and not report.notify_readers:
                 report.notify_readers = True
                 report.save(update_fields=["notify_readers"])
+            report.needs_task = False
             return report
         if not created:
             report.generation += 1
@@ -115,36 +120,8 @@ def usage_report_request(*, scope: str, year: int, project: Project | None = Non
             audit_record(action="report.requested", actor=actor, target=report,
                          category=AuditEvent.Category.STAFF,
                          detail={"generation": report.generation})
-        report_id, generation = report.pk, report.generation
-        if enqueue:
-            transaction.on_commit(lambda: usage_report_enqueue(report_id, generation))
+    report.needs_task = enqueue
     return report
-
-
-def usage_report_enqueue(report_id: int, generation: int) -> bool:
-    """Queue the generation task. Never raises; ``False`` when the broker is unreachable
-    (the report stays ``queued`` and :func:`usage_reports_requeue_stale` sends it later).
-    With eager Celery the report is generated here, inline."""
-    from ..tasks import generate_usage_report
-
-    try:
-        generate_usage_report.apply_async(args=[report_id, generation])
-    except Exception:  # any broker trouble: the queued row is the source of truth
-        logger.warning("usage report %s not queued (broker unavailable)", report_id,
-                       exc_info=True)
-        return False
-    return True
-
-
-def usage_reports_requeue_stale() -> int:
-    """Queue again the reports left ``queued`` for :data:`STALE_AFTER` (message lost) or
-    ``running`` without a heartbeat for as long (worker died). Returns how many."""
-    cutoff = timezone.now() - STALE_AFTER
-    stale = UsageReport.objects.filter(
-        status=UsageReport.Status.QUEUED, requested_at__lt=cutoff
-    ) | UsageReport.objects.filter(status=UsageReport.Status.RUNNING, heartbeat_at__lt=cutoff)
-    rows = list(stale.values_list("pk", "generation")[:100])
-    return sum(1 for pk, generation in rows if usage_report_enqueue(pk, generation))
 
 
 # --- Generation -----------------------------------------------------------------------------
@@ -193,17 +170,13 @@ def _progress(report: UsageReport, *, progress: int, step: str) -> bool:
 
 
 def _content(report: UsageReport, language: str):
-    from ..reports.centre import centre_report_content
-    from ..reports.project import project_report_content
-
     if report.scope == UsageReport.Scope.CENTRE:
         return centre_report_content(year=report.year, language=language)
     return project_report_content(project=report.project, year=report.year, language=language)
 
 
 def _render(kind: str, content) -> bytes:
-    from ..reports import render
-
+    # Looked up on the module at each call, so that tests can replace one format.
     return {"pdf": render.render_pdf, "xlsx": render.render_xlsx,
             "csv": render.render_csv_zip}[kind](content)
 
@@ -284,17 +257,6 @@ def usage_report_generate(*, report_id: int, generation: int | None = None) -> s
     return "done"
 
 
-def report_readers(report: UsageReport) -> list[User]:
-    """Who is told a report is ready: the PI and managers of a project report, active
-    staff for the centre report."""
-    if report.scope == UsageReport.Scope.CENTRE:
-        return list(User.objects.filter(is_staff=True, is_active=True).order_by("pk"))
-    return [member.user for member in ProjectMember.objects.filter(
-        project=report.project,
-        role__in=[ProjectMember.Role.PI, ProjectMember.Role.MANAGER],
-        user__is_active=True).select_related("user").order_by("pk")]
-
-
 def usage_report_notify(*, report: UsageReport) -> int:
     """Tell the report's readers it is ready, once per generation (dedupe key), with a
     link to its page. Returns how many notifications were created."""
@@ -314,39 +276,21 @@ def usage_report_notify(*, report: UsageReport) -> int:
     return created
 
 
-def projects_to_report(*, year: int) -> list[Project]:
-    """Projects with usage attributed to them in ``year`` or an allocation for ``year``
-    (drafts excluded), by acronym — a fixed number of queries."""
-    from resources.usage import usage_by_account
-
-    from ..models import Allocation
-    from ..selectors_usage import account_attribution
-
-    attribution = account_attribution()
-    ids = {attribution.project_id(cluster=row["cluster"], account=row["account"])
-           for row in usage_by_account(year=year)}
-    ids.discard(None)
-    ids |= set(Allocation.objects.filter(year=year).values_list("project_id", flat=True))
-    return list(Project.objects.filter(pk__in=ids).exclude(status=Project.Status.DRAFT)
-                .select_related("organisation").order_by("acronym"))
-
-
 def usage_reports_request_year(*, year: int | None = None, actor: User | None = None,
                                notify_readers: bool = False, centre: bool = True,
-                               projects: list[Project] | None = None) -> int:
+                               projects: list[Project] | None = None) -> list[UsageReport]:
     """Ask for the reports of ``year`` (default: last year in ``TIME_ZONE``): each of
-    ``projects`` (default: :func:`projects_to_report`) and, with ``centre``, the
-    centre's. Returns how many reports were asked for."""
+    ``projects`` (default: :func:`~.selectors.projects_to_report`) and, with ``centre``,
+    the centre's, through :func:`usage_report_request`. Returns the rows asked for,
+    projects first (the caller queues the tasks of those whose ``needs_task`` is set)."""
     year = year or timezone.localdate().year - 1
     if projects is None:
         projects = projects_to_report(year=year)
-    count = 0
-    for project in projects:
-        usage_report_request(scope=UsageReport.Scope.PROJECT, year=year, project=project,
-                             actor=actor, notify_readers=notify_readers)
-        count += 1
+    reports = [usage_report_request(scope=UsageReport.Scope.PROJECT, year=year,
+                                    project=project, actor=actor,
+                                    notify_readers=notify_readers)
+               for project in projects]
     if centre:
-        usage_report_request(scope=UsageReport.Scope.CENTRE, year=year, actor=actor,
-                             notify_readers=notify_readers)
-        count += 1
-    return count
+        reports.append(usage_report_request(scope=UsageReport.Scope.CENTRE, year=year,
+                                            actor=actor, notify_readers=notify_readers))
+    return reports

@@ -1,0 +1,121 @@
+"""The staff's side of the resource request workflow: starting the review, granting a
+request (all or in part, which creates or extends the allocations) and rejecting it.
+
+Each verb goes through :func:`.requests.request_transition` (row locked, table
+:data:`.requests.ALLOWED` checked, stale versions refused, event row written), records
+the decision in the audit trail and stores the PI's and managers' notifications in the
+same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from algoric.audit.services import audit_record
+from members.models import User
+
+from ..models import ResourceRequest, ResourceRequestCell
+from ..selectors.requests import Table
+from .allocations import allocations_grant
+from .requests import notify_leads, request_transition
+
+Status = ResourceRequest.Status
+Kind = ResourceRequest.Kind
+
+
+@transaction.atomic
+def request_start_review(*, request: ResourceRequest, actor: User) -> ResourceRequest:
+    """submitted → under_review (staff): the applicants see someone is on it."""
+    if not actor.is_staff:
+        raise PermissionDenied
+    request = request_transition(request=request, to=Status.UNDER_REVIEW, actor=actor)
+    audit_record(action="request.review_started", actor=actor, target=request)
+    return request
+
+
+@transaction.atomic
+def request_decide(*, request: ResourceRequest, granted: Table, note: str, actor: User,
+                   version: int, emergency_ends_on: dt.date | None = None) -> ResourceRequest:
+    """Grant a request, all or in part (staff), and create or extend the allocations.
+
+    ``granted``: (resource id, year) → amount, each between 0 and what was asked
+    (cells not given count 0). All cells granted in full gives ``approved``,
+    anything less ``partially_approved``; granting nothing is refused (use
+    :func:`request_reject`). ``version`` is the version the decision was made on: a
+    stale decision is refused. For an emergency request ``emergency_ends_on``
+    bounds the grant (at most ``EMERGENCY_GRANT_MAX_DAYS`` days from today).
+    """
+    if not actor.is_staff:
+        raise PermissionDenied
+    locked = ResourceRequest.objects.select_for_update().get(pk=request.pk)
+    cells = list(ResourceRequestCell.objects.filter(row__request=locked)
+                 .select_related("row__resource"))
+    requested = {(c.row.resource_id, c.year): c for c in cells}
+    errors = []
+    for key, amount in granted.items():
+        cell = requested.get(key)
+        if cell is None:
+            if amount:
+                errors.append(_("A granted amount was given for a cell that was not asked."))
+        elif amount < 0 or amount > cell.requested:
+            errors.append(_("%(resource)s, %(year)s: grant between 0 and %(asked)s.")
+                          % {"resource": cell.row.resource.name, "year": cell.year,
+                             "asked": cell.requested})
+    if errors:
+        raise ValidationError(errors)
+    total = sum((granted.get(key, Decimal(0)) for key in requested), Decimal(0))
+    if total <= 0:
+        raise ValidationError(_("Nothing is granted: reject the request instead."))
+    if locked.kind == Kind.EMERGENCY:
+        today = timezone.localdate()
+        limit = today + dt.timedelta(days=settings.EMERGENCY_GRANT_MAX_DAYS)
+        emergency_ends_on = emergency_ends_on or limit
+        if not today <= emergency_ends_on <= limit:
+            raise ValidationError(_("An emergency grant ends within %(days)s days.")
+                                  % {"days": settings.EMERGENCY_GRANT_MAX_DAYS})
+    else:
+        emergency_ends_on = None
+    full = all(granted.get(key, Decimal(0)) == cell.requested for key, cell in requested.items())
+    to = Status.APPROVED if full else Status.PARTIALLY_APPROVED
+    locked = request_transition(request=locked, to=to, actor=actor,
+                                note=(note or "").strip(), version=version,
+                                fields={"decided_at": timezone.now(), "decided_by": actor,
+                                        "decision_note": (note or "").strip(),
+                                        "emergency_ends_on": emergency_ends_on})
+    for key, cell in requested.items():
+        cell.granted = granted.get(key, Decimal(0))
+    ResourceRequestCell.objects.bulk_update(list(requested.values()), ["granted"])
+    allocations = allocations_grant(request=locked, actor=actor)
+    notify_leads(locked, "request_decided")
+    audit_record(action="request.granted", actor=actor, target=locked,
+                 detail={"status": to, "note": (note or "").strip(),
+                         "granted": {f"{rid}:{year}": amount
+                                     for (rid, year), amount in sorted(granted.items())},
+                         "allocations": [a.pk for a in allocations],
+                         "emergency_ends_on": emergency_ends_on})
+    return locked
+
+
+@transaction.atomic
+def request_reject(*, request: ResourceRequest, note: str, actor: User,
+                   version: int) -> ResourceRequest:
+    """Reject a request (staff), with the reason; nothing is allocated."""
+    if not actor.is_staff:
+        raise PermissionDenied
+    if not (note or "").strip():
+        raise ValidationError(_("Give the reason for the rejection."))
+    request = request_transition(request=request, to=Status.REJECTED, actor=actor,
+                                 note=note.strip(), version=version,
+                                 fields={"decided_at": timezone.now(), "decided_by": actor,
+                                         "decision_note": note.strip()})
+    notify_leads(request, "request_decided")
+    audit_record(action="request.rejected", actor=actor, target=request,
+                 detail={"note": note.strip()})
+    return request

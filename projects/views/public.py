@@ -1,0 +1,20 @@
+"""The public pages of projects whose summary is public (active or closed projects that
+chose so), for every visitor."""
+
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from ..selectors.projects import public_projects
+
+
+@require_GET
+def public_project_list(request):
+    """Projects whose summary is public (active or closed), for every visitor."""
+    return render(request, "projects/public_list.html", {"projects": public_projects()})
+
+
+@require_GET
+def public_project_detail(request, pk: int):
+    """The public page of a project whose summary is public; 404 for any other."""
+    project = get_object_or_404(public_projects(), pk=pk)
+    return render(request, "projects/public_detail.html", {"project": project})
