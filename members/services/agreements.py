@@ -78,7 +78,9 @@ def agreement_transition(*, agreement: Agreement, to: str, actor, note: str = ""
                       refusal=lambda locked, to: _(
                           "Agreement %(number)s is “%(status)s”: it cannot become “%(to)s”.")
                       % {"number": locked.number, "status": locked.get_status_display(),
-                         "to": Status(to).label})
+                         "to": Status(to).label},
+                      conflict=_("Agreement %(number)s was changed by someone else meanwhile. "
+                                 "Reload the page.") % {"number": agreement.number})
     return done.instance, done.previous
 
 

@@ -84,11 +84,6 @@ def request_comments(resource_request: ResourceRequest) -> list:
     return list(resource_request.comments.select_related("author"))
 
 
-def staff_recipients() -> QuerySet[User]:
-    """Active staff members, who receive the notifications meant for staff."""
-    return User.objects.filter(is_staff=True, is_active=True)
-
-
 def request_table(request: ResourceRequest, *, granted: bool = False) -> Table:
     """The request's table of requested (or, with ``granted``, granted; 0 where nothing
     was decided) amounts. One query."""

@@ -23,6 +23,7 @@ from algoric.audit.services import audit_record
 from algoric.core.workflow import TransitionError, transition
 from algoric.notifications.services import notify
 from members.models import User
+from members.selectors.users import staff_recipients
 from members.services import organisation_access_status
 from resources.models import Resource
 
@@ -35,7 +36,7 @@ from ..models import (
     ResourceRequestRow,
 )
 from ..selectors.projects import leads, project_role, require_project_lead
-from ..selectors.requests import Table, request_table, staff_recipients
+from ..selectors.requests import Table, request_table
 
 Status = ResourceRequest.Status
 Kind = ResourceRequest.Kind
@@ -96,8 +97,11 @@ def request_transition(*, request: ResourceRequest, to: str, actor, note: str = 
                       expected_version=version,
                       refusal=lambda locked, to: _(
                           "This request is “%(status)s”: it cannot become “%(to)s”.")
-                      % {"status": locked.get_status_display(), "to": Status(to).label}
-                      ).instance
+                      % {"status": locked.get_status_display(), "to": Status(to).label},
+                      stale=_("This request changed since you opened it. Reload the page "
+                              "and decide again."),
+                      conflict=_("This request was changed by someone else meanwhile. "
+                                 "Reload the page.")).instance
 
 
 def notify_leads(request: ResourceRequest, event: str, **context) -> None:

@@ -9,7 +9,6 @@ reserved to the PI and managers raise ``PermissionDenied`` (403); a service's
 
 from __future__ import annotations
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from algoric.core.feedback import add_service_errors, form_error_texts, show_errors
 from algoric.core.staff import is_verified_staff
 from members.selectors import organisation_list_for_user
+from members.selectors.invitations import invitation_address_matches
 from members.services import organisation_access_status
 
 from ..forms.projects import (
@@ -379,7 +379,6 @@ def invitation_accept(request, token: str):
                          % {"acronym": invitation.project.acronym,
                             "role": member.get_role_display()})
         return redirect("projects:project_detail", pk=invitation.project_id)
-    address_matches = EmailAddress.objects.filter(
-        user=request.user, email__iexact=invitation.email, verified=True).exists()
+    address_matches = invitation_address_matches(invitation=invitation, user=request.user)
     return render(request, "projects/invitation_accept.html",
                   {"invitation": invitation, "errors": [], "address_matches": address_matches})

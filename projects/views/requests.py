@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from algoric.core.feedback import error_text
 from algoric.core.staff import is_verified_staff
 from resources.models import Resource
 
@@ -49,10 +50,6 @@ def _require_lead(resource_request: ResourceRequest, user) -> str | None:
     return role
 
 
-def _join(exc: ValidationError) -> str:
-    return " ".join(str(message) for message in exc.messages)
-
-
 @login_required
 @require_POST
 def request_create(request, pk: int):
@@ -67,7 +64,7 @@ def request_create(request, pk: int):
         resource_request = request_services.request_create(
             project=project, kind=form.cleaned_data["kind"], actor=request.user)
     except ValidationError as exc:
-        messages.error(request, _join(exc))
+        messages.error(request, error_text(exc))
         return redirect("projects:project_detail", pk=project.pk)
     messages.success(request, _("Draft request started: fill in the amounts for each year, "
                                 "then submit it."))
@@ -194,7 +191,7 @@ def request_submit(request, pk: int):
         request_services.request_submit(request=resource_request, actor=request.user)
     except ValidationError as exc:
         messages.error(request, _("The request was not submitted. %(reasons)s")
-                       % {"reasons": _join(exc)})
+                       % {"reasons": error_text(exc)})
     else:
         messages.success(request, _("Request submitted. The Algoric team will review it; "
                                     "you will be notified of their comments and decision."))
@@ -209,7 +206,7 @@ def request_withdraw(request, pk: int):
     try:
         request_services.request_withdraw(request=resource_request, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, _join(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("The request was withdrawn."))
     return redirect("projects:request_detail", pk=resource_request.pk)
@@ -228,7 +225,7 @@ def request_comment(request, pk: int):
         request_services.request_comment(request=resource_request,
                                          body=form.cleaned_data["body"], actor=request.user)
     except ValidationError as exc:
-        messages.error(request, _join(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Your comment was added."))
     return redirect(reverse("projects:request_detail", args=[resource_request.pk]) + "#comments")

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from algoric.core.feedback import error_status, error_texts, refused
 from algoric.core.staff import staff_required
 
 from ...forms.staff import (
@@ -30,7 +31,6 @@ from ...services import (
     agreement_terminate,
     organisation_access_status,
 )
-from .refusals import error_status, error_texts, refused
 
 Status = Agreement.Status
 
@@ -141,7 +141,7 @@ def _decide(request, pk: int, name: str):
             raise ValidationError(error_texts(form))
         decision.act(agreement, request.user, form.cleaned_data)
     except ValidationError as exc:
-        refused(request, error_texts(exc))
+        refused(request, exc)
         agreement.refresh_from_db()
         return _agreement_page(request, agreement, bound={name: form},
                                status=error_status(exc))

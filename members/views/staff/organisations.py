@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from algoric.core.feedback import error_status, error_texts, refused
 from algoric.core.registries import dashboard_sections
 from algoric.core.staff import staff_required
 
@@ -30,7 +31,6 @@ from ...services import (
     organisation_access_status,
     organisation_access_statuses,
 )
-from .refusals import error_status, error_texts, refused
 
 #: Organisations per page on the staff list (each row computes its access status).
 ORGANISATIONS_PER_PAGE = 50
@@ -113,7 +113,7 @@ def membership_open_view(request, pk: int):
     organisation = organisation_for_user(user=request.user, pk=pk)
     form = MembershipOpenForm(request.POST, auto_id="open_%s")
     if not form.is_valid():
-        refused(request, error_texts(form))
+        refused(request, form)
         return _organisation_page(request, organisation, bound={"open": form}, status=400)
     year = form.cleaned_data["year"]
     if organisation.memberships.filter(year=year).exists():
@@ -122,7 +122,7 @@ def membership_open_view(request, pk: int):
     try:
         membership_open(organisation=organisation, year=year, actor=request.user)
     except ValidationError as exc:
-        refused(request, error_texts(exc))
+        refused(request, exc)
         return _organisation_page(request, organisation, bound={"open": form},
                                   status=error_status(exc))
     messages.success(request, _("The %(year)s membership is open, awaiting payment.")
@@ -142,7 +142,7 @@ def _membership_act(request, pk: int, name: str, form_class, act, done: str):
             raise ValidationError(error_texts(form))
         act(membership, form.cleaned_data)
     except ValidationError as exc:
-        refused(request, error_texts(exc))
+        refused(request, exc)
         return _organisation_page(request, membership.organisation,
                                   bound={(name, membership.pk): form},
                                   status=error_status(exc))

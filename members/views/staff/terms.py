@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from algoric.core.feedback import error_status
 from algoric.core.staff import staff_required
 from algoric.pages.markdown import render_markdown
 
@@ -18,7 +19,6 @@ from ...forms.staff import TermsForm
 from ...models import OrganisationKind, TermsTemplate
 from ...selectors import terms_in_use
 from ...services.terms import terms_create_version, terms_publish, terms_update
-from .refusals import error_status
 
 
 @staff_required

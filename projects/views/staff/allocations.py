@@ -10,12 +10,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from algoric.core.feedback import refused
 from algoric.core.staff import staff_required
 
 from ...forms.requests import SuspendForm
 from ...models import Allocation
 from ...services import allocations as allocation_services
-from .requests import refused
 
 
 def _back(request, allocation: Allocation):

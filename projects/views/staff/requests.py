@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from algoric.core.feedback import form_error_texts, refused
 from algoric.core.staff import staff_required
 from algoric.core.workflow import TransitionError
 from members.services import organisation_access_status
@@ -41,25 +42,6 @@ Status = ResourceRequest.Status
 OPEN = {Status.SUBMITTED, Status.UNDER_REVIEW}
 #: Decided requests listed under the queue.
 RECENT_DECISIONS = 20
-
-
-def _reasons(exc: ValidationError) -> str:
-    return " ".join(str(message) for message in exc.messages)
-
-
-def refused(request, exc: ValidationError) -> None:
-    """Say that a staff decision was refused, with the service's reasons, on the next
-    page (the staff's allocation actions say it the same way)."""
-    messages.error(request, _("Nothing was changed: %(reasons)s") % {"reasons": _reasons(exc)})
-
-
-def _form_errors(form) -> ValidationError:
-    texts = [str(error) for error in form.non_field_errors()]
-    for name, errors in form.errors.items():
-        if name != "__all__":
-            label = form.fields[name].label if name in form.fields else name
-            texts.extend(f"{label}: {error}" if label else str(error) for error in errors)
-    return ValidationError(texts)
 
 
 @staff_required
@@ -163,7 +145,7 @@ def request_decide(request, pk: int):
     form = DecisionForm(request.POST, resource_request=resource_request)
     try:
         if not form.is_valid():
-            raise _form_errors(form)
+            raise ValidationError(form_error_texts(form))
         decided = review_services.request_decide(
             request=resource_request, granted=form.cleaned_data["granted"],
             note=form.cleaned_data["note"], actor=request.user,
@@ -190,7 +172,7 @@ def request_reject(request, pk: int):
     form = RejectForm(request.POST, auto_id="reject_%s")
     try:
         if not form.is_valid():
-            raise _form_errors(form)
+            raise ValidationError(form_error_texts(form))
         review_services.request_reject(request=resource_request,
                                         note=form.cleaned_data["note"], actor=request.user,
                                         version=form.cleaned_data["version"])
@@ -214,7 +196,7 @@ def request_comment(request, pk: int):
     form = CommentForm(request.POST)
     try:
         if not form.is_valid():
-            raise _form_errors(form)
+            raise ValidationError(form_error_texts(form))
         request_services.request_comment(request=resource_request,
                                          body=form.cleaned_data["body"], actor=request.user)
     except ValidationError as exc:
