@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
 from algoric.audit.models import AuditEvent
@@ -99,10 +100,16 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class StaffFactory(UserFactory):
-    """A staff member (no MFA yet: see the ``staff_with_mfa`` fixture)."""
+    """A staff member without two-factor authentication yet: treated as a plain member
+    until enrolled (``mfa=True``, or the ``staff_with_mfa`` fixture, enrol TOTP)."""
 
     is_staff = True
     is_superuser = True
+
+    @factory.post_generation
+    def mfa(self, create, extracted, **kwargs):
+        if create and extracted:
+            TOTP.activate(self, generate_totp_secret())
 
 
 class PageFactory(factory.django.DjangoModelFactory):

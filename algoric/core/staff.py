@@ -3,8 +3,9 @@
 Staff see every organisation's objects and decide on them. That power needs two-factor
 authentication (RELIABILITY.md, staff): a staff account without TOTP is treated as a plain
 member by services and templates, and sent to enrol by every staff page. Views use
-:func:`staff_required`; services and selectors :func:`is_verified_staff`; templates the
-``is_verified_staff`` variable of :func:`staff_context`.
+:func:`staff_required`; services :func:`require_staff` (or :func:`is_verified_staff` where
+staff may do more than others); templates the ``is_verified_staff`` variable of
+:func:`staff_context`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ def is_verified_staff(user) -> bool:
     member with TOTP enrolled. One query for a staff member, none otherwise."""
     return bool(getattr(user, "is_authenticated", False) and user.is_staff
                 and is_mfa_enabled(user))
+
+
+def require_staff(actor) -> None:
+    """Raise ``PermissionDenied`` unless ``actor`` (a user or ``None``) passes
+    :func:`is_verified_staff`. Services call it before a staff-only write, whoever calls
+    them (a staff page, the admin, the API, a command)."""
+    if not is_verified_staff(actor):
+        raise PermissionDenied(_("Only the association's staff may do this."))
 
 
 def needs_mfa_enrolment(user) -> bool:

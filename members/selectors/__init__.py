@@ -20,7 +20,7 @@ from .organisations import (
     representatives,
     role_of,
 )
-from .permissions import require_representative, require_staff
+from .permissions import require_representative
 from .users import staff_recipients
 
 __all__ = [
@@ -35,7 +35,6 @@ __all__ = [
     "organisation_open_invitations",
     "representatives",
     "require_representative",
-    "require_staff",
     "role_of",
     "staff_dashboard",
     "staff_recipients",

@@ -24,10 +24,11 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from algoric.audit.services import audit_record
+from algoric.core.staff import require_staff
 from algoric.core.workflow import TransitionError
 
 from ..models import Agreement, User
-from ..selectors.permissions import require_representative, require_staff
+from ..selectors.permissions import require_representative
 from .agreements import (
     ALLOWED,
     agreement_notify_representatives,

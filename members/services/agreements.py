@@ -19,13 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.staff import require_staff
 from algoric.core.workflow import TransitionError, transition
 from algoric.notifications.services import notify
 
 from ..models import Agreement, AgreementEvent, AgreementNumberSequence, Organisation, User
 from ..selectors.agreements import terms_current
 from ..selectors.organisations import representatives
-from ..selectors.permissions import require_representative, require_staff
+from ..selectors.permissions import require_representative
 from ..selectors.users import staff_recipients
 from . import agreement_pdf
 

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.staff import require_staff
 
 from ..models import FeeSchedule, OrganisationKind
-from ..selectors.permissions import require_staff
 
 #: The years staff may set fees for.
 FEE_YEAR_MIN = 2020

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.staff import is_verified_staff, require_staff
 from algoric.core.workflow import TransitionError, transition
 from algoric.notifications.services import notify
 
 from ..models import Membership, MembershipEvent, Organisation
 from ..selectors.memberships import fee_for
 from ..selectors.organisations import representatives
-from ..selectors.permissions import require_representative, require_staff
+from ..selectors.permissions import require_representative
 
 Status = Membership.Status
 
@@ -43,7 +44,7 @@ def membership_open(*, organisation: Organisation, year: int, actor=None) -> Mem
     when staff have set no fee for that kind and year, ``PermissionDenied`` for
     someone who does not represent the organisation.
     """
-    if actor is not None and not actor.is_staff:
+    if actor is not None and not is_verified_staff(actor):
         require_representative(organisation=organisation, user=actor)
         this_year = timezone.localdate().year
         if year not in (this_year, this_year + 1):
@@ -63,7 +64,7 @@ def membership_open(*, organisation: Organisation, year: int, actor=None) -> Mem
     if _created:
         MembershipEvent.objects.create(membership=membership, actor=actor,
                                        to_status=Status.PENDING)
-        if actor is not None and actor.is_staff:
+        if actor is not None and is_verified_staff(actor):
             audit_record(action="membership.opened", actor=actor, target=membership,
                          detail={"year": year, "fee": membership.fee})
     return membership

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.staff import is_verified_staff
 from algoric.notifications.services import notify
 
 from ..models import Invitation, Organisation, OrganisationMember, User
@@ -73,7 +74,7 @@ def organisation_update(*, organisation: Organisation, data: dict, actor: User) 
     The kind cannot change once an agreement exists. Raises ``PermissionDenied`` or
     ``ValidationError``.
     """
-    if not actor.is_staff:
+    if not is_verified_staff(actor):
         require_representative(organisation=organisation, user=actor)
     values = {field: data[field] for field in ORGANISATION_FIELDS if field in data}
     if "siret" in values:
@@ -93,7 +94,7 @@ def organisation_update(*, organisation: Organisation, data: dict, actor: User) 
         raise ValidationError(
             {"siret": _("An organisation with this SIRET number is already registered.")}
         ) from exc
-    if actor.is_staff and not organisation.members.filter(
+    if is_verified_staff(actor) and not organisation.members.filter(
             user=actor, role=Role.REPRESENTATIVE).exists():
         audit_record(action="organisation.updated", actor=actor, target=organisation,
                      detail={"fields": sorted(values)})

@@ -15,11 +15,11 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.staff import require_staff
 from algoric.core.workflow import TransitionError
 
 from ..models import OrganisationKind, TermsTemplate
 from ..selectors.agreements import terms_in_use
-from ..selectors.permissions import require_staff
 
 #: The text fields of a terms version, as given in ``data``.
 TERMS_FIELDS = ("title_fr", "title_en", "body_fr", "body_en")

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
@@ -59,6 +61,9 @@ __all__ = [
 #: Placeholder yearly fees (EUR) of last year and this year: those of ``demo_data``
 #: (which sets this year's when it runs first).
 FEES = DEMO_FEES
+#: (email, first name, last name) of the association's staff member who makes the
+#: demonstration's decisions (payments, reviews, grants, countersignatures).
+DECISIONS_BY = (f"bureau@{DOMAIN}", "Yann", "Kervella")
 
 #: The resources the traces' clusters map to: (name, cluster, capacity in core-hours a
 #: year, French and English descriptions).
@@ -144,12 +149,23 @@ class DemoCentre(OrganisationSteps, ProjectSteps, ReportSteps):
         return self.result
 
     def staff(self) -> User:
-        """The demo staff member of ``demo_data`` (created by running it when absent)."""
-        email = next(user[0] for user in DEMO_USERS if user[4])
-        staff = User.objects.filter(email=email).first()
-        if staff is None:
+        """The staff member who makes the demonstration's decisions (:data:`DECISIONS_BY`).
+
+        Every staff decision needs two-factor authentication, so this person has TOTP
+        enrolled (a secret nobody keeps) and no usable password: a name in the histories,
+        not a login. The demo logins of ``demo_data`` (created by running it when absent)
+        keep theirs, and the demo staff login is asked to enrol TOTP at its first staff
+        page."""
+        if not User.objects.filter(email=next(user[0] for user in DEMO_USERS if user[4])).exists():
             call_command("demo_data", force=True, stdout=io.StringIO())
-            staff = User.objects.get(email=email)
+        email, first_name, last_name = DECISIONS_BY
+        staff, created = User.objects.get_or_create(email=email, defaults={
+            "first_name": first_name, "last_name": last_name, "is_staff": True})
+        if created:
+            staff.set_unusable_password()
+            staff.save(update_fields=["password"])
+            EmailAddress.objects.create(user=staff, email=email, verified=True, primary=True)
+            TOTP.activate(staff, generate_totp_secret())
         return staff
 
     def catalogue(self) -> None:

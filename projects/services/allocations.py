@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.staff import require_staff
 from algoric.core.workflow import TransitionError
 from algoric.notifications.services import notify
 
@@ -72,8 +73,7 @@ def allocations_grant(*, request: ResourceRequest, actor) -> list[Allocation]:
 @transaction.atomic
 def allocation_suspend(*, allocation: Allocation, reason: str, actor) -> Allocation:
     """Suspend an active allocation (staff), with the reason; the PI and managers are told."""
-    if not actor.is_staff:
-        raise PermissionDenied
+    require_staff(actor)
     if not (reason or "").strip():
         raise ValidationError(_("Give the reason for the suspension."))
     changed = Allocation.objects.filter(pk=allocation.pk, status=Allocation.Status.ACTIVE
@@ -96,8 +96,7 @@ def allocation_suspend(*, allocation: Allocation, reason: str, actor) -> Allocat
 def allocation_resume(*, allocation: Allocation, actor) -> Allocation:
     """Lift a suspension (staff): active again, or expired if its end date has passed.
     The PI and managers are told."""
-    if not actor.is_staff:
-        raise PermissionDenied
+    require_staff(actor)
     status = (Allocation.Status.ACTIVE if allocation.ends_on >= timezone.localdate()
               else Allocation.Status.EXPIRED)
     changed = Allocation.objects.filter(pk=allocation.pk, status=Allocation.Status.SUSPENDED

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.staff import is_verified_staff
 from algoric.notifications.services import notify
 from members.models import OrganisationMember, User
 from members.services.invitations import invitation_lock_for_acceptance, signed_invitation_get
@@ -102,7 +103,7 @@ def project_update(*, project: Project, data: dict, actor: User) -> Project:
     leave out a year that already has an allocation. Raises ``PermissionDenied`` or
     ``ValidationError``.
     """
-    if not actor.is_staff:
+    if not is_verified_staff(actor):
         require_project_lead(project=project, user=actor)
     project = Project.objects.select_for_update().get(pk=project.pk)
     values = {field: data[field] for field in PROJECT_FIELDS if field in data}
@@ -124,7 +125,7 @@ def project_update(*, project: Project, data: dict, actor: User) -> Project:
             project.save()
     except IntegrityError as exc:
         raise ValidationError({"slurm_account": _("This Slurm account name is taken.")}) from exc
-    if actor.is_staff and project_role(project=project, user=actor) is None:
+    if is_verified_staff(actor) and project_role(project=project, user=actor) is None:
         audit_record(action="project.updated", actor=actor, target=project,
                      detail={"fields": sorted(values)})
     return project
@@ -133,12 +134,12 @@ def project_update(*, project: Project, data: dict, actor: User) -> Project:
 @transaction.atomic
 def project_close(*, project: Project, actor: User) -> Project:
     """Close a project (its PI, or staff). Its requests can no longer be submitted."""
-    if not actor.is_staff and project_role(project=project, user=actor) != Role.PI:
+    if not is_verified_staff(actor) and project_role(project=project, user=actor) != Role.PI:
         raise PermissionDenied(_("Only the PI may close the project."))
     Project.objects.filter(pk=project.pk).update(status=Project.Status.CLOSED,
                                                  updated_at=timezone.now())
     project.refresh_from_db()
-    if actor.is_staff and project_role(project=project, user=actor) is None:
+    if is_verified_staff(actor) and project_role(project=project, user=actor) is None:
         audit_record(action="project.closed", actor=actor, target=project)
     return project
 

@@ -13,12 +13,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.staff import require_staff
 from members.models import User
 
 from ..models import ResourceRequest, ResourceRequestCell
@@ -33,8 +34,7 @@ Kind = ResourceRequest.Kind
 @transaction.atomic
 def request_start_review(*, request: ResourceRequest, actor: User) -> ResourceRequest:
     """submitted → under_review (staff): the applicants see someone is on it."""
-    if not actor.is_staff:
-        raise PermissionDenied
+    require_staff(actor)
     request = request_transition(request=request, to=Status.UNDER_REVIEW, actor=actor)
     audit_record(action="request.review_started", actor=actor, target=request)
     return request
@@ -52,8 +52,7 @@ def request_decide(*, request: ResourceRequest, granted: Table, note: str, actor
     stale decision is refused. For an emergency request ``emergency_ends_on``
     bounds the grant (at most ``EMERGENCY_GRANT_MAX_DAYS`` days from today).
     """
-    if not actor.is_staff:
-        raise PermissionDenied
+    require_staff(actor)
     locked = ResourceRequest.objects.select_for_update().get(pk=request.pk)
     cells = list(ResourceRequestCell.objects.filter(row__request=locked)
                  .select_related("row__resource"))
@@ -107,8 +106,7 @@ def request_decide(*, request: ResourceRequest, granted: Table, note: str, actor
 def request_reject(*, request: ResourceRequest, note: str, actor: User,
                    version: int) -> ResourceRequest:
     """Reject a request (staff), with the reason; nothing is allocated."""
-    if not actor.is_staff:
-        raise PermissionDenied
+    require_staff(actor)
     if not (note or "").strip():
         raise ValidationError(_("Give the reason for the rejection."))
     request = request_transition(request=request, to=Status.REJECTED, actor=actor,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.staff import is_verified_staff
 from algoric.core.workflow import TransitionError, transition
 from algoric.notifications.services import notify
 from members.models import User
@@ -246,8 +247,9 @@ def request_comment(*, request: ResourceRequest, body: str, actor: User) -> Requ
     body = (body or "").strip()
     if not body:
         raise ValidationError(_("Write a comment first."))
-    from_staff = actor.is_staff and project_role(project=request.project, user=actor) is None
-    if not from_staff and project_role(project=request.project, user=actor) is None:
+    role = project_role(project=request.project, user=actor)
+    from_staff = is_verified_staff(actor) and role is None
+    if not from_staff and role is None:
         raise PermissionDenied
     comment = RequestComment.objects.create(request=request, author=actor, body=body,
                                             from_staff=from_staff)

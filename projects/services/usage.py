@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.staff import require_staff
 from algoric.notifications.models import Notification
 from algoric.notifications.services import notify
 
@@ -48,8 +49,7 @@ def account_alias_create(*, cluster: str, account: str, project: Project,
     or account, an account already mapped on that cluster, or an account that is
     already the project's own Slurm account.
     """
-    if not getattr(actor, "is_staff", False):
-        raise PermissionDenied
+    require_staff(actor)
     cluster = (cluster or "").strip()
     account = (account or "").strip()
     if not cluster or not account:
@@ -86,8 +86,7 @@ def account_alias_create(*, cluster: str, account: str, project: Project,
 def account_alias_delete(*, alias: AccountAlias, actor) -> None:
     """Remove a mapping (staff): the account's jobs no longer count for the project (at
     once). Raises ``PermissionDenied`` for non-staff."""
-    if not getattr(actor, "is_staff", False):
-        raise PermissionDenied
+    require_staff(actor)
     deleted, _rows = AccountAlias.objects.filter(pk=alias.pk).delete()
     if deleted:
         audit_record(action="account_alias.deleted", actor=actor, target=alias,

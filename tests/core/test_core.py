@@ -7,15 +7,18 @@ import datetime as dt
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 from django.utils import timezone, translation
 
 from algoric.core import registries
-from algoric.core.staff import is_verified_staff, staff_context
+from algoric.core.staff import is_verified_staff, require_staff, staff_context
 from algoric.core.workflow import TransitionError, transition
 from members.models import Membership, MembershipEvent
+from members.services import agreement_approve
 from projects.models import RequestEvent
 from tests.factories import (
+    AgreementFactory,
     MembershipFactory,
     ResourceRequestFactory,
     StaffFactory,
@@ -118,3 +121,16 @@ def test_the_apps_fill_the_registries_when_ready():
                          "projects/staff/_dashboard_requests.html"]  # by their order
     assert len(registries.deletion_blocker_checks()) >= 1
     assert len(registries.deletion_hooks()) >= 1
+
+
+def test_a_staff_service_refuses_staff_without_totp():
+    """The services use the same check as the pages: no decision by an unverified
+    staff account, whoever calls the service (admin, command, API)."""
+    agreement = AgreementFactory(status="submitted")
+    with pytest.raises(PermissionDenied):
+        require_staff(StaffFactory())
+    with pytest.raises(PermissionDenied):
+        agreement_approve(agreement=agreement, actor=StaffFactory())
+    agreement.refresh_from_db()
+    assert agreement.status == "submitted"
+    require_staff(StaffFactory(mfa=True))

@@ -9,8 +9,8 @@ from ..factories import OrganisationFactory, OrganisationMemberFactory, StaffFac
 
 @pytest.fixture
 def reviewer(db):
-    """A staff member who decides agreements."""
-    return StaffFactory()
+    """A staff member (with TOTP) who decides agreements."""
+    return StaffFactory(mfa=True)
 
 
 @pytest.fixture

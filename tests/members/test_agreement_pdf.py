@@ -196,9 +196,9 @@ def test_refresh_follows_organisation_details_while_submitted(agreement, organis
     assert agreement_pdf_refresh(agreement=agreement) is True
 
 
-def test_pdf_is_frozen_after_approval_unless_forced(agreement, organisation, staff):
+def test_pdf_is_frozen_after_approval_unless_forced(agreement, organisation, staff_with_mfa):
     agreement = agreement_submit(agreement=agreement, actor=organisation.representative)
-    agreement = agreement_approve(agreement=agreement, actor=staff)
+    agreement = agreement_approve(agreement=agreement, actor=staff_with_mfa)
     agreement.refresh_from_db()
     approved = agreement.pdf.name
     assert approved.startswith("agreements/generated/")  # generated at approval

@@ -61,7 +61,7 @@ def submitted(transactional_db):
 
 
 def test_two_staff_deciding_at_once_give_exactly_one_decision(submitted):
-    first, second = StaffFactory(), StaffFactory()
+    first, second = StaffFactory(mfa=True), StaffFactory(mfa=True)
     events_before = AgreementEvent.objects.filter(agreement=submitted).count()
     results = run_at_once(
         lambda: services.agreement_approve(agreement=submitted, actor=first),
@@ -84,7 +84,7 @@ def test_two_staff_deciding_at_once_give_exactly_one_decision(submitted):
 
 
 def test_double_submitted_approval_by_the_same_person_counts_once(submitted):
-    staff = StaffFactory()
+    staff = StaffFactory(mfa=True)
     results = run_at_once(
         lambda: services.agreement_approve(agreement=submitted, actor=staff),
         lambda: services.agreement_approve(agreement=submitted, actor=staff),

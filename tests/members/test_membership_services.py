@@ -136,7 +136,7 @@ def test_duplicate_invitation_refused(organisation):
 
 
 def test_membership_payment_waiver_and_lapse(organisation):
-    staff = StaffFactory()
+    staff = StaffFactory(mfa=True)
     year = timezone.localdate().year
     membership = services.membership_open(organisation=organisation, year=year)
     with pytest.raises(PermissionDenied):

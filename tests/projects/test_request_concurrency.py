@@ -46,7 +46,7 @@ def submitted(transactional_db):
 
 
 def test_two_staff_deciding_a_request_at_once_give_one_decision(submitted):
-    first, second = StaffFactory(), StaffFactory()
+    first, second = StaffFactory(mfa=True), StaffFactory(mfa=True)
     table = request_table(submitted)
     results = run_at_once(
         lambda: review_services.request_decide(request=submitted, granted=table, note="",

@@ -188,7 +188,7 @@ def test_empty_request_cannot_be_submitted(project, catalogue, organisation):
 def test_partial_approval_creates_allocations_and_activates_project(
         project, catalogue, django_capture_on_commit_callbacks):
     request = submitted_request(project, catalogue)
-    staff = StaffFactory()
+    staff = StaffFactory(mfa=True)
     year = project.starts_on.year
     granted = request_table(request)
     granted[(catalogue["cpu"].pk, year + 1)] = D("120000")  # lowered
@@ -210,7 +210,7 @@ def test_partial_approval_creates_allocations_and_activates_project(
 
 def test_full_grant_is_approved_and_supplement_adds_to_allocation(project, catalogue):
     request = submitted_request(project, catalogue)
-    staff = StaffFactory()
+    staff = StaffFactory(mfa=True)
     review_services.request_decide(request=request, granted=request_table(request), note="",
                                    actor=staff, version=request.version)
     assert ResourceRequest.objects.get(pk=request.pk).status == Status.APPROVED
@@ -233,7 +233,7 @@ def test_full_grant_is_approved_and_supplement_adds_to_allocation(project, catal
 
 def test_decision_refuses_more_than_asked_nothing_and_stale_versions(project, catalogue):
     request = submitted_request(project, catalogue)
-    staff = StaffFactory()
+    staff = StaffFactory(mfa=True)
     year = project.starts_on.year
     too_much = request_table(request)
     too_much[(catalogue["cpu"].pk, year)] = D("100001")
@@ -271,7 +271,7 @@ def test_emergency_reaches_every_staff_member_at_once(organisation, catalogue,
     organisation.save()
     TermsTemplate.objects.get_or_create(kind="public_body", version=1, defaults={
         "title_fr": "C", "title_en": "C", "body_fr": "x", "body_en": "x", "is_published": True})
-    staff = [StaffFactory(), StaffFactory()]
+    staff = [StaffFactory(mfa=True), StaffFactory(mfa=True)]
     year = timezone.localdate().year
     project = project_services.project_create(
         organisation=organisation, actor=organisation.representative,
@@ -331,7 +331,7 @@ VERBS = {
 @pytest.mark.parametrize("target", list(VERBS))
 def test_every_request_transition_follows_the_table(project, catalogue, start, target):
     allow(project.organisation)
-    staff = StaffFactory()
+    staff = StaffFactory(mfa=True)
     request = fill(services.request_create(project=project, kind="new", actor=project.pi),
                    catalogue, project.pi)
     ResourceRequest.objects.filter(pk=request.pk).update(status=start)
@@ -349,7 +349,7 @@ def test_every_request_transition_follows_the_table(project, catalogue, start, t
 
 def test_comments_notify_the_other_side(project, catalogue, django_capture_on_commit_callbacks):
     request = submitted_request(project, catalogue)
-    staff = StaffFactory()
+    staff = StaffFactory(mfa=True)
     with django_capture_on_commit_callbacks(execute=True):
         services.request_comment(request=request, body="Précisez le besoin GPU.", actor=staff)
         services.request_comment(request=request, body="Voici le détail.", actor=project.pi)
@@ -365,7 +365,7 @@ def test_comments_notify_the_other_side(project, catalogue, django_capture_on_co
 
 def test_allocations_suspend_expire_and_remind_once(project, catalogue):
     request = submitted_request(project, catalogue)
-    staff = StaffFactory()
+    staff = StaffFactory(mfa=True)
     review_services.request_decide(request=request, granted=request_table(request), note="",
                                    actor=staff, version=request.version)
     allocation = Allocation.objects.filter(project=project).order_by("year", "pk").first()
@@ -387,7 +387,7 @@ def test_allocations_suspend_expire_and_remind_once(project, catalogue):
 def test_slurm_account_is_fixed_once_allocated(project, catalogue):
     request = submitted_request(project, catalogue)
     review_services.request_decide(request=request, granted=request_table(request), note="",
-                                   actor=StaffFactory(), version=request.version)
+                                   actor=StaffFactory(mfa=True), version=request.version)
     with pytest.raises(ValidationError):
         project_services.project_update(project=project, data={"slurm_account": "autre"},
                                         actor=project.pi)
@@ -399,7 +399,7 @@ def test_slurm_export_matches_the_hand_written_expectation(project, catalogue, o
     organisation.save()
     request = submitted_request(project, catalogue)
     review_services.request_decide(request=request, granted=request_table(request), note="",
-                                   actor=StaffFactory(), version=request.version)
+                                   actor=StaffFactory(mfa=True), version=request.version)
     pi = project.pi
     pi.cluster_login = "mlefloch"
     pi.save()

@@ -395,7 +395,7 @@ def test_submit_without_access_lists_the_reasons(client, draft, pi, catalogue):
 
 def test_submit_with_access_notifies_staff_by_email(client, draft, pi, catalogue,
                                                     django_capture_on_commit_callbacks):
-    staff = [StaffFactory(), StaffFactory()]
+    staff = [StaffFactory(mfa=True), StaffFactory(mfa=True)]
     draft = fill(draft, catalogue, pi)
     allow(draft.project.organisation)
     client.force_login(pi)
@@ -421,7 +421,7 @@ def test_empty_request_cannot_be_submitted(client, draft, pi):
 
 def test_emergency_from_a_public_body_reaches_every_staff_inbox_and_email(
         client, catalogue, django_capture_on_commit_callbacks):
-    staff = [StaffFactory(), StaffFactory(), StaffFactory()]
+    staff = [StaffFactory(mfa=True), StaffFactory(mfa=True), StaffFactory(mfa=True)]
     town = OrganisationFactory(kind=OrganisationKind.PUBLIC_BODY, name="Mairie d'Auray")
     town.representative = OrganisationMemberFactory(organisation=town,
                                                     role="representative").user
@@ -462,7 +462,7 @@ def test_pi_withdraws_before_a_decision(client, draft, pi):
 
 def test_detail_shows_table_comments_oldest_first_and_history(client, draft, pi, catalogue):
     draft = fill(draft, catalogue, pi)
-    reviewer = StaffFactory(first_name="Gwen", last_name="Le Goff")
+    reviewer = StaffFactory(first_name="Gwen", last_name="Le Goff", mfa=True)
     services.request_comment(request=draft, body="Premier message du projet.", actor=pi)
     services.request_comment(request=draft, body="Question de l'équipe <b>Algoric</b>.",
                              actor=reviewer)
@@ -488,7 +488,7 @@ def test_pi_sees_the_actions_of_a_draft(client, draft, pi):
 
 
 def test_member_comments_and_staff_are_notified(client, draft, django_capture_on_commit_callbacks):
-    reviewer = StaffFactory()
+    reviewer = StaffFactory(mfa=True)
     client.force_login(draft.project.member)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("projects:request_comment", args=[draft.pk]),

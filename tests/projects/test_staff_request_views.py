@@ -22,7 +22,7 @@ from ..factories import (
     OrganisationFactory,
     OrganisationMemberFactory,
     ProjectFactory,
-    UserFactory,
+    StaffFactory,
     allow,
 )
 from . import test_request_views as applicant
@@ -244,7 +244,7 @@ def test_stale_decision_is_refused(client, staff_with_mfa, submitted, catalogue)
     page = client.get(reverse("projects:staff_request_review", args=[submitted.pk]))
     seen = page.context["decision_form"].initial["version"]
     # Meanwhile the request changes (another staff member starts the review).
-    review_services.request_start_review(request=submitted, actor=UserFactory(is_staff=True))
+    review_services.request_start_review(request=submitted, actor=StaffFactory(mfa=True))
     response = client.post(en("projects:staff_request_decide", submitted.pk),
                            granted_post(submitted, catalogue, version=seen))
     assert response.status_code == HTTPStatus.CONFLICT

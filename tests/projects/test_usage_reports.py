@@ -271,7 +271,7 @@ def test_readers_are_notified_once_per_generation(usage, fake_render):
 
 def test_yearly_request_covers_projects_with_usage_or_grants_and_the_centre(
         usage, fake_render, django_capture_on_commit_callbacks):
-    staff = StaffFactory()
+    staff = StaffFactory(mfa=True)
     with django_capture_on_commit_callbacks(execute=True):
         count = generate_yearly_usage_reports(year=LAST_YEAR)  # readers notified
     assert count == 3
