@@ -21,8 +21,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from members.models import Membership, Organisation, OrganisationKind, OrganisationMember
-from resources.selectors import shifted_imports
-from resources.usage import UsageSums, usage_by_account, usage_sums
+from resources.accounting.selectors import shifted_imports
+from resources.selectors.usage import UsageSums, usage_by_account, usage_sums
 
 from .models import Project
 from .selectors_usage import (

@@ -2,7 +2,10 @@
 
 from celery import shared_task
 
+from resources.services.clusters import LOCK_SECONDS, NoCluster, clusters_run
+
 from .services import allocations, usage
+from .services.slurm_sync import SlurmSyncError, slurm_sync
 
 
 @shared_task(acks_late=True)
@@ -83,19 +86,20 @@ def sync_slurm_clusters() -> dict:
 
     from django.conf import settings
 
-    from resources.models import Cluster
-    from resources.slurm_cli import SlurmBusy, cluster_lock
-
-    from .services.slurm_sync import SlurmSyncError, slurm_sync
-
     if not settings.SLURM_SYNC:
         return {}
+    try:
+        outcomes = clusters_run(
+            work="sync", run=lambda cluster: slurm_sync(cluster=cluster).applied,
+            errors=(SlurmSyncError,), lock_seconds=LOCK_SECONDS)
+    except NoCluster:
+        return {}
     outcome: dict[str, object] = {}
-    for cluster in Cluster.objects.order_by("name"):
-        try:
-            with cluster_lock(work="sync", cluster=cluster.name, seconds=3600):
-                outcome[cluster.name] = slurm_sync(cluster=cluster).applied
-        except (SlurmSyncError, SlurmBusy) as exc:
-            logging.getLogger(__name__).warning("Slurm sync of %s: %s", cluster.name, exc)
-            outcome[cluster.name] = str(exc)
+    for item in outcomes:
+        if item.ok:
+            outcome[item.cluster.name] = item.result
+        else:
+            logging.getLogger(__name__).warning("Slurm sync of %s: %s", item.cluster.name,
+                                                item.error)
+            outcome[item.cluster.name] = str(item.error)
     return outcome

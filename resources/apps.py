@@ -12,7 +12,7 @@ class ResourcesConfig(AppConfig):
         # Importing the app's modules needs the app registry ready, hence here.
         from algoric.core import registries
 
-        from .selectors import cluster_failures
+        from .selectors.clusters import cluster_failures
 
         # Failed or overdue Slurm syncs and accounting collections: a dashboard block
         # (shown only when any) and a degraded /healthz.

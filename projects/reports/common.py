@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from resources.energy import EnergyConstants
-from resources.usage import UsageSums
+from resources.selectors.usage import UsageSums
 
 from ..selectors_usage import EnergyFigures, energy_figures
 from .content import EXACT, INTEGER, NUMBER, PERCENT, TEXT, Column, Figure, Table
@@ -170,7 +170,7 @@ def shifted_data_note() -> str:
     for a demonstration), which files were moved and by how much; "" otherwise."""
     from django.utils.formats import date_format as format_date
 
-    from resources.selectors import shifted_imports
+    from resources.accounting.selectors import shifted_imports
 
     moved = shifted_imports()
     if not moved:

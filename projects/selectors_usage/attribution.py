@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from resources.usage import (
+from resources.selectors.usage import (
     USAGE_KINDS,
     AccountSelection,
     metered_resources,

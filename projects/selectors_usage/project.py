@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from resources.models import UNITS, Resource, ResourceKind
-from resources.usage import (
+from resources.selectors.usage import (
     USAGE_KINDS,
     UsageSums,
     metered_resources,

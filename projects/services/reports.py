@@ -317,7 +317,7 @@ def usage_report_notify(*, report: UsageReport) -> int:
 def projects_to_report(*, year: int) -> list[Project]:
     """Projects with usage attributed to them in ``year`` or an allocation for ``year``
     (drafts excluded), by acronym — a fixed number of queries."""
-    from resources.usage import usage_by_account
+    from resources.selectors.usage import usage_by_account
 
     from ..models import Allocation
     from ..selectors_usage import account_attribution

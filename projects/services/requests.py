@@ -25,8 +25,8 @@ from algoric.core.workflow import TransitionError, transition
 from algoric.notifications.services import notify
 from members.models import User
 from members.services import organisation_access_status
-from resources.estimates import Estimate, estimate, price_table
 from resources.models import Resource
+from resources.selectors.estimates import Estimate, estimate, price_table
 
 from ..models import (
     Project,

@@ -25,8 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from algoric.core.staff import is_verified_staff
 from resources.energy import co2e_kg, energy_constants
-from resources.estimates import energy_per_unit_kwh, price_table
 from resources.models import Resource
+from resources.selectors.estimates import energy_per_unit_kwh, price_table
 
 from ..forms_requests import (
     CommentForm,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from algoric.core.feedback import form_error_texts, show_errors
 from algoric.core.staff import staff_required
-from resources.selectors import shifted_imports
+from resources.accounting.selectors import shifted_imports
 
 from ..charts import GREEN, grant_chart_svg, monthly_bars_svg, svg_data_uri
 from ..forms_usage import AccountAliasForm, YearForm

@@ -29,7 +29,7 @@ from projects.services.reports import (
     usage_report_request,
     usage_reports_request_year,
 )
-from resources.accounting.services import accounting_import_create, accounting_import_run
+from resources.accounting.services.imports import accounting_import_create, accounting_import_run
 from resources.models import JobRecord
 from tests.resources.test_accounting_import import sacct_line
 

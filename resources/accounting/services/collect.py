@@ -2,8 +2,8 @@
 
 For a portal installed next to its cluster (with Slurm's client commands and munge
 access to slurmdbd): ``collect_accounting`` runs ``sacct`` itself with the format of
-the nightly push (``services_clusters.SACCT_FIELDS``: the 26 fields of PRODUCT.md
-plus ``ConsumedEnergyRaw``; UTC; ``--parsable2 --noheader --allocations
+the nightly push (``resources.services.clusters.SACCT_FIELDS``: the 26 fields of
+PRODUCT.md plus ``ConsumedEnergyRaw``; UTC; ``--parsable2 --noheader --allocations
 --duplicates``) from the last collected end time, and imports the output through the
 same import service as uploads and pushes (``accounting_import_create`` and
 ``accounting_import_run``), so each job is stored once however windows overlap.
@@ -22,11 +22,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import AccountingImport, Cluster, JobRecord
-from ..services_cluster_runs import cluster_collect_record
-from ..services_clusters import SACCT_FIELDS
-from ..slurm_cli import SlurmCommandError, run_slurm
-from .services import accounting_import_create, accounting_import_run, sha256_of
+from ...models import AccountingImport, Cluster, JobRecord
+from ...services.clusters import SACCT_FIELDS, cluster_collect_record
+from ...slurm_cli import SlurmCommandError, run_slurm
+from ..selectors import duplicate_of
+from .imports import accounting_import_create, accounting_import_run
+from .intake import sha256_of
 
 #: How far before the last collected end time the next collection starts: a job whose
 #: record reaches slurmdbd late is still picked up; the jobs seen twice are skipped.
@@ -154,6 +155,4 @@ def _collect(*, cluster: Cluster, since: datetime.datetime, actor) -> CollectRes
 
 def _is_duplicate(output) -> bool:
     output.seek(0)
-    digest = sha256_of(output)
-    return (AccountingImport.objects.filter(sha256=digest)
-            .exclude(status=AccountingImport.Status.FAILED).exists())
+    return duplicate_of(sha256_of(output)) is not None
