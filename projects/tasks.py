@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from resources.services.clusters import LOCK_SECONDS, NoCluster, clusters_run
+from resources.services.clusters import LOCK_SECONDS, clusters_run_all
 
 from .services import allocations, usage
 from .services.slurm_sync import SlurmSyncError, slurm_sync
@@ -88,18 +88,7 @@ def sync_slurm_clusters() -> dict:
 
     if not settings.SLURM_SYNC:
         return {}
-    try:
-        outcomes = clusters_run(
-            work="sync", run=lambda cluster: slurm_sync(cluster=cluster).applied,
-            errors=(SlurmSyncError,), lock_seconds=LOCK_SECONDS)
-    except NoCluster:
-        return {}
-    outcome: dict[str, object] = {}
-    for item in outcomes:
-        if item.ok:
-            outcome[item.cluster.name] = item.result
-        else:
-            logging.getLogger(__name__).warning("Slurm sync of %s: %s", item.cluster.name,
-                                                item.error)
-            outcome[item.cluster.name] = str(item.error)
-    return outcome
+    return clusters_run_all(
+        work="sync", run=lambda cluster: slurm_sync(cluster=cluster).applied,
+        errors=(SlurmSyncError,), lock_seconds=LOCK_SECONDS,
+        logger=logging.getLogger(__name__), label="Slurm sync")

@@ -24,7 +24,7 @@ from .accounting.models import FINISHED_STATUSES
 from .accounting.services.collect import CollectError, accounting_collect
 from .accounting.services.imports import accounting_import_run
 from .models import AccountingImport
-from .services.clusters import LOCK_SECONDS, NoCluster, clusters_run
+from .services.clusters import LOCK_SECONDS, clusters_run_all
 
 logger = logging.getLogger(__name__)
 
@@ -152,17 +152,7 @@ def collect_accounting_clusters() -> dict:
     """
     if not settings.ACCOUNTING_COLLECT:
         return {}
-    try:
-        outcomes = clusters_run(
-            work="collect", run=lambda cluster: accounting_collect(cluster=cluster).jobs_added,
-            errors=(CollectError,), lock_seconds=LOCK_SECONDS)
-    except NoCluster:
-        return {}
-    outcome: dict[str, object] = {}
-    for item in outcomes:
-        if item.ok:
-            outcome[item.cluster.name] = item.result
-        else:
-            logger.warning("accounting collection of %s: %s", item.cluster.name, item.error)
-            outcome[item.cluster.name] = str(item.error)
-    return outcome
+    return clusters_run_all(
+        work="collect", run=lambda cluster: accounting_collect(cluster=cluster).jobs_added,
+        errors=(CollectError,), lock_seconds=LOCK_SECONDS, logger=logger,
+        label="accounting collection")

@@ -252,3 +252,30 @@ def clusters_run[T](*, work: str, run: Callable[[Cluster], T],
         else:
             outcomes.append(ClusterOutcome(cluster=cluster, result=result))
     return outcomes
+
+
+def clusters_run_all(*, work: str, run: Callable[[Cluster], object],
+                     errors: tuple[type[Exception], ...], lock_seconds: int,
+                     logger: logging.Logger, label: str) -> dict[str, object]:
+    """:func:`clusters_run` on every cluster, for a beat task: nothing to do without a
+    cluster, each failure logged and kept as text.
+
+    ``logger``, ``label``: each failed run is logged as a warning
+    ``"<label> of <cluster>: <error>"`` (e.g. ``label="Slurm sync"``); the other
+    arguments are those of :func:`clusters_run`.
+
+    Returns ``{cluster name: what run returned, or the error's text}`` (``{}`` when
+    no cluster is registered).
+    """
+    try:
+        outcomes = clusters_run(work=work, run=run, errors=errors, lock_seconds=lock_seconds)
+    except NoCluster:
+        return {}
+    summary: dict[str, object] = {}
+    for item in outcomes:
+        if item.ok:
+            summary[item.cluster.name] = item.result
+        else:
+            logger.warning("%s of %s: %s", label, item.cluster.name, item.error)
+            summary[item.cluster.name] = str(item.error)
+    return summary
