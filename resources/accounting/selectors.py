@@ -1,5 +1,6 @@
-"""Reads of the accounting imports: earlier imports of a file, shifted traces, the
-energy figures an import applies, the pages' lists, and the wait-time expression.
+"""Reads of the accounting: earlier imports of a file, shifted traces, the energy
+figures an import applies, where the next collection starts, the pages' lists, and
+the wait-time expression.
 
 Shared by the accounting services, their views and the usage selectors
 (:mod:`resources.selectors.usage`).
@@ -7,19 +8,21 @@ Shared by the accounting services, their views and the usage selectors
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
-from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, FloatField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, FloatField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from ..models import AccountingImport, Cluster, JobRecord, Resource, ResourceKind
 from ..selectors.estimates import energy_per_unit_kwh
 from .parsing.fields import Power
 
 
-def duplicate_of(sha256: str, *, time_shift: timedelta | None = None) -> AccountingImport | None:
+def duplicate_of(sha256: str, *, time_shift: datetime.timedelta | None = None,
+                 ) -> AccountingImport | None:
     """The earliest import of the same file (same SHA-256, 64 hex digits) that did not
     fail, or ``None``. With ``time_shift``, only an import with that shift (the same
     file moved by another shift is another import)."""
@@ -57,11 +60,11 @@ def shifted_imports() -> list[dict]:
     ``first_end``, ``last_end``: the earliest and latest end time of the file's jobs
     once shifted (aware, UTC; ``None`` when the import kept no job).
     """
-    day = timedelta(days=1)
+    day = datetime.timedelta(days=1)
     rows = (AccountingImport.objects
             .filter(status__in=[AccountingImport.Status.DONE,
                                 AccountingImport.Status.DONE_WITH_ERRORS])
-            .exclude(time_shift=timedelta(0))
+            .exclude(time_shift=datetime.timedelta(0))
             .order_by("created_at", "pk")
             .values("cluster", "file_name", "time_shift", "first_end", "last_end"))
     found = []
@@ -71,6 +74,24 @@ def shifted_imports() -> list[dict]:
                       "shift_days": int(days) if days == int(days) else days,
                       "first_end": row["first_end"], "last_end": row["last_end"]})
     return found
+
+
+#: How far before the last collected end time the next collection starts: a job whose
+#: record reaches slurmdbd late is still picked up; the jobs seen twice are skipped.
+OVERLAP = datetime.timedelta(hours=1)
+
+def collect_since(*, cluster: Cluster) -> datetime.datetime:
+    """Where the next collection of ``cluster`` starts (aware, UTC).
+
+    The latest end time of the cluster's job records less :data:`OVERLAP`; with
+    no job record, the 1st of January of this year (the centre's time zone).
+    """
+    last_end = JobRecord.objects.filter(cluster=cluster.name).aggregate(
+        last=Max("end_time"))["last"]
+    if last_end is not None:
+        return (last_end - OVERLAP).astimezone(datetime.UTC)
+    start = datetime.datetime(timezone.localdate().year, 1, 1)
+    return timezone.make_aware(start).astimezone(datetime.UTC)
 
 
 def power_by_partition(cluster: str) -> Callable[[str], Power | None]:

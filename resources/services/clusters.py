@@ -67,7 +67,7 @@ def cluster_create(*, name: str, actor) -> Cluster:
         raise ValidationError({"name": _(
             "A cluster name has 1 to 64 letters, digits, dots, dashes or underscores, "
             "as Slurm writes it.")})
-    if Cluster.objects.filter(name__iexact=name).exists():
+    if cluster_for_name(name=name) is not None:
         raise ValidationError({"name": _("A cluster named “%(name)s” already exists.")
                                % {"name": name}})
     try:

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from resources.accounting.services.collect import OVERLAP, collect_since
+from resources.accounting.selectors import OVERLAP, collect_since
 from resources.models import AccountingImport, Cluster, JobRecord
 from resources.selectors.clusters import cluster_failures
 from resources.services.clusters import SACCT_FIELDS
