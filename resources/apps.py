@@ -1,3 +1,5 @@
+"""The resources app's configuration: its dashboard block and health check of the clusters."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

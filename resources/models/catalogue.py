@@ -31,6 +31,8 @@ UNITS = {
 
 
 class ResourceQuerySet(models.QuerySet):
+    """Filters of the catalogue: what can be requested, what the public page shows."""
+
     def active(self):
         """Resources that can be requested."""
         return self.filter(is_active=True)
