@@ -8,7 +8,7 @@ from django.views.i18n import set_language
 
 from algoric.core import views
 from algoric.operations.views import healthz
-from resources.api import accounting_api_view
+from resources.accounting.api import accounting_api_view
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Algoric"

@@ -290,15 +290,15 @@ def child_import(path: str, profile_out: str | None, staging: bool = False) -> d
     from django.db import connection
 
     if staging:
-        from resources.accounting import services
+        from resources.accounting.services import imports as services
 
-        services._submit_spans = lambda accounting_import: None
+        services.import_submit_spans = lambda *, accounting_import: None
 
-    from resources.accounting.services import (
+    from resources.accounting.services.imports import (
         accounting_import_create,
         accounting_import_run,
-        sha256_of,
     )
+    from resources.accounting.services.intake import sha256_of
     from resources.models import AccountingImport, JobRecord, UsageSummary
 
     logs = _LogCapture()
@@ -377,11 +377,9 @@ def child_baseline(path: str, copy_path: str, direct: bool = False) -> dict:
     from django.conf import settings
 
     from resources.accounting.parsing import COPY_COLUMNS, ParseStats, parse
-    from resources.accounting.services import (
-        accounting_import_create,
-        power_by_partition,
-        sha256_of,
-    )
+    from resources.accounting.selectors import power_by_partition
+    from resources.accounting.services.imports import accounting_import_create
+    from resources.accounting.services.intake import sha256_of
     from resources.models import AccountingImport
 
     with open(path, "rb") as handle:

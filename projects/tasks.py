@@ -11,12 +11,16 @@ import logging
 from functools import partial
 
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError, transaction
+
+from resources.services.clusters import LOCK_SECONDS, clusters_run_all
 
 from .models import UsageReport
 from .reports.selectors import stale_usage_reports
 from .reports.services import usage_report_generate, usage_reports_request_year
 from .services import allocations, usage
+from .services.slurm_sync import SlurmSyncError, slurm_sync
 
 logger = logging.getLogger(__name__)
 
@@ -119,23 +123,9 @@ def sync_slurm_clusters() -> dict:
     a second run finds no difference. Returns ``{cluster: changes applied, or the
     error}``.
     """
-    import logging
-
-    from django.conf import settings
-
-    from resources.models import Cluster
-    from resources.slurm_cli import SlurmBusy, cluster_lock
-
-    from .services.slurm_sync import SlurmSyncError, slurm_sync
-
     if not settings.SLURM_SYNC:
         return {}
-    outcome: dict[str, object] = {}
-    for cluster in Cluster.objects.order_by("name"):
-        try:
-            with cluster_lock(work="sync", cluster=cluster.name, seconds=3600):
-                outcome[cluster.name] = slurm_sync(cluster=cluster).applied
-        except (SlurmSyncError, SlurmBusy) as exc:
-            logging.getLogger(__name__).warning("Slurm sync of %s: %s", cluster.name, exc)
-            outcome[cluster.name] = str(exc)
-    return outcome
+    return clusters_run_all(
+        work="sync", run=lambda cluster: slurm_sync(cluster=cluster).applied,
+        errors=(SlurmSyncError,), lock_seconds=LOCK_SECONDS, logger=logger,
+        label="Slurm sync")

@@ -13,7 +13,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import Resource, ResourcePrice
-from .services import power_figure_errors
+from .services.catalogue import power_figure_errors
 
 NON_NEGATIVE = MinValueValidator(Decimal(0), message=_("This cannot be negative."))
 
@@ -40,7 +40,7 @@ class ResourcePriceInline(admin.TabularInline):
 
 
 class ResourceAdminForm(forms.ModelForm):
-    """A resource, with the checks of :func:`resources.services.resource_save`."""
+    """A resource, with the checks of :func:`resources.services.catalogue.resource_save`."""
 
     class Meta:
         model = Resource

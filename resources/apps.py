@@ -1,3 +1,5 @@
+"""The resources app's configuration: its dashboard block and health check of the clusters."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +14,7 @@ class ResourcesConfig(AppConfig):
         # Importing the app's modules needs the app registry ready, hence here.
         from algoric.core import registries
 
-        from .selectors import cluster_failures
+        from .selectors.clusters import cluster_failures
 
         # Failed or overdue Slurm syncs and accounting collections: a dashboard block
         # (shown only when any) and a degraded /healthz.

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from members.models import OrganisationKind
 
 from .models import Resource
-from .selectors import trim_decimal
-from .services import RESOURCE_FIELDS
+from .selectors.catalogue import trim_decimal
+from .services.catalogue import RESOURCE_FIELDS
 
 
 def _number(step: str = "any") -> forms.NumberInput:
@@ -20,11 +20,11 @@ def _number(step: str = "any") -> forms.NumberInput:
 
 
 class ResourceForm(forms.Form):
-    """A resource's fields (explicit list :data:`~resources.services.RESOURCE_FIELDS`)
+    """A resource's fields (explicit list :data:`~resources.services.catalogue.RESOURCE_FIELDS`)
     and one price per organisation kind.
 
     It is a plain form, not a model form: the write and its checks (power figures per
-    kind, prices, unique name) belong to :func:`~resources.services.resource_save`.
+    kind, prices, unique name) belong to :func:`~resources.services.catalogue.resource_save`.
     ``cleaned_data["data"]`` holds the resource fields and ``cleaned_data["prices"]``
     ``{kind: Decimal | None}`` for every kind (a blank price removes it).
     ``seen_updated_at`` carries the resource's ``updated_at`` as loaded, so that a

@@ -1,6 +1,7 @@
-"""Celery tasks of the resources app: running accounting imports.
+"""Celery tasks of the resources app: running accounting imports, collecting accounting.
 
-An import is created (and its file stored) by the upload page or the push API;
+An import is created (and its file stored) by the upload page or the push API, which
+then queue it with :func:`accounting_import_enqueue_on_commit`;
 :func:`run_accounting_import` runs it in a worker. The task is a thin interface: it
 re-reads the import, returns quietly when it has already finished, and calls the
 import service, which is idempotent (a job is unique by cluster, raw job id and
@@ -12,21 +13,20 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from functools import partial
 
 from celery import shared_task
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .accounting.models import FINISHED_STATUSES
+from .accounting.services.collect import CollectError, accounting_collect
+from .accounting.services.imports import accounting_import_run
 from .models import AccountingImport
+from .services.clusters import LOCK_SECONDS, clusters_run_all
 
 logger = logging.getLogger(__name__)
-
-#: Statuses after which an import is never run again.
-FINISHED_STATUSES = frozenset({
-    AccountingImport.Status.DONE,
-    AccountingImport.Status.DONE_WITH_ERRORS,
-    AccountingImport.Status.FAILED,
-})
 
 #: An import still ``queued`` this long after it was created is queued again by
 #: :func:`requeue_stale_accounting_imports` (its message was lost: broker down at commit).
@@ -49,8 +49,6 @@ def run_accounting_import(import_id: int) -> str:
     a worker that died is run again from the start; the service adds each job once.
     Bad content never raises (the import is marked failed by the service).
     """
-    from .accounting.services import accounting_import_run
-
     accounting_import = AccountingImport.objects.filter(pk=import_id).first()
     if accounting_import is None:
         logger.warning("accounting import %s: not found", import_id)
@@ -93,6 +91,15 @@ def accounting_import_enqueue(import_id: int) -> bool:
                        "queued again later", import_id, exc_info=True)
         return False
     return True
+
+
+def accounting_import_enqueue_on_commit(import_id: int) -> None:
+    """Queue :func:`run_accounting_import` for ``import_id`` once the current
+    transaction commits (at once outside a transaction): after
+    :func:`resources.accounting.services.intake.accounting_intake` has returned, so the
+    worker finds the row and the file. With ``CELERY_TASK_ALWAYS_EAGER`` the import
+    runs then, inline."""
+    transaction.on_commit(partial(accounting_import_enqueue, import_id))
 
 
 def _nobody_runs_imports_of(cluster: str) -> bool:
@@ -143,20 +150,9 @@ def collect_accounting_clusters() -> dict:
     collection is still running is left alone. Returns ``{cluster: jobs added, or the
     error}``.
     """
-    from django.conf import settings
-
-    from .accounting.collect import CollectError, accounting_collect
-    from .models import Cluster
-    from .slurm_cli import SlurmBusy, cluster_lock
-
     if not settings.ACCOUNTING_COLLECT:
         return {}
-    outcome: dict[str, object] = {}
-    for cluster in Cluster.objects.order_by("name"):
-        try:
-            with cluster_lock(work="collect", cluster=cluster.name, seconds=3600):
-                outcome[cluster.name] = accounting_collect(cluster=cluster).jobs_added
-        except (CollectError, SlurmBusy) as exc:
-            logger.warning("accounting collection of %s: %s", cluster.name, exc)
-            outcome[cluster.name] = str(exc)
-    return outcome
+    return clusters_run_all(
+        work="collect", run=lambda cluster: accounting_collect(cluster=cluster).jobs_added,
+        errors=(CollectError,), lock_seconds=LOCK_SECONDS, logger=logger,
+        label="accounting collection")

@@ -8,16 +8,16 @@ routed by ``algoric.urls``.
 
 from django.urls import include, path
 
-from . import views
+from .views import catalogue, hardware
 
 app_name = "resources"
 
 urlpatterns = [
-    path("hardware/", views.hardware, name="hardware"),
-    path("staff/resources/", views.catalogue, name="staff_list"),
-    path("staff/resources/new/", views.resource_create, name="staff_create"),
-    path("staff/resources/<int:pk>/edit/", views.resource_edit, name="staff_edit"),
-    path("staff/resources/<int:pk>/toggle-active/", views.resource_toggle_active,
+    path("hardware/", hardware.hardware, name="hardware"),
+    path("staff/resources/", catalogue.catalogue, name="staff_list"),
+    path("staff/resources/new/", catalogue.resource_create, name="staff_create"),
+    path("staff/resources/<int:pk>/edit/", catalogue.resource_edit, name="staff_edit"),
+    path("staff/resources/<int:pk>/toggle-active/", catalogue.resource_toggle_active,
          name="staff_toggle_active"),
     path("staff/accounting/", include("resources.accounting.urls")),
 ]

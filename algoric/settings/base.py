@@ -314,7 +314,7 @@ ACCOUNTING_BAD_LINE_LIMIT = env.float("ACCOUNTING_BAD_LINE_LIMIT", default=0.05)
 # Longest time box of an emergency grant, in days from the decision.
 EMERGENCY_GRANT_MAX_DAYS = env.int("EMERGENCY_GRANT_MAX_DAYS", default=30)
 
-# --- Slurm (projects.services.slurm_sync, resources.accounting.collect) ---------------------
+# --- Slurm (projects.services.slurm_sync, resources.accounting.services.collect) ------------
 
 # Slurm's client commands, run with argument lists (name on PATH or absolute path).
 SLURM_SACCTMGR = env.str("SLURM_SACCTMGR", default="sacctmgr")

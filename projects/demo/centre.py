@@ -27,13 +27,13 @@ from django.utils import timezone
 
 from members.models import FeeSchedule, Organisation, User
 from members.services.fees import fee_schedule_set
-from resources.accounting.services import (
+from resources.accounting.services.imports import (
     accounting_import_create,
     accounting_import_run,
-    sha256_of,
 )
+from resources.accounting.services.intake import sha256_of
 from resources.models import AccountingImport, Resource
-from resources.services import resource_save
+from resources.services.catalogue import resource_save
 
 from ..models import Project
 from ..selectors.statistics import public_statistics_forget

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from members.models import OrganisationMember
-from resources.usage import usage_sums
+from resources.selectors.usage import usage_sums
 
 from ..models import AccountAlias, Project, ProjectMember, ResourceRequest
 from ..selectors.usage import account_attribution

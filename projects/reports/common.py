@@ -10,9 +10,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from resources.accounting.selectors import shifted_imports
 from resources.energy import EnergyConstants
-from resources.selectors import shifted_imports
-from resources.usage import UsageSums
+from resources.selectors.usage import UsageSums
 
 from ..selectors.usage import EnergyFigures, energy_figures
 from .content import EXACT, INTEGER, NUMBER, PERCENT, TEXT, Column, Figure, Table

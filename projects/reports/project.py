@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from resources.usage import job_distributions, time_limit_use, usage_totals
+from resources.selectors.usage import job_distributions, time_limit_use, usage_totals
 
 from ..charts import category_bars_svg, grant_chart_svg
 from ..models import Project

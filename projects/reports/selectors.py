@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from algoric.core.staff import needs_mfa_enrolment
 from members.models import User
-from resources.usage import usage_by_account
+from resources.selectors.usage import usage_by_account
 
 from ..models import Allocation, Project, ProjectMember, UsageReport
 from ..selectors.usage import account_attribution

@@ -1,4 +1,4 @@
-"""The projects app's part of a member's personal data (see :mod:`members.personal_data`)
+"""The projects app's part of a member's personal data (see :mod:`members.selectors.personal_data`)
 and what keeps an account from being deleted: registered in
 :meth:`projects.apps.ProjectsConfig.ready`. What deleting an account does to projects is
 a write: :func:`projects.services.projects.project_members_remove_for_deleted_user`."""

@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from members.models import User
-from resources.estimates import Estimate, estimate, price_table
 from resources.models import Resource
+from resources.selectors.estimates import Estimate, estimate, price_table
 
 from ..models import RequestEvent, ResourceRequest, ResourceRequestCell
 
@@ -96,7 +96,7 @@ def request_table(request: ResourceRequest, *, granted: bool = False) -> Table:
 class TableEstimate:
     """Totals of a request table and its estimates.
 
-    ``cells``: (resource id, year) → :class:`~resources.estimates.Estimate`;
+    ``cells``: (resource id, year) → :class:`~resources.selectors.estimates.Estimate`;
     ``row_totals``: resource id → amount; ``year_totals`` are per unit so they are
     only given for cost and energy; ``cost_eur``, ``energy_kwh`` and ``co2e_kg``
     are the grand totals (euros, kWh, kg CO2e) over the cells that could be

@@ -21,8 +21,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from members.models import Membership, Organisation, OrganisationKind, OrganisationMember
-from resources.selectors import shifted_imports
-from resources.usage import UsageSums, usage_by_account, usage_sums
+from resources.accounting.selectors import shifted_imports
+from resources.selectors.usage import UsageSums, usage_by_account, usage_sums
 
 from ..models import Project
 from .usage import (
@@ -41,7 +41,7 @@ CACHE_KEY = "public-statistics:v1"
 class YearFigures:
     """What the centre delivered in one year.
 
-    ``year``; ``totals``: :class:`~resources.usage.UsageSums` (jobs, core-hours,
+    ``year``; ``totals``: :class:`~resources.selectors.usage.UsageSums` (jobs, core-hours,
     GPU-hours, kWh measured and estimated); ``energy``: :class:`EnergyFigures` (kWh,
     kg CO2e, euros, reusable heat); ``by_month``: the 12 months as ``{"month": date,
     "core_hours": float, "gpu_hours": float, "energy_kwh": float, "jobs": int,
@@ -68,7 +68,7 @@ class PublicStatistics:
     ``members``: organisations in good standing for ``year``; ``active_projects``:
     projects with status ``active``; ``this_year``, ``last_year``:
     :class:`YearFigures`; ``shifted``: the accounting imports whose times were
-    shifted (``resources.selectors.shifted_imports``), so pages can say the figures
+    shifted (``resources.accounting.selectors.shifted_imports``), so pages can say the figures
     come from real traces moved in time.
     """
 

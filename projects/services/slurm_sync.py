@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 from algoric.audit.models import AuditEvent
 from algoric.audit.services import audit_record
 from resources.models import Cluster
-from resources.selectors import cluster_accounts_with_jobs
-from resources.services_cluster_runs import cluster_sync_record
+from resources.selectors.clusters import cluster_accounts_with_jobs
+from resources.services.clusters import cluster_sync_record
 from resources.slurm_cli import SlurmCommandError, run_slurm
 
 from ..models import Project

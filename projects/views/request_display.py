@@ -10,8 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.formats import number_format
 
 from resources.energy import co2e_kg, energy_constants
-from resources.estimates import energy_per_unit_kwh, price_table
 from resources.models import Resource
+from resources.selectors.estimates import energy_per_unit_kwh, price_table
 
 from ..forms.requests import amount_as_input, justification_field
 from ..models import ResourceRequest

@@ -14,7 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from resources.selectors import shifted_imports
+from resources.accounting.selectors import shifted_imports
 
 from ..charts import grant_chart_svg, svg_data_uri
 from ..forms.usage import YearForm

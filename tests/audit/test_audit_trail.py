@@ -19,7 +19,7 @@ from algoric.pages.services import page_update
 from members.models import Agreement
 from members.services import agreement_approve, agreement_reject
 from members.services.fees import fee_schedule_set
-from resources.services_clusters import cluster_create, cluster_rotate_token
+from resources.services.clusters import cluster_create, cluster_rotate_token
 
 from ..factories import PASSWORD, PageFactory, UserFactory
 from ..members.test_staff_views import active, submitted

@@ -193,7 +193,7 @@ def real_data():
 @override_settings(DEBUG=True)
 def test_real_traces_are_moved_into_the_demo_years_and_shown(client, real_data, quick_pdfs,
                                                              tmp_path):
-    from resources.selectors import shifted_imports
+    from resources.accounting.selectors import shifted_imports
 
     centre = DemoCentre(data_dir=real_data, synthetic_dir=tmp_path, reports="none")
     result = centre.run()

@@ -16,7 +16,7 @@ from projects.selectors.usage import (
     unmatched_accounts,
 )
 from projects.services.usage import account_alias_create, account_alias_delete
-from resources.usage import AccountSelection, usage_sums, usage_totals
+from resources.selectors.usage import AccountSelection, usage_sums, usage_totals
 
 from ..factories import OrganisationFactory
 from .usage_helpers import CLUSTER, YEAR, allocate, make_project, make_resources, summary

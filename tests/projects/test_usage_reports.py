@@ -30,7 +30,7 @@ from projects.tasks import (
     requeue_stale_usage_reports,
     usage_report_enqueue_on_commit,
 )
-from resources.accounting.services import accounting_import_create, accounting_import_run
+from resources.accounting.services.imports import accounting_import_create, accounting_import_run
 from resources.models import JobRecord
 from tests.resources.test_accounting_import import sacct_line
 

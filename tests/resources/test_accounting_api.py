@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from resources.models import AccountingImport, Cluster, JobRecord
-from resources.services_clusters import cluster_for_token, cluster_rotate_token
+from resources.selectors.clusters import cluster_for_token
+from resources.services.clusters import cluster_rotate_token
 
 from .test_accounting_views import SACCT_LINES
 

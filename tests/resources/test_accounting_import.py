@@ -31,12 +31,13 @@ from django.db.models import Sum
 from django.test import override_settings
 from django.utils import timezone, translation
 
-from resources.accounting import services, summaries
-from resources.accounting.services import (
+from resources.accounting.services import imports as services
+from resources.accounting.services import summaries
+from resources.accounting.services.imports import (
     accounting_import_create,
     accounting_import_run,
-    sha256_of,
 )
+from resources.accounting.services.intake import sha256_of
 from resources.models import AccountingImport, JobRecord, Resource, ResourceKind, UsageSummary
 from tests.factories import ResourceFactory, StaffFactory
 
@@ -488,7 +489,7 @@ def test_an_unexpected_error_marks_the_import_failed_and_is_raised(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("resources.accounting.services.usage_summaries_add", broken)
+    monkeypatch.setattr("resources.accounting.services.imports.usage_summaries_add", broken)
     data = fixture("sacct_cases.log")
     imp = accounting_import_create(file_name="f", size_bytes=len(data),
                                    sha256=hashlib.sha256(data).hexdigest(), format="sacct",

@@ -18,7 +18,7 @@ from resources.accounting.parsing import (
     parse_time_limit,
     utc_text,
 )
-from resources.accounting.sacct import sacct_header
+from resources.accounting.parsing.sacct import sacct_header
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -133,8 +133,8 @@ def test_a_broken_gzip_file_is_a_bad_file():
 
 
 def test_an_overlong_line_is_bad_and_not_kept(monkeypatch):
-    monkeypatch.setattr("resources.accounting.parsing.MAX_LINE_BYTES", 100)
-    monkeypatch.setattr("resources.accounting.parsing.CHUNK_BYTES", 64)
+    monkeypatch.setattr("resources.accounting.parsing.stream.MAX_LINE_BYTES", 100)
+    monkeypatch.setattr("resources.accounting.parsing.stream.CHUNK_BYTES", 64)
     data = b"short\n" + b"x" * 500 + b"\nafter\n"
     stats = ParseStats()
     stream, _counter = open_stream(io.BytesIO(data))

@@ -16,11 +16,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
-from resources.accounting.services import (
+from resources.accounting.services.imports import (
     accounting_import_create,
     accounting_import_run,
-    sha256_of,
 )
+from resources.accounting.services.intake import sha256_of
 from resources.models import AccountingImport, JobRecord, UsageSummary
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

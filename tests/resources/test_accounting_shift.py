@@ -13,10 +13,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from resources.accounting.services import accounting_import_create, accounting_import_run
-from resources.accounting.writers import Spans, copy_rows
+from resources.accounting.selectors import shifted_imports
+from resources.accounting.services.imports import accounting_import_create, accounting_import_run
+from resources.accounting.services.writers import Spans, copy_rows
 from resources.models import AccountingImport, JobRecord, UsageSummary
-from resources.selectors import shifted_imports
 from tests.resources.test_accounting_import import good_lines, sacct_line
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -203,7 +203,7 @@ def _stored_by(caplog) -> tuple[int, int]:
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's two paths")
 def test_postgres_copies_straight_unless_a_stored_job_may_share_a_key(caplog, monkeypatch):
-    from resources.accounting import services
+    from resources.accounting.services import imports as services
 
     monkeypatch.setattr(services, "BATCH_SIZE", 50)
     caplog.set_level(logging.INFO, logger="resources.accounting.services")
@@ -227,7 +227,7 @@ def test_postgres_copies_straight_unless_a_stored_job_may_share_a_key(caplog, mo
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's two paths")
 def test_postgres_a_job_repeated_inside_the_file_falls_back_to_staging(caplog, monkeypatch):
-    from resources.accounting import services
+    from resources.accounting.services import imports as services
 
     monkeypatch.setattr(services, "BATCH_SIZE", 50)
     caplog.set_level(logging.INFO, logger="resources.accounting.services")

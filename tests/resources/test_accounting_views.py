@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from resources.models import AccountingImport, Cluster
-from resources.services_clusters import token_hash
+from resources.models.clusters import token_hash
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +158,7 @@ def test_the_same_file_twice_is_refused(staff_client, cluster,
 def test_a_file_over_the_cap_is_refused_before_parsing(staff_client, cluster, settings):
     settings.ACCOUNTING_MAX_FILE_BYTES = 100
     with mock.patch("resources.tasks.run_accounting_import.apply_async") as queued, \
-         mock.patch("resources.views_accounting.accounting_intake") as intake:
+         mock.patch("resources.accounting.views.accounting_intake") as intake:
         response = _upload(staff_client)
     assert response.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
     assert not intake.called and not queued.called

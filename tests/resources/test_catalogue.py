@@ -13,8 +13,12 @@ from django.utils import translation
 from algoric.pages.models import Page
 from members.models import OrganisationKind
 from resources.models import Resource, ResourceKind, ResourcePrice
-from resources.selectors import catalogue_for_request, catalogue_for_staff, public_resources
-from resources.services import resource_save, resource_set_active
+from resources.selectors.catalogue import (
+    catalogue_for_request,
+    catalogue_for_staff,
+    public_resources,
+)
+from resources.services.catalogue import resource_save, resource_set_active
 
 pytestmark = pytest.mark.django_db
 

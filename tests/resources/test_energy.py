@@ -15,8 +15,8 @@ from resources.energy import (
     energy_kwh,
     reusable_heat_kwh,
 )
-from resources.estimates import energy_per_unit_kwh, estimate, price_table
 from resources.models import Resource, ResourceKind, ResourcePrice
+from resources.selectors.estimates import energy_per_unit_kwh, estimate, price_table
 
 pytestmark = pytest.mark.django_db
 

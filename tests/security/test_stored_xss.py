@@ -85,7 +85,8 @@ def _hostile_world(staff_with_mfa):
     from members.models import Organisation
     from projects.models import Project, ResourceRequestRow
     from projects.services import requests as request_services
-    from resources.services_intake import accounting_intake
+    from resources.accounting.services.intake import accounting_intake
+    from resources.tasks import accounting_import_enqueue_on_commit
 
     world = build_world(staff_with_mfa)
     Organisation.objects.filter(pk=world.org.pk).update(
@@ -122,6 +123,7 @@ def _hostile_world(staff_with_mfa):
         stream=io.BytesIO(data), file_name=f"{PAYLOADS[1]}.sacct"[:255],
         size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(), format="sacct",
         cluster="secu", source="upload", actor=world.staff)
+    accounting_import_enqueue_on_commit(world.hostile_import.pk)
     return world
 
 

@@ -10,10 +10,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from resources.accounting.collect import OVERLAP, collect_since
+from resources.accounting.selectors import OVERLAP, collect_since
 from resources.models import AccountingImport, JobRecord
-from resources.selectors import cluster_failures
-from resources.services_clusters import SACCT_FIELDS
+from resources.selectors.clusters import cluster_failures
+from resources.services.clusters import SACCT_FIELDS
 
 from ..factories import ClusterFactory
 

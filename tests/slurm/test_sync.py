@@ -13,7 +13,7 @@ from algoric.audit.models import AuditEvent
 from projects.models import Allocation, Project
 from projects.services.slurm_sync import parse_tres, slurm_sync
 from resources.models import Cluster
-from resources.selectors import cluster_failures
+from resources.selectors.clusters import cluster_failures
 
 from ..factories import allow
 from .helpers import cpu_resource, grant, project

@@ -6,12 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from projects.services.slurm_sync import SlurmSyncError, slurm_sync
-from resources.models import Cluster
-from resources.services_cluster_runs import cluster_for_name
-from resources.slurm_cli import SlurmBusy, cluster_lock
-
-#: Longest a synchronisation may hold its cluster's lock, seconds.
-LOCK_SECONDS = 3600
+from resources.services.clusters import LOCK_SECONDS, ClusterSelectionError, clusters_run
 
 
 class Command(BaseCommand):
@@ -34,23 +29,16 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="the grants' year (default: this year)")
 
     def handle(self, *args, cluster: str | None, dry_run: bool, year: int | None, **options):
-        if cluster:
-            found = cluster_for_name(name=cluster)
-            if found is None:
-                raise CommandError(_("Unknown cluster “%(name)s”: add it on the staff "
-                                     "clusters page first.") % {"name": cluster})
-            clusters = [found]
-        else:
-            clusters = list(Cluster.objects.order_by("name"))
-            if not clusters:
-                raise CommandError(_("No cluster is registered: add one on the staff "
-                                     "clusters page first."))
+        try:
+            outcomes = clusters_run(
+                work="sync", run=lambda item: slurm_sync(cluster=item, dry_run=dry_run, year=year),
+                errors=(SlurmSyncError,), name=cluster, lock_seconds=LOCK_SECONDS)
+        except ClusterSelectionError as exc:
+            raise CommandError(str(exc)) from exc
         failures = []
-        for item in clusters:
-            try:
-                with cluster_lock(work="sync", cluster=item.name, seconds=LOCK_SECONDS):
-                    result = slurm_sync(cluster=item, dry_run=dry_run, year=year)
-            except (SlurmSyncError, SlurmBusy) as exc:
+        for outcome in outcomes:
+            item, result, exc = outcome.cluster, outcome.result, outcome.error
+            if not outcome.ok:
                 applied = getattr(exc, "applied", 0)
                 self.stderr.write(_("%(cluster)s: %(error)s") % {"cluster": item.name,
                                                                   "error": exc})

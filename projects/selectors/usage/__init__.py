@@ -5,12 +5,12 @@ Attribution. A job belongs to the project whose ``slurm_account`` is the job's a
 (on every cluster), or to the project staff mapped its (cluster, account) to with an
 :class:`~projects.models.AccountAlias` — on its cluster, an alias wins over a Slurm
 account of the same name. Nothing is stored on the jobs: the usage pages read the
-``resources`` summaries by account at query time (``resources.usage``), so a new alias
+``resources`` summaries by account at query time (``resources.selectors.usage``), so a new alias
 attributes the jobs already imported at once, and an import is seen by the next page.
 
 Resources. A CPU resource of the catalogue counts core-hours, a GPU resource GPU-hours,
 of the jobs that ran on its Slurm cluster/partition (``Resource.slurm_cluster`` and
-``slurm_partition``; see ``resources.usage.resources_for_partition``). Usage on a
+``slurm_partition``; see ``resources.selectors.usage.resources_for_partition``). Usage on a
 partition no resource maps to is shown as "other".
 
 The reads live in modules by subject (``attribution``, ``project``, ``centre``, and

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from resources.usage import (
+from resources.selectors.usage import (
     USAGE_KINDS,
     AccountSelection,
     metered_resources,
@@ -71,7 +71,7 @@ def unmatched_accounts() -> list[dict]:
     """Accounts seen in the usage summaries (all years) that match no project and no alias.
 
     Returns dicts with ``cluster``, ``account``, ``jobs``, ``core_hours``, ``gpu_hours``
-    and the other sums of :func:`resources.usage.usage_sums`, most core-hours first —
+    and the other sums of :func:`resources.selectors.usage.usage_sums`, most core-hours first —
     three queries whatever the number of jobs; the attributed accounts are left out in
     the database, so only the unmatched rows are summed.
     """

@@ -10,7 +10,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from members.models import OrganisationKind
-from resources.usage import (
+from resources.selectors.usage import (
     USAGE_KINDS,
     UsageSums,
     metered_resources,

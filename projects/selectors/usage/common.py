@@ -16,7 +16,7 @@ from resources.energy import (
     energy_constants,
     reusable_heat_kwh,
 )
-from resources.usage import UsageSums
+from resources.selectors.usage import UsageSums
 
 
 def months_of(year: int) -> list[dt.date]:

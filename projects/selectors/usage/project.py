@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from resources.models import UNITS, Resource, ResourceKind
-from resources.usage import (
+from resources.selectors.usage import (
     USAGE_KINDS,
     UsageSums,
     metered_resources,
@@ -93,9 +93,9 @@ class ProjectUsage:
     ``years``: years with allocations or usage (and the current year);
     ``accounts``: the Slurm accounts counted (``"name"`` or ``"cluster:name"``);
     ``resources``: :class:`ResourceUse` rows, catalogue order, "other" last;
-    ``users``, ``states``: breakdown dicts (see ``resources.usage.usage_sums``) with
+    ``users``, ``states``: breakdown dicts (see ``resources.selectors.usage.usage_sums``) with
     ``share`` (percent of the year's core-hours, or of jobs for states);
-    ``totals``: :class:`~resources.usage.UsageSums`; ``energy``: :class:`EnergyFigures`;
+    ``totals``: :class:`~resources.selectors.usage.UsageSums`; ``energy``: :class:`EnergyFigures`;
     ``success_percent``: share of jobs ``COMPLETED`` (``None`` without jobs).
     """
 
@@ -129,7 +129,7 @@ def project_usage(*, project: Project, year: int) -> ProjectUsage:
     per user, per job state, energy, CO2e and cost.
 
     A fixed number of queries (about eight) whatever the number of jobs or summary
-    rows: the sums come grouped from the database (``resources.usage``).
+    rows: the sums come grouped from the database (``resources.selectors.usage``).
     """
     accounts = project_accounts(project=project)
     allocations = list(project.allocations.select_related("resource"))

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from algoric.core.feedback import form_error_texts, show_errors
 from algoric.core.staff import staff_required
-from resources.selectors import shifted_imports
+from resources.accounting.selectors import shifted_imports
 
 from ...charts import GREEN, monthly_bars_svg, svg_data_uri
 from ...forms.usage import AccountAliasForm, YearForm

@@ -7,13 +7,8 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from resources.accounting.collect import CollectError, accounting_collect, collect_since
-from resources.models import Cluster
-from resources.services_cluster_runs import cluster_for_name
-from resources.slurm_cli import SlurmBusy, cluster_lock
-
-#: Longest a collection may hold its cluster's lock, seconds.
-LOCK_SECONDS = 3600
+from resources.accounting.services.collect import CollectError, accounting_collect
+from resources.services.clusters import LOCK_SECONDS, ClusterSelectionError, clusters_run
 
 
 def parse_since(value: str) -> datetime.datetime:
@@ -48,26 +43,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, cluster: str | None, since: str | None, **options):
         start = parse_since(since) if since else None
-        if cluster:
-            found = cluster_for_name(name=cluster)
-            if found is None:
-                raise CommandError(_("Unknown cluster “%(name)s”: add it on the staff "
-                                     "clusters page first.") % {"name": cluster})
-            clusters = [found]
-        else:
-            clusters = list(Cluster.objects.order_by("name"))
-            if not clusters:
-                raise CommandError(_("No cluster is registered: add one on the staff "
-                                     "clusters page first."))
+        try:
+            # Without --since, each cluster's window starts where its last one ended
+            # (accounting_collect's default).
+            outcomes = clusters_run(
+                work="collect", run=lambda item: accounting_collect(cluster=item, since=start),
+                errors=(CollectError,), name=cluster, lock_seconds=LOCK_SECONDS)
+        except ClusterSelectionError as exc:
+            raise CommandError(str(exc)) from exc
         failures = []
-        for item in clusters:
-            window = start or collect_since(cluster=item)
-            try:
-                with cluster_lock(work="collect", cluster=item.name, seconds=LOCK_SECONDS):
-                    result = accounting_collect(cluster=item, since=window)
-            except (CollectError, SlurmBusy) as exc:
+        for outcome in outcomes:
+            item, result = outcome.cluster, outcome.result
+            if not outcome.ok:
                 self.stderr.write(_("%(cluster)s: %(error)s") % {"cluster": item.name,
-                                                                  "error": exc})
+                                                                  "error": outcome.error})
                 failures.append(item.name)
                 continue
             if result.import_id is None:

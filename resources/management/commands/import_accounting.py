@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from resources.accounting.services import (
+from resources.accounting.services.imports import (
     accounting_import_create,
     accounting_import_run,
-    sha256_of,
 )
+from resources.accounting.services.intake import sha256_of
 from resources.models import AccountingImport
 
 #: Shortest time between two redraws of the progress bar, seconds.

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Subquery
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -26,11 +25,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from algoric.core.feedback import add_service_errors
 from algoric.core.staff import staff_required
 
-from .forms_accounting import AccountingUploadForm, ClusterForm
-from .models import AccountingImport, Cluster
-from .services_clusters import cluster_create, cluster_rotate_token, push_cron_line
-from .services_intake import GZIP_MAGIC, accounting_intake, sha256_of_chunks
-from .tasks import FINISHED_STATUSES
+from ..models import AccountingImport, Cluster
+from ..services.clusters import cluster_create, cluster_rotate_token, push_cron_line
+from ..tasks import accounting_import_enqueue_on_commit
+from .forms import AccountingUploadForm, ClusterForm
+from .models import FINISHED_STATUSES
+from .selectors import clusters_with_imports, imports_newest_first
+from .services.intake import GZIP_MAGIC, accounting_intake, sha256_of_chunks
 
 #: Imports per page of the list.
 IMPORTS_PER_PAGE = 50
@@ -67,9 +68,7 @@ def _counts(accounting_import: AccountingImport) -> dict[str, int]:
 
 
 def _list_page(request, form: AccountingUploadForm, status=HTTPStatus.OK):
-    imports = AccountingImport.objects.select_related("created_by").order_by("-created_at",
-                                                                             "-pk")
-    page = Paginator(imports, IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(imports_newest_first(), IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
     for accounting_import in page:
         accounting_import.badge = _badge(accounting_import)
     return render(request, "resources/accounting/staff/accounting_list.html", {
@@ -137,6 +136,7 @@ def _upload(request):
         for text in exc.messages:
             messages.error(request, text)
         return _list_page(request, form, status=HTTPStatus.BAD_REQUEST)
+    accounting_import_enqueue_on_commit(accounting_import.pk)
     messages.success(request, _("File “%(name)s” received for import.")
                      % {"name": accounting_import.file_name})
     return redirect("resources:accounting:detail", pk=accounting_import.pk)
@@ -180,15 +180,9 @@ def import_progress(request, pk: int):
 # --- Clusters ----------------------------------------------------------------------------
 
 def _cluster_page(request, form: ClusterForm, status=HTTPStatus.OK):
-    last_import = (AccountingImport.objects.filter(cluster=OuterRef("name"))
-                   .order_by("-created_at").values("created_at")[:1])
-    clusters = Cluster.objects.annotate(last_import_at=Subquery(last_import)).order_by("name")
-    import_count = (AccountingImport.objects.filter(cluster=OuterRef("name")).order_by()
-                    .values("cluster").annotate(n=Count("pk")).values("n"))
-    clusters = clusters.annotate(import_count=Subquery(import_count))
     return render(request, "resources/accounting/staff/cluster_list.html", {
         "form": form,
-        "clusters": clusters,
+        "clusters": clusters_with_imports(),
     }, status=status)
 
 

@@ -2,8 +2,8 @@
 
 For a portal installed next to its cluster (with Slurm's client commands and munge
 access to slurmdbd): ``collect_accounting`` runs ``sacct`` itself with the format of
-the nightly push (``services_clusters.SACCT_FIELDS``: the 26 fields of PRODUCT.md
-plus ``ConsumedEnergyRaw``; UTC; ``--parsable2 --noheader --allocations
+the nightly push (``resources.services.clusters.SACCT_FIELDS``: the 26 fields of
+PRODUCT.md plus ``ConsumedEnergyRaw``; UTC; ``--parsable2 --noheader --allocations
 --duplicates``) from the last collected end time, and imports the output through the
 same import service as uploads and pushes (``accounting_import_create`` and
 ``accounting_import_run``), so each job is stored once however windows overlap.
@@ -18,19 +18,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import AccountingImport, Cluster, JobRecord
-from ..services_cluster_runs import cluster_collect_record
-from ..services_clusters import SACCT_FIELDS
-from ..slurm_cli import SlurmCommandError, run_slurm
-from .services import accounting_import_create, accounting_import_run, sha256_of
-
-#: How far before the last collected end time the next collection starts: a job whose
-#: record reaches slurmdbd late is still picked up; the jobs seen twice are skipped.
-OVERLAP = datetime.timedelta(hours=1)
+from ...models import AccountingImport, Cluster
+from ...services.clusters import SACCT_FIELDS, cluster_collect_record
+from ...slurm_cli import SlurmCommandError, run_slurm
+from ..selectors import collect_since, duplicate_of
+from .imports import accounting_import_create, accounting_import_run
+from .intake import sha256_of
 
 #: ``sacct`` time format (local time of the command, which runs with ``TZ=UTC``).
 SACCT_TIME = "%Y-%m-%dT%H:%M:%S"
@@ -59,20 +55,6 @@ class CollectResult:
     lines: int = 0
 
 
-def collect_since(*, cluster: Cluster) -> datetime.datetime:
-    """Where the next collection of ``cluster`` starts (aware, UTC).
-
-    The latest end time of the cluster's job records less :data:`OVERLAP`; with
-    no job record, the 1st of January of this year (the centre's time zone).
-    """
-    last_end = JobRecord.objects.filter(cluster=cluster.name).aggregate(
-        last=Max("end_time"))["last"]
-    if last_end is not None:
-        return (last_end - OVERLAP).astimezone(datetime.UTC)
-    start = datetime.datetime(timezone.localdate().year, 1, 1)
-    return timezone.make_aware(start).astimezone(datetime.UTC)
-
-
 def sacct_arguments(*, cluster: str, since: datetime.datetime) -> list[str]:
     """The ``sacct`` arguments of a collection of ``cluster`` from ``since`` (aware) to now.
 
@@ -93,7 +75,8 @@ def accounting_collect(*, cluster: Cluster, since: datetime.datetime | None = No
 
     Args:
         cluster: a registered cluster (its name is the one Slurm knows).
-        since: start of the window, aware (default: :func:`collect_since`).
+        since: start of the window, aware (default:
+            :func:`resources.accounting.selectors.collect_since`).
         actor: the user who asked (``None``: the beat task).
 
     The output goes to a temporary file (large windows are not held in memory). An
@@ -154,6 +137,4 @@ def _collect(*, cluster: Cluster, since: datetime.datetime, actor) -> CollectRes
 
 def _is_duplicate(output) -> bool:
     output.seek(0)
-    digest = sha256_of(output)
-    return (AccountingImport.objects.filter(sha256=digest)
-            .exclude(status=AccountingImport.Status.FAILED).exists())
+    return duplicate_of(sha256_of(output)) is not None

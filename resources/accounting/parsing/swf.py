@@ -1,4 +1,4 @@
-"""Lines of a Standard Workload Format trace into job rows (see ``parsing``)."""
+"""Lines of a Standard Workload Format trace into job rows (shared fields: ``fields``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 
-from .parsing import (
+from .fields import (
     COPY_NULL,
     ESTIMATED,
     MAX_COUNT,
@@ -39,7 +39,7 @@ def parse_swf(blocks: Iterable[tuple[int, list[str]]], *, stats: ParseStats,
               shift: timedelta = timedelta(0)) -> Iterator[Batch]:
     """Rows from a Standard Workload Format trace (version 2.2), in batches.
 
-    ``line_ends``: what starts and ends every COPY line (``parsing.copy_line_ends``);
+    ``line_ends``: what starts and ends every COPY line (``fields.copy_line_ends``);
     ``shift``: added to every time (submit, start, end).
 
     Header lines start with ``;``; ``UnixStartTime`` (epoch seconds, UTC) is the

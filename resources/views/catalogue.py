@@ -1,8 +1,8 @@
-"""The resource catalogue: the public hardware page and the staff catalogue pages."""
+"""The staff catalogue pages: the list of resources with their prices, adding, editing,
+opening and closing a resource."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from http import HTTPStatus
 
 from django.contrib import messages
@@ -14,15 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from algoric.core.feedback import add_service_errors, show_errors
 from algoric.core.staff import staff_required
-from algoric.pages.markdown import render_markdown
-from algoric.pages.models import Page
 from members.models import OrganisationKind
 
-from .energy import MEMORY_WATTS_PER_GB, co2e_kg, energy_constants, energy_kwh
-from .forms import ActiveForm, ResourceForm
-from .models import Resource
-from .selectors import catalogue_for_staff, public_hardware_table, resource_prices
-from .services import StaleResourceError, resource_save, resource_set_active
+from ..forms import ActiveForm, ResourceForm
+from ..models import Resource
+from ..selectors.catalogue import catalogue_for_staff, resource_prices
+from ..services.catalogue import StaleResourceError, resource_save, resource_set_active
 
 #: Short column headings of the kinds of organisation in the staff price table.
 SHORT_KIND_LABELS = {
@@ -33,26 +30,6 @@ SHORT_KIND_LABELS = {
     OrganisationKind.ASSOCIATION: pgettext_lazy("short kind of organisation", "Assoc."),
     OrganisationKind.INDIVIDUAL: pgettext_lazy("short kind of organisation", "Indiv."),
 }
-
-
-@require_GET
-def hardware(request):
-    """The public "hardware and resources" page: the staff-edited ``hardware`` page, then
-    the public resources with their yearly capacity, then how energy is estimated."""
-    constants = energy_constants()
-    page = Page.objects.filter(slug="hardware").first()
-    example_kwh = energy_kwh(hours=Decimal(1000), cores=Decimal(1),
-                             watts_per_core=Decimal(10), memory_gb=Decimal(4))
-    return render(request, "resources/hardware.html", {
-        "page": page,
-        "body_html": render_markdown(page.body) if page else "",
-        "rows": public_hardware_table(
-            carbon_intensity_g_per_kwh=constants.carbon_intensity_g_per_kwh),
-        "constants": constants,
-        "memory_watts_per_gb": MEMORY_WATTS_PER_GB,
-        "example_kwh": example_kwh,
-        "example_co2e_kg": co2e_kg(example_kwh),
-    })
 
 
 @staff_required

@@ -9,35 +9,36 @@ the wrong format and nothing from it is kept.
 
 Progress (bytes and lines read) must be visible to the upload page while that
 transaction is open. On PostgreSQL it is written through a second, autocommit
-connection of its own (:class:`ProgressWriter`), at most once a second; the import
-transaction does not touch the import row until the end, so the two never wait for
-each other. On SQLite a second writer would wait for the import's write lock, so
-progress there goes only to the ``progress`` callback, and the row gets its counts
-at the end.
+connection of its own (:class:`~.pipeline.ProgressWriter`), at most once a second;
+the import transaction does not touch the import row until the end, so the two never
+wait for each other. On SQLite a second writer would wait for the import's write
+lock, so progress there goes only to the ``progress`` callback, and the row gets its
+counts at the end.
+
+The file's SHA-256 is computed before (:func:`.intake.sha256_of`); a file already
+imported is found by :func:`resources.accounting.selectors.duplicate_of`.
 """
 
 from __future__ import annotations
 
 import datetime
 import gc
-import hashlib
 import logging
-import queue
-import threading
 import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ..estimates import energy_per_unit_kwh
-from ..models import AccountingImport, Resource, ResourceKind
-from .parsing import BadFile, Batch, ParseStats, Power, parse
+from ..models import AccountingImport
+from ..parsing import BadFile, ParseStats, parse
+from ..selectors import duplicate_of, import_submit_spans, power_by_partition
+from .pipeline import ProgressWriter, WriterThread
 from .summaries import usage_summaries_add
 from .writers import writer_for
 
@@ -45,27 +46,10 @@ logger = logging.getLogger(__name__)
 
 #: Rows stored per batch (one COPY + INSERT on PostgreSQL).
 BATCH_SIZE = 10_000
-#: Shortest time between two progress writes to the import row, seconds.
-PROGRESS_INTERVAL = 1.0
-#: Import states that are final: running such an import again does nothing.
-FINISHED = (AccountingImport.Status.DONE, AccountingImport.Status.DONE_WITH_ERRORS,
-            AccountingImport.Status.FAILED)
 
 
 class _RollBack(Exception):
     """Leave the import transaction, keeping nothing; ``str(exc)`` is the failure."""
-
-
-def sha256_of(stream) -> str:
-    """SHA-256 (hex) of a binary stream read to its end; the stream is then rewound to 0.
-
-    ``stream``: a seekable binary file object. Reads 1 MiB at a time.
-    """
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: stream.read(1 << 20), b""):
-        digest.update(chunk)
-    stream.seek(0)
-    return digest.hexdigest()
 
 
 def accounting_import_create(*, file_name: str, size_bytes: int, sha256: str, format: str,
@@ -77,7 +61,7 @@ def accounting_import_create(*, file_name: str, size_bytes: int, sha256: str, fo
     Args:
         file_name: the file's name as given (kept for display, cut to 255 characters).
         size_bytes: its size in bytes (compressed size for a gzip file).
-        sha256: hex SHA-256 of its bytes (:func:`sha256_of`).
+        sha256: hex SHA-256 of its bytes (:func:`.intake.sha256_of`).
         format: ``"sacct"`` or ``"swf"``.
         cluster: the cluster name the jobs belong to (the file's own Cluster column
             is not used: the import's cluster is authoritative, which is also what
@@ -113,7 +97,7 @@ def accounting_import_create(*, file_name: str, size_bytes: int, sha256: str, fo
         raise ValidationError(_("The file's SHA-256 is missing or malformed."))
     if not isinstance(time_shift, datetime.timedelta):
         raise ValidationError(_("The time shift must be a duration."))
-    earlier = _earlier_import(sha256, time_shift)
+    earlier = duplicate_of(sha256, time_shift=time_shift)
     if earlier is not None:
         raise _duplicate_error(earlier)
     try:
@@ -123,15 +107,10 @@ def accounting_import_create(*, file_name: str, size_bytes: int, sha256: str, fo
                 size_bytes=size_bytes, sha256=sha256, created_by=actor, time_shift=time_shift)
     except IntegrityError:
         # Another request created the same file's import between the check and here.
-        earlier = _earlier_import(sha256, time_shift)
+        earlier = duplicate_of(sha256, time_shift=time_shift)
         if earlier is None:
             raise
         raise _duplicate_error(earlier) from None
-
-
-def _earlier_import(sha256: str, time_shift: datetime.timedelta) -> AccountingImport | None:
-    return (AccountingImport.objects.filter(sha256=sha256, time_shift=time_shift)
-            .exclude(status=AccountingImport.Status.FAILED).order_by("created_at").first())
 
 
 def _duplicate_error(earlier: AccountingImport) -> ValidationError:
@@ -140,139 +119,6 @@ def _duplicate_error(earlier: AccountingImport) -> ValidationError:
           "importing it again would add nothing.")
         % {"date": date_format(timezone.localtime(earlier.created_at), "SHORT_DATETIME_FORMAT"),
            "id": earlier.pk, "name": earlier.file_name})
-
-
-def power_by_partition(cluster: str) -> Callable[[str], Power | None]:
-    """The energy figures of each partition of ``cluster``, from the resource catalogue.
-
-    A resource maps to a partition through ``slurm_cluster`` (case-insensitive) and
-    ``slurm_partition``; one with an empty partition stands for the cluster's
-    partitions that have no resource of their own. A CPU resource gives the kWh per
-    core-hour and a GPU resource the kWh per GPU-hour (``estimates.energy_per_unit_kwh``:
-    Green Algorithms, PUE included). Memory counts as the catalogue's memory per
-    core × the job's cores, not the job's own allocation (``mem=`` in AllocTRES):
-    that keeps a job's estimate equal to the figure per core-hour shown on the
-    hardware page and used for the grant (so used and granted energy compare),
-    and it works the same for SWF traces, which carry no allocation. Returns a
-    function of the partition name, ``None`` when no resource has a power figure.
-    """
-    figures: dict[str, list] = {}
-    for resource in Resource.objects.filter(slurm_cluster__iexact=cluster).order_by(
-            "order", "pk"):
-        per_unit = energy_per_unit_kwh(resource)
-        if per_unit is None:
-            continue
-        entry = figures.setdefault(resource.slurm_partition.strip(), [None, None])
-        slot = 0 if resource.kind == ResourceKind.CPU else 1
-        if entry[slot] is None:
-            entry[slot] = float(per_unit)
-    powers = {name: Power(kwh_per_core_hour=core or 0.0, kwh_per_gpu_hour=gpu or 0.0)
-              for name, (core, gpu) in figures.items()}
-    default = powers.get("")
-
-    def power(partition: str) -> Power | None:
-        return powers.get(partition, default)
-
-    return power
-
-
-class ProgressWriter:
-    """Writes bytes and lines read to the import row through a second connection.
-
-    Only on PostgreSQL, and only when the import is not inside a caller's
-    transaction (the row would then not be visible to others anyway). The second
-    connection is in autocommit with a short ``lock_timeout``, so a progress write
-    never waits behind the import. Failures are logged and ignored: progress is a
-    courtesy, the counts are written with the result.
-    """
-
-    def __init__(self, import_id: int):
-        self.import_id = import_id
-        self.last = 0.0
-        self.connection = None
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            self.connection = connections.create_connection(connection.alias)
-
-    def write(self, bytes_read: int, lines_read: int, *, force: bool = False) -> None:
-        """Store the progress, at most once every :data:`PROGRESS_INTERVAL` seconds."""
-        if self.connection is None:
-            return
-        now = time.monotonic()
-        if not force and now - self.last < PROGRESS_INTERVAL:
-            return
-        self.last = now
-        try:
-            with self.connection.cursor() as cursor:
-                cursor.execute("SET lock_timeout = '2s'")
-                cursor.execute(
-                    "UPDATE resources_accountingimport SET bytes_read = %s, lines_read = %s "
-                    "WHERE id = %s AND status = %s",
-                    [bytes_read, lines_read, self.import_id, AccountingImport.Status.RUNNING])
-        except Exception:  # a progress write must never stop the import
-            logger.warning("accounting import %s: progress not written", self.import_id,
-                           exc_info=True)
-            self.close()
-
-    def close(self) -> None:
-        """Close the second connection."""
-        if self.connection is not None:
-            try:
-                self.connection.close()
-            finally:
-                self.connection = None
-
-
-class WriterThread:
-    """Stores batches in a background thread while the caller parses the next ones.
-
-    The parser (Python, one core) and the database (another process) then work at
-    the same time instead of in turn. The thread uses the import's connection and
-    transaction; the caller must not use that connection until :meth:`close`,
-    which waits for the thread. At most :data:`QUEUED_BATCHES` batches wait, so
-    memory stays bounded. A database error in the thread is raised again by the
-    next :meth:`put` or by :meth:`close`.
-    """
-
-    QUEUED_BATCHES = 2
-
-    def __init__(self, writer):
-        self.writer = writer
-        self.queue: queue.Queue = queue.Queue(maxsize=self.QUEUED_BATCHES)
-        self.added = 0
-        self.staged = 0
-        self.error: BaseException | None = None
-        self.closed = False
-        self.thread = threading.Thread(target=self._run, name="accounting-writer", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while True:
-            batch = self.queue.get()
-            if batch is None:
-                return
-            if self.error is not None:
-                continue
-            try:
-                self.added += self.writer.write(batch)
-                self.staged += batch.rows
-            except BaseException as exc:  # handed to the caller's thread
-                self.error = exc
-
-    def put(self, batch: Batch) -> None:
-        """Queue ``batch`` for storing (waits while :data:`QUEUED_BATCHES` are waiting)."""
-        if self.error is not None:
-            raise self.error
-        self.queue.put(batch)
-
-    def close(self) -> tuple[int, int]:
-        """Wait for the queued batches to be stored; returns ``(inserted, staged)`` rows."""
-        if not self.closed:
-            self.closed = True
-            self.queue.put(None)
-            self.thread.join()
-        if self.error is not None:
-            raise self.error
-        return self.added, self.staged
 
 
 def accounting_import_run(*, accounting_import: AccountingImport, stream,
@@ -328,7 +174,8 @@ def accounting_import_run(*, accounting_import: AccountingImport, stream,
                 power=power_by_partition(accounting_import.cluster), batch_size=BATCH_SIZE,
                 cluster=accounting_import.cluster, import_id=pk,
                 shift=accounting_import.time_shift)
-            writer = writer_for(connection, direct_spans=_submit_spans(accounting_import))
+            writer = writer_for(connection, direct_spans=import_submit_spans(
+                accounting_import=accounting_import))
             pipeline = WriterThread(writer)
             # UTC text in a fixed format: text order is time order.
             first_end = last_end = first_submit = last_submit = None
@@ -401,30 +248,6 @@ def _aware(text: str | None) -> datetime.datetime | None:
     if text is None:
         return None
     return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.UTC)
-
-
-def _submit_spans(accounting_import: AccountingImport) -> list | None:
-    """The submit-time spans of the jobs other imports stored for the import's cluster
-    (``[(first, last)]``, aware; ``(None, None)`` for an import whose span is not
-    known), for the writer's direct COPY; ``None`` (never COPY straight into the job
-    table) when the cluster has job records that belong to no import.
-
-    Read inside the import's transaction, after :func:`_lock_import`: the imports of
-    one cluster are serialised, so no other job of the cluster can appear meanwhile.
-    """
-    if connection.vendor != "postgresql":
-        return None
-    from ..models import JobRecord
-
-    if JobRecord.objects.filter(accounting_import__isnull=True,
-                                cluster=accounting_import.cluster).exists():
-        return None
-    return list(
-        AccountingImport.objects.filter(
-            cluster=accounting_import.cluster, jobs_added__gt=0,
-            status__in=[AccountingImport.Status.DONE, AccountingImport.Status.DONE_WITH_ERRORS])
-        .exclude(pk=accounting_import.pk)
-        .values_list("first_submit", "last_submit"))
 
 
 def _lock_import(accounting_import: AccountingImport) -> bool:

@@ -1,10 +1,10 @@
 """Storing parsed rows: one writer per database, same contract.
 
-``writer.write(batch) -> int`` stores a :class:`~.parsing.Batch` (COPY text lines in
-:data:`~.parsing.COPY_COLUMNS` order, cluster and import included), skips the jobs
-already stored (unique ``(cluster, job_id_raw, submit_time)``) and returns how many
-rows it inserted. It runs inside the caller's transaction, so a rolled-back import
-keeps nothing.
+``writer.write(batch) -> int`` stores a :class:`~resources.accounting.parsing.Batch`
+(COPY text lines in :data:`~resources.accounting.parsing.COPY_COLUMNS` order, cluster
+and import included), skips the jobs already stored (unique ``(cluster, job_id_raw,
+submit_time)``) and returns how many rows it inserted. It runs inside the caller's
+transaction, so a rolled-back import keeps nothing.
 
 - PostgreSQL, two paths:
 
@@ -33,7 +33,7 @@ from __future__ import annotations
 import bisect
 import datetime
 
-from .parsing import COPY_COLUMNS, COPY_NULL, TIME_COLUMNS, Batch
+from ..parsing.fields import COPY_COLUMNS, COPY_NULL, TIME_COLUMNS, Batch
 
 JOB_TABLE = "resources_jobrecord"
 STAGING_TABLE = "accounting_staging"

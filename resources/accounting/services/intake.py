@@ -1,11 +1,16 @@
-"""Receiving an accounting file: create its import, store the file, queue the run.
+"""Receiving an accounting file: its streaming hash, then its import and stored file.
 
-Shared by the staff upload page and the push API (``POST /api/accounting/``). The
-file has already been received (an uploaded file, or the pushed body spooled to a
-temporary file) and hashed; :func:`accounting_intake` creates the import through
-:func:`resources.accounting.services.accounting_import_create`, stores the file in
-private storage under ``accounting/<uuid4 hex>.<format>[.gz]`` and, once the
-transaction commits, queues :func:`resources.tasks.run_accounting_import`.
+The one streaming hash (:func:`sha256_of_chunks`; :func:`sha256_of` for a file
+object) serves the staff upload page, the push API (``POST /api/accounting/``), the
+``import_accounting`` command and the collection: a file is hashed chunk by chunk,
+never held in memory.
+
+:func:`accounting_intake` is shared by the upload page and the push API. The file
+has already been received (an uploaded file, or the pushed body spooled to a
+temporary file) and hashed; it creates the import through
+:func:`.imports.accounting_import_create` and stores the file in private storage
+under ``accounting/<uuid4 hex>.<format>[.gz]``. The caller then queues the run
+(:func:`resources.tasks.accounting_import_enqueue_on_commit`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -23,8 +27,8 @@ from django.utils.translation import gettext as _
 from algoric.audit.models import AuditEvent
 from algoric.audit.services import audit_record
 
-from .models import AccountingImport
-from .tasks import accounting_import_enqueue
+from ..models import AccountingImport
+from .imports import accounting_import_create
 
 #: Folder of the stored accounting files, in private storage.
 STORAGE_FOLDER = "accounting"
@@ -32,11 +36,15 @@ STORAGE_FOLDER = "accounting"
 #: The first bytes of a gzip stream (RFC 1952).
 GZIP_MAGIC = b"\x1f\x8b"
 
+#: Bytes read at a time by :func:`sha256_of` (1 MiB).
+CHUNK_BYTES = 1 << 20
+
 
 def sha256_of_chunks(chunks: Iterable[bytes]) -> tuple[str, int, bytes]:
-    """Hash a file given as chunks, without holding it in memory.
+    """Hash a file given as chunks (``bytes``, any sizes), without holding it in memory.
 
-    Returns ``(sha256 hex, size in bytes, its first two bytes)``.
+    Returns ``(sha256 hex, size in bytes, its first two bytes)``: the first bytes say
+    whether it is gzip-compressed (:data:`GZIP_MAGIC`).
     """
     digest = hashlib.sha256()
     size = 0
@@ -49,20 +57,25 @@ def sha256_of_chunks(chunks: Iterable[bytes]) -> tuple[str, int, bytes]:
     return digest.hexdigest(), size, head
 
 
-def duplicate_of(sha256: str) -> AccountingImport | None:
-    """The earlier import of the same file (same SHA-256, not failed), or ``None``."""
-    return (AccountingImport.objects.filter(sha256=sha256)
-            .exclude(status=AccountingImport.Status.FAILED).order_by("created_at").first())
+def sha256_of(stream) -> str:
+    """SHA-256 (hex) of a binary stream read to its end; the stream is then rewound to 0.
+
+    ``stream``: a seekable binary file object. Reads :data:`CHUNK_BYTES` at a time
+    (through :func:`sha256_of_chunks`).
+    """
+    digest, _size, _head = sha256_of_chunks(iter(lambda: stream.read(CHUNK_BYTES), b""))
+    stream.seek(0)
+    return digest
 
 
 def accounting_intake(*, stream, file_name: str, size_bytes: int, sha256: str, format: str,
                       cluster: str, source: str, actor=None, gzipped: bool = False
                       ) -> AccountingImport:
-    """Create the import of a received accounting file, store the file, queue its run.
+    """Create the import of a received accounting file and store the file.
 
-    All in one transaction: if storing fails nothing is kept; the task is queued only
-    after the commit (``transaction.on_commit``), so the worker finds the row and the
-    file. With ``CELERY_TASK_ALWAYS_EAGER`` the import runs at the commit, inline.
+    Both in one transaction: if storing fails nothing is kept. The caller then queues
+    the run after the commit (:func:`resources.tasks.accounting_import_enqueue_on_commit`),
+    so the worker finds the row and the file.
 
     Args:
         stream: the file's content, a binary file object positioned anywhere (it is
@@ -81,8 +94,6 @@ def accounting_intake(*, stream, file_name: str, size_bytes: int, sha256: str, f
             file already imported, unknown format, no cluster), or the same file
             imported at the same moment by someone else.
     """
-    from .accounting.services import accounting_import_create
-
     try:
         with transaction.atomic():
             accounting_import = accounting_import_create(
@@ -104,7 +115,6 @@ def accounting_intake(*, stream, file_name: str, size_bytes: int, sha256: str, f
                     detail={"file": file_name[:255], "bytes": size_bytes, "sha256": sha256,
                             "format": format, "cluster": cluster})
                 accounting_import.file.name = name
-                transaction.on_commit(partial(accounting_import_enqueue, accounting_import.pk))
             except BaseException:
                 storage.delete(name)
                 raise

@@ -17,10 +17,12 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Resource, ResourceKind, UsageSummary
+from ..accounting.selectors import job_wait_seconds
+from ..models import JobRecord, Resource, ResourceKind, UsageSummary
 
 #: The columns a breakdown may group by.
 GROUP_FIELDS = ("cluster", "account", "partition", "user", "month", "state")
@@ -268,8 +270,6 @@ WAIT_BUCKETS = [(_("under 1 min"), 0, 60), (_("1 to 10 min"), 60, 600),
 def end_time_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
     """The instants ``year`` begins and ends in the centre's time zone (``TIME_ZONE``):
     a job counts in the year of its end time there."""
-    from django.utils import timezone
-
     zone = timezone.get_default_timezone()
     return (dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone))
 
@@ -285,11 +285,6 @@ def job_distributions(*, year: int, accounts: AccountSelection | None = None) ->
     ``label``, ``jobs`` and ``core_hours``; ``not_started`` counts jobs that ended
     without starting (cancelled in the queue), which have no wait.
     """
-    from django.db.models import Case, Count, IntegerField, Value, When
-
-    from .accounting.summaries import _wait_seconds
-    from .models import JobRecord
-
     start, end = end_time_bounds(year)
     jobs = JobRecord.objects.filter(end_time__gte=start, end_time__lt=end)
     if accounts is not None:
@@ -314,7 +309,7 @@ def job_distributions(*, year: int, accounts: AccountSelection | None = None) ->
                 for i, (label, _low, _high) in enumerate(buckets)]
 
     size = counted(jobs.annotate(bucket=bucket_case("cpus", SIZE_BUCKETS)), SIZE_BUCKETS)
-    started = jobs.filter(start_time__isnull=False).annotate(wait=_wait_seconds())
+    started = jobs.filter(start_time__isnull=False).annotate(wait=job_wait_seconds())
     wait = counted(started.annotate(bucket=bucket_case("wait", WAIT_BUCKETS)), WAIT_BUCKETS)
     total = sum(row["jobs"] for row in size)
     return {"size": size, "wait": wait,
@@ -328,10 +323,6 @@ def time_limit_use(*, year: int, accounts: AccountSelection | None = None) -> di
     tenth of it}``: a job asking for far more time than it needs is scheduled later
     and blocks backfill (Slurm's backfill scheduler plans on time limits).
     """
-    from django.db.models import Count, F, Q
-
-    from .models import JobRecord
-
     start, end = end_time_bounds(year)
     jobs = JobRecord.objects.filter(end_time__gte=start, end_time__lt=end,
                                     time_limit_minutes__gt=0)

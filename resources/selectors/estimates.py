@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .energy import MEMORY_WATTS_PER_GB, co2e_kg, energy_constants
-from .models import Resource, ResourceKind, ResourcePrice
+from ..energy import MEMORY_WATTS_PER_GB, co2e_kg, energy_constants
+from ..models import Resource, ResourceKind, ResourcePrice
 
 
 @dataclass(frozen=True)

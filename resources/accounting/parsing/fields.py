@@ -1,42 +1,23 @@
-"""Streamed parsing of accounting files: Slurm ``sacct --parsable2`` and SWF traces.
+"""The parts of accounting parsing shared by ``sacct`` and SWF: fields, rows, counts.
 
-This module reads the stream and parses the fields shared by both formats; the
-line parsers are ``sacct.parse_sacct`` and ``swf.parse_swf``; :func:`parse` picks one.
+- the row layout: :data:`COLUMNS`, :data:`COPY_COLUMNS` (a row is one line of
+  PostgreSQL ``COPY`` text, :func:`copy_escape`, :func:`copy_line_ends`), a
+  :class:`Batch` of rows (:func:`make_batch`);
+- what the parser saw (:class:`ParseStats`: lines, skipped lines, the first bad
+  lines with their reason), :class:`BadFile` and :class:`BadLine`;
+- the energy figures of a partition (:class:`Power`);
+- the field parsers, each raising :class:`BadLine` or returning ``None`` for
+  "unknown": UTC times (with a time shift), elapsed times, time limits, requested
+  memory, GPUs in a TRES list, counts.
 
-A binary stream (plain or gzip, detected by its magic bytes) is read in chunks of
-1 MiB and cut into lines; memory does not grow with the file size (one chunk, one
-batch of rows, at most :data:`MAX_ERRORS` error messages). Each parser yields
-:class:`Batch` es whose rows are already lines of PostgreSQL ``COPY`` text in the
-order of :data:`COPY_COLUMNS` (no tuple per row: formatting while parsing keeps the
-database busy instead of waiting for a formatter); times are text
-``"YYYY-MM-DD HH:MM:SS"`` in UTC (the files are in UTC), which is what both databases
-store for a timezone-aware ``DateTimeField``. ``writers`` sends that text to
-PostgreSQL as it is and splits it back into values for SQLite.
-
-What is skipped, and counted in :class:`ParseStats`:
-
-- step lines (a job id with a dot: ``123.batch``, ``123.extern``, ``123.0``): ``steps_skipped``;
-- jobs that have not ended (``RUNNING``, ``PENDING``…, or an End of ``Unknown``,
-  ``None`` or empty): ``unfinished_skipped``;
-- bad lines (wrong field count, bad time, bad or negative elapsed time, undecodable
-  bytes, non-numeric or negative counts, a NUL character, a job id too long): each
-  reported with its line number and reason (the first :data:`MAX_ERRORS` kept in
-  ``errors``, all counted in ``error_count``).
-
-This is the import's hot path (a large centre's year is millions of lines): plain
-``str`` methods instead of regular expressions, one ``split`` and one ``itemgetter``
-a line, and small caches for the fields whose values repeat (elapsed time, memory,
-time limit, AllocTRES). A time shift (demonstration imports of real traces moved in
-time) is applied to every time of a job, in both formats.
+Part of the import's hot path (see :mod:`resources.accounting.parsing`): plain
+``str`` methods instead of regular expressions.
 """
 
 from __future__ import annotations
 
 import bisect
 import contextlib
-import gzip
-import io
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
@@ -63,10 +44,6 @@ MEASURED, ESTIMATED, NO_ENERGY = "measured", "estimated", "none"
 
 #: How many bad lines are kept with their reason (all are counted).
 MAX_ERRORS = 100
-#: Bytes read from the stream at a time.
-CHUNK_BYTES = 1 << 20
-#: A line longer than this is a bad line (and is not kept in memory), bytes.
-MAX_LINE_BYTES = 1 << 20
 #: Longest raw job id (``JobRecord.job_id_raw``); a longer one makes the line bad,
 #: since truncating a key could merge two jobs.
 MAX_JOB_ID_RAW = 32
@@ -174,116 +151,6 @@ class Power:
 
     kwh_per_core_hour: float
     kwh_per_gpu_hour: float
-
-
-class CountingReader(io.RawIOBase):
-    """A raw binary reader over any object with ``read(n)`` that counts the bytes read."""
-
-    def __init__(self, source):
-        self.source = source
-        self.count = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        data = self.source.read(len(buffer))
-        n = len(data)
-        buffer[:n] = data
-        self.count += n
-        return n
-
-
-def open_stream(stream) -> tuple[io.BufferedIOBase, CountingReader]:
-    """Wrap a binary stream for reading: gunzipped when it starts with the gzip magic
-    bytes (``1f 8b``). Returns the readable stream and the counter of bytes taken
-    from ``stream`` (compressed bytes for a gzip file, for the progress bar)."""
-    counter = CountingReader(stream)
-    buffered = io.BufferedReader(counter, CHUNK_BYTES)
-    if buffered.peek(2)[:2] == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=buffered, mode="rb"), counter
-    return buffered, counter
-
-
-def _decode(block: bytes, first: int, stats: ParseStats) -> list[str]:
-    """The lines of ``block`` (no final newline) as text; a line that is not UTF-8 or
-    holds a NUL is reported as bad and replaced by an empty line (so it is not parsed
-    but still counts as a data line)."""
-    try:
-        text = block.decode("utf-8")
-    except UnicodeDecodeError:
-        lines = []
-        for number, raw in enumerate(block.split(b"\n"), first):
-            try:
-                lines.append(raw.decode("utf-8"))
-            except UnicodeDecodeError as exc:
-                stats.bad(number, _("undecodable bytes (not UTF-8) at byte %(position)d")
-                          % {"position": exc.start + 1})
-                stats.data_lines += 1
-                lines.append("")
-        text = None
-    else:
-        if "\r" in text:
-            text = text.replace("\r\n", "\n")
-        if first == 1 and text.startswith("\ufeff"):
-            text = text[1:]
-        lines = text.split("\n")
-    if text is None or "\x00" in text:
-        for index, line in enumerate(lines):
-            if "\r" in line:
-                lines[index] = line = line.rstrip("\r")
-            if "\x00" in line:
-                stats.bad(first + index, _("a NUL character in the line"))
-                stats.data_lines += 1
-                lines[index] = ""
-    return lines
-
-
-def iter_blocks(stream: io.BufferedIOBase, stats: ParseStats) -> Iterator[tuple[int, list[str]]]:
-    """Read ``stream`` by chunks and yield ``(number of the first line, lines)``.
-
-    Lines are decoded text without their end of line. A line longer than
-    :data:`MAX_LINE_BYTES` is reported as bad and dropped without being kept whole.
-    Raises :class:`BadFile` when a gzip stream is broken.
-    """
-    line_no = 1
-    rest = b""
-    skipping = False
-    read = stream.read
-    while True:
-        try:
-            chunk = read(CHUNK_BYTES)
-        except (EOFError, gzip.BadGzipFile, OSError) as exc:
-            if isinstance(stream, gzip.GzipFile):
-                raise BadFile(_("the gzip file is damaged or truncated (%(error)s)")
-                              % {"error": exc}) from exc
-            raise
-        if not chunk:
-            break
-        if skipping:
-            cut = chunk.find(b"\n")
-            if cut < 0:
-                continue
-            chunk = chunk[cut + 1:]
-            skipping = False
-            line_no += 1
-        data = rest + chunk if rest else chunk
-        cut = data.rfind(b"\n")
-        if cut < 0:
-            rest = data
-        else:
-            rest = data[cut + 1:]
-            lines = _decode(data[:cut], line_no, stats)
-            yield line_no, lines
-            line_no += len(lines)
-        if len(rest) > MAX_LINE_BYTES:
-            stats.bad(line_no, _("line longer than %(limit)d bytes") % {"limit": MAX_LINE_BYTES})
-            stats.data_lines += 1
-            stats.lines_read += 1
-            rest = b""
-            skipping = True
-    if rest and not skipping:
-        yield line_no, _decode(rest, line_no, stats)
 
 
 # --- Field parsers (each raises BadLine or returns None for "unknown") ----------------------
@@ -440,27 +307,3 @@ def count_field(value: str, name: str) -> int:
     if not 0 <= number <= MAX_COUNT:
         raise BadLine(_("bad %(field)s '%(value)s'") % {"field": name, "value": value})
     return number
-
-
-def parse(format: str, stream, *, stats: ParseStats, power: Callable[[str], Power | None],
-          batch_size: int = 10_000, cluster: str = "", import_id: int | None = None,
-          shift: timedelta = timedelta(0)) -> tuple[Iterator[Batch], CountingReader]:
-    """Batches of rows from a binary ``stream`` in ``format`` (``"sacct"`` or ``"swf"``).
-
-    ``cluster`` and ``import_id`` are written in every COPY line (the job's cluster
-    and ``AccountingImport``); ``shift`` is added to every time of every job.
-    Returns the batch iterator and the byte counter of the stream (bytes taken from
-    ``stream``, compressed ones for gzip). Raises :class:`BadFile` while iterating
-    when the file cannot be read at all, ``ValueError`` for an unknown format.
-    """
-    from .sacct import parse_sacct
-    from .swf import parse_swf
-
-    if format not in ("sacct", "swf"):
-        raise ValueError(f"unknown accounting format {format!r}")
-    readable, counter = open_stream(stream)
-    blocks = iter_blocks(readable, stats)
-    line_ends = copy_line_ends(cluster, import_id)
-    parser = parse_sacct if format == "sacct" else parse_swf
-    return parser(blocks, stats=stats, power=power, batch_size=batch_size,
-                  line_ends=line_ends, shift=shift), counter

@@ -16,14 +16,13 @@ Answers (JSON bodies ``{"error": "…"}`` on errors):
   (refused from its ``Content-Length``, before it is read); 405 any method but POST.
 
 The body is read from the request stream in chunks into a temporary file while it
-is hashed, so memory does not grow with its size (``request.body`` is never touched,
-so ``DATA_UPLOAD_MAX_MEMORY_SIZE`` does not apply). Rate limiting is left to the
-reverse proxy, which should also cap the body size (README).
+is hashed (the intake's streaming hash), so memory does not grow with its size
+(``request.body`` is never touched, so ``DATA_UPLOAD_MAX_MEMORY_SIZE`` does not apply).
+Rate limiting is left to the reverse proxy, which should also cap the body size (README).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import tempfile
 from http import HTTPStatus
@@ -37,9 +36,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .models import AccountingImport
-from .services_clusters import cluster_for_token
-from .services_intake import GZIP_MAGIC, accounting_intake, duplicate_of
+from ..models import AccountingImport
+from ..selectors.clusters import cluster_for_token
+from ..tasks import accounting_import_enqueue_on_commit
+from .selectors import duplicate_of
+from .services.intake import GZIP_MAGIC, accounting_intake, sha256_of_chunks
 
 security_log = logging.getLogger("algoric.security")
 
@@ -61,6 +62,19 @@ def _unauthorized(request, *, had_token: bool, cluster_name: str) -> JsonRespons
         'Bearer realm="accounting", error="invalid_token"' if had_token
         else 'Bearer realm="accounting"')
     return response
+
+
+def _spooled(request, spool, *, max_bytes: int):
+    """The request body in chunks of :data:`CHUNK_BYTES`, each written to ``spool`` as it
+    passes; stops once more than ``max_bytes`` have been read."""
+    size = 0
+    while size <= max_bytes:
+        chunk = request.read(CHUNK_BYTES)
+        if not chunk:
+            break
+        spool.write(chunk)
+        size += len(chunk)
+        yield chunk
 
 
 def _bearer_token(request) -> str:
@@ -99,18 +113,7 @@ def accounting_api_view(request):
 
     with tempfile.NamedTemporaryFile(prefix="accounting-push-",
                                      dir=settings.FILE_UPLOAD_TEMP_DIR) as spool:
-        digest = hashlib.sha256()
-        size = 0
-        head = b""
-        while size <= max_bytes:
-            chunk = request.read(CHUNK_BYTES)
-            if not chunk:
-                break
-            if len(head) < 2:
-                head = (head + chunk[:2])[:2]
-            digest.update(chunk)
-            spool.write(chunk)
-            size += len(chunk)
+        sha256, size, head = sha256_of_chunks(_spooled(request, spool, max_bytes=max_bytes))
         if size > max_bytes:  # only if the stream gave more than it announced
             return _error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
                           _("The file is too large: the largest accepted is %(max)s bytes.")
@@ -119,7 +122,6 @@ def accounting_api_view(request):
             return _error(HTTPStatus.BAD_REQUEST,
                           _("The body is shorter than its Content-Length: resend it."))
         spool.flush()
-        sha256 = digest.hexdigest()
 
         earlier = duplicate_of(sha256)
         if earlier is not None:
@@ -138,6 +140,7 @@ def accounting_api_view(request):
             status = (HTTPStatus.CONFLICT if getattr(exc, "code", None) == "duplicate"
                       or duplicate_of(sha256) is not None else HTTPStatus.BAD_REQUEST)
             return _error(status, " ".join(exc.messages))
+        accounting_import_enqueue_on_commit(accounting_import.pk)
 
     accounting_import.refresh_from_db()
     with translation.override(settings.LANGUAGE_CODE):

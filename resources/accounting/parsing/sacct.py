@@ -1,4 +1,4 @@
-"""Lines of ``sacct --parsable2`` into job rows (see ``parsing`` for the stream and fields)."""
+"""Lines of ``sacct --parsable2`` into job rows (shared field parsing: ``fields``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
-from .parsing import (
+from .fields import (
     CACHE_SIZE,
     ENERGY_RAW_LIMIT,
     ESTIMATED,
@@ -127,12 +127,12 @@ def parse_sacct(blocks: Iterable[tuple[int, list[str]]], *, stats: ParseStats,
     """Rows of finished jobs from the lines of a ``sacct --parsable2`` file, in batches.
 
     Args:
-        blocks: ``(first line number, lines)`` from :func:`iter_blocks`.
+        blocks: ``(first line number, lines)`` from :func:`.stream.iter_blocks`.
         stats: counts and errors, updated as lines are read.
         power: the energy figures of a partition name (``None`` when unknown), for
             jobs without a measured ``ConsumedEnergyRaw``.
         batch_size: rows per batch.
-        line_ends: what starts and ends every COPY line (``parsing.copy_line_ends``:
+        line_ends: what starts and ends every COPY line (``fields.copy_line_ends``:
             the cluster, the import id).
         shift: added to the submit, eligible, start and end times.
 

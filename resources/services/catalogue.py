@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from algoric.audit.services import audit_record
 from members.models import OrganisationKind
 
-from .models import Resource, ResourceKind, ResourcePrice
+from ..models import Resource, ResourceKind, ResourcePrice
 
 #: The resource fields staff may set through :func:`resource_save` (no mass assignment).
 RESOURCE_FIELDS = (
@@ -20,8 +20,9 @@ RESOURCE_FIELDS = (
     "slurm_cluster", "slurm_partition", "watts_per_core", "memory_gb_per_core",
     "watts_per_gpu", "is_public", "is_active", "order",
 )
-#: The power figures each kind uses for its energy estimate (``resources.estimates``);
-#: the others are cleared on save, since they would never be used.
+#: The power figures each kind uses for its energy estimate
+#: (``resources.selectors.estimates``); the others are cleared on save, since they would
+#: never be used.
 POWER_FIELDS = {
     ResourceKind.CPU: ("watts_per_core", "memory_gb_per_core"),
     ResourceKind.GPU: ("watts_per_gpu",),

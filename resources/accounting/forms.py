@@ -5,14 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccountingImport, Cluster
+from ..models import AccountingImport, Cluster
 
 
 class AccountingUploadForm(forms.Form):
     """An accounting file to import, its format and the cluster it comes from.
 
     The size cap, the duplicate check and the import itself belong to the view and
-    to :func:`resources.accounting.services.accounting_import_create`; this form only
+    to :func:`resources.accounting.services.imports.accounting_import_create`; this form only
     checks that each field is given and valid.
     """
 
@@ -36,7 +36,7 @@ class AccountingUploadForm(forms.Form):
 
 class ClusterForm(forms.Form):
     """The name of a cluster to add (checked by
-    :func:`~resources.services_clusters.cluster_create`)."""
+    :func:`~resources.services.clusters.cluster_create`)."""
 
     name = forms.CharField(
         label=_("Name"), max_length=64,

@@ -9,23 +9,12 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
-from django.db.models import (
-    Case,
-    Count,
-    DateField,
-    FloatField,
-    Max,
-    Min,
-    Q,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, Count, DateField, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from ..models import AccountingImport, JobRecord, UsageSummary
+from ..selectors import job_wait_seconds
 
 #: The grouping of usage summaries.
 SUMMARY_KEYS = ("cluster", "account", "partition", "user", "month", "state")
@@ -61,16 +50,6 @@ def month_of_end(first: datetime.datetime, last: datetime.datetime):
     return Case(*whens, default=Value(final), output_field=DateField())
 
 
-def _wait_seconds() -> RawSQL:
-    """start − submit in whole seconds per job, NULL when it never started."""
-    if connection.vendor == "postgresql":
-        sql = "EXTRACT(EPOCH FROM (start_time - submit_time))"
-    else:  # SQLite stores UTC text; strftime('%s') is seconds since the epoch
-        sql = ("CAST(strftime('%%s', start_time) AS INTEGER) "
-               "- CAST(strftime('%%s', submit_time) AS INTEGER)")
-    return RawSQL(sql, [], output_field=FloatField())  # noqa: S611  # nosec B611
-
-
 def usage_summaries_add(*, accounting_import: AccountingImport,
                         end_span: tuple[datetime.datetime, datetime.datetime] | None = None,
                         ) -> int:
@@ -102,7 +81,7 @@ def usage_summaries_add(*, accounting_import: AccountingImport,
             measured=Sum("energy_kwh", filter=Q(energy_method=JobRecord.EnergyMethod.MEASURED)),
             estimated=Sum("energy_kwh",
                           filter=Q(energy_method=JobRecord.EnergyMethod.ESTIMATED)),
-            wait=Sum(_wait_seconds()),
+            wait=Sum(job_wait_seconds()),
         )
         .order_by()
     )
