@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.staff import require_staff
 from members.models import OrganisationKind
 
 from ..models import Resource, ResourceKind, ResourcePrice
@@ -36,11 +37,6 @@ PRICE_QUANTUM = Decimal("0.0001")
 
 class StaleResourceError(ValidationError):
     """The resource was saved by someone else after the editor loaded it."""
-
-
-def _require_staff(actor) -> None:
-    if not getattr(actor, "is_staff", False):
-        raise PermissionDenied(_("Only the association's staff may do this."))
 
 
 def power_figure_errors(*, kind: str, watts_per_core, watts_per_gpu) -> dict[str, str]:
@@ -120,7 +116,7 @@ def resource_save(*, resource: Resource | None, data: dict, prices: dict[str, De
     :class:`StaleResourceError` for a stale edit and ``ValidationError`` (a dict
     keyed by resource field names, ``price_<kind>`` or ``__all__``) for bad data.
     """
-    _require_staff(actor)
+    require_staff(actor)
     if resource is None:
         instance = Resource()
     else:
@@ -195,7 +191,7 @@ def resource_set_active(*, resource: Resource, is_active: bool, actor) -> Resour
     has changes nothing (a double click is harmless). Returns the resource as saved.
     Raises ``PermissionDenied`` for a non-staff actor.
     """
-    _require_staff(actor)
+    require_staff(actor)
     locked = Resource.objects.select_for_update().get(pk=resource.pk)
     if locked.is_active != is_active:
         locked.is_active = is_active
