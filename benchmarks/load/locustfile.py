@@ -154,15 +154,15 @@ class Staff(PortalUser):
 
     @task(3)
     def dashboard(self):
-        self.get("/staff/", "members:staff_ dashboard")
+        self.get("/staff/", "staff: dashboard")
 
     @task(2)
     def queue(self):
-        self.get("/staff/projects/", "members:staff_ request queue")
+        self.get("/staff/projects/", "staff: request queue")
 
     @task(2)
     def imports(self):
-        self.get("/staff/accounting/", "members:staff_ accounting imports")
+        self.get("/staff/accounting/", "staff: accounting imports")
 
     @task(1)
     def upload(self):
@@ -176,4 +176,4 @@ class Staff(PortalUser):
             f"04:00:00|node01|job-{first + n}\n" for n in range(100))
         self.post("/staff/accounting/", {"format": "sacct", "cluster": "charge"},
                   files={"file": (f"charge-{first}.sacct", lines.encode(), "text/plain")},
-                  name="members:staff_ accounting upload (100 jobs)")
+                  name="staff: accounting upload (100 jobs)")

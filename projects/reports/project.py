@@ -222,7 +222,7 @@ def _advice(*, usage, limits: dict, year: int) -> list[str]:
     advice = []
     if not totals.jobs:
         return [_("No job ran this year. If the project no longer needs its grant, tell the "
-                  "members:staff_ the hours can go to another project.")]
+                  "staff: the hours can go to another project.")]
     lost = unsuccessful_core_hours(usage.states)
     lost_share = lost * 100 / totals.core_hours if totals.core_hours else 0.0
     if lost_share >= FAILED_SHARE_ADVICE:
