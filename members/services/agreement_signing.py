@@ -20,8 +20,6 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from algoric.audit.services import audit_record
 from algoric.core.staff import require_staff
@@ -66,6 +64,11 @@ def validate_signed_pdf(uploaded) -> bytes:
     if len(data) > limit:
         raise ValidationError(_("The file is too large; the limit is %(limit)s MB.")
                               % {"limit": limit // 2**20})
+    # pypdf (and Pillow with it) loads only when a signed copy is checked: every process
+    # imports this module at start, few of them read a PDF.
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     try:
         reader = PdfReader(io.BytesIO(data), strict=True)
         pages = len(reader.pages)
