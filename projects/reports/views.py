@@ -82,7 +82,7 @@ def project_reports(request, pk: int):
     reports = [_decorate(report) for report in reports_for_user(user=request.user).filter(
         scope=UsageReport.Scope.PROJECT, project=project).order_by("-year")]
     return render(request, "projects/reports/project_reports.html", {
-        "project": project, "reports": reports, "is_staff": is_verified_staff(request.user),
+        "project": project, "reports": reports,
     })
 
 
@@ -92,19 +92,18 @@ def report_detail(request, pk: int):
     """A report: its status (with live progress while it is made), its files in each
     format and language, and the totals it found."""
     report = _decorate(report_for_user(user=request.user, pk=pk))
-    is_staff = is_verified_staff(request.user)
     return render(request, "projects/reports/report_detail.html", {
         "report": report,
         "downloads": _downloads(report),
         "has_files": bool(report.files),
         "in_progress": not report.is_finished,
-        "is_staff": is_staff,
         "totals": report.totals or {},
         "energy_kwh": sum(float((report.totals or {}).get(key) or 0)
                           for key in ("energy_kwh_measured", "energy_kwh_estimated")),
         "generate_form": ReportGenerateForm(initial={
             "report": CENTRE if report.scope == UsageReport.Scope.CENTRE
-            else f"project-{report.project_id}", "year": report.year}) if is_staff else None,
+            else f"project-{report.project_id}", "year": report.year})
+        if is_verified_staff(request.user) else None,
     })
 
 
@@ -133,7 +132,7 @@ def _safe_name(name: str) -> str:
 
 def _file_missing(request, report: UsageReport):
     return render(request, "projects/reports/file_missing.html",
-                  {"report": report, "is_staff": is_verified_staff(request.user)},
+                  {"report": report},
                   status=HTTPStatus.NOT_FOUND)
 
 
