@@ -71,7 +71,8 @@ def test_transition_uses_the_callers_refusal_message(membership):
 def test_transition_checks_the_version_the_actor_saw():
     request = ResourceRequestFactory()
     REQUEST_ALLOWED = {"draft": {"submitted"}}  # noqa: N806
-    with pytest.raises(TransitionError, match="changed since you opened it"):
+    with translation.override("en"), pytest.raises(TransitionError,
+                                                    match="changed since you opened it"):
         transition(request, to="submitted", actor=None, allowed=REQUEST_ALLOWED,
                    event_model=RequestEvent, version_field="version",
                    expected_version=request.version + 1)
