@@ -53,7 +53,7 @@ def emergency(catalogue):
                   table={(catalogue["cpu"].pk, project.starts_on.year): D("20000")})
 
 
-def lapse(organisation):
+def make_unpaid(organisation):
     """The organisation's membership of this year goes back to unpaid: no access today."""
     Membership.objects.filter(organisation=organisation).update(
         status="pending", paid_on=None, payment_reference="")
@@ -84,7 +84,7 @@ def nothing_written(request):
 
 def test_approving_a_request_of_an_organisation_without_access_is_refused(submitted):
     organisation = submitted.project.organisation
-    lapse(organisation)
+    make_unpaid(organisation)
     staff = StaffFactory(mfa=True)
     with pytest.raises(ValidationError) as refused:
         decide(submitted, staff)
@@ -97,7 +97,7 @@ def test_approving_a_request_of_an_organisation_without_access_is_refused(submit
 
 
 def test_partial_approval_is_refused_too_and_rejection_stays_possible(submitted, catalogue):
-    lapse(submitted.project.organisation)
+    make_unpaid(submitted.project.organisation)
     staff = StaffFactory(mfa=True)
     granted = request_table(submitted)
     granted[(catalogue["cpu"].pk, submitted.project.starts_on.year)] = D("1000")
@@ -112,7 +112,7 @@ def test_partial_approval_is_refused_too_and_rejection_stays_possible(submitted,
 
 def test_emergency_without_access_needs_the_override_and_its_reason(emergency):
     organisation = emergency.project.organisation
-    lapse(organisation)
+    make_unpaid(organisation)
     staff = StaffFactory(mfa=True)
     with pytest.raises(ValidationError) as no_override:
         decide(emergency, staff)
@@ -127,7 +127,7 @@ def test_emergency_without_access_needs_the_override_and_its_reason(emergency):
 
 
 def test_emergency_override_grants_time_boxed_and_is_audited(emergency):
-    lapse(emergency.project.organisation)
+    make_unpaid(emergency.project.organisation)
     staff = StaffFactory(mfa=True)
     decided = decide(emergency, staff, access_override=True, override_reason="Crue du Loch.")
     assert decided.status == Status.APPROVED
@@ -151,7 +151,7 @@ def test_no_override_is_recorded_when_the_organisation_has_access(emergency):
 
 def test_review_page_says_why_a_request_without_access_cannot_be_approved(
         client, staff_with_mfa, submitted):
-    lapse(submitted.project.organisation)
+    make_unpaid(submitted.project.organisation)
     client.force_login(staff_with_mfa)
     page = client.get(en("projects:staff_request_review", submitted.pk))
     with translation.override("en"):
@@ -163,7 +163,7 @@ def test_review_page_says_why_a_request_without_access_cannot_be_approved(
 
 def test_posting_an_approval_without_access_shows_the_reasons(client, staff_with_mfa,
                                                               submitted, catalogue):
-    lapse(submitted.project.organisation)
+    make_unpaid(submitted.project.organisation)
     client.force_login(staff_with_mfa)
     response = client.post(en("projects:staff_request_decide", submitted.pk),
                            granted_post(submitted, catalogue))
@@ -175,7 +175,7 @@ def test_posting_an_approval_without_access_shows_the_reasons(client, staff_with
 
 def test_review_page_offers_the_override_for_an_emergency_without_access(
         client, staff_with_mfa, emergency, catalogue):
-    lapse(emergency.project.organisation)
+    make_unpaid(emergency.project.organisation)
     client.force_login(staff_with_mfa)
     page = client.get(en("projects:staff_request_review", emergency.pk))
     assert 'name="access_override"' in text(page) and 'name="override_reason"' in text(page)
