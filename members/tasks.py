@@ -29,5 +29,6 @@ def lapse_memberships() -> int:
 
 @shared_task(acks_late=True)
 def send_membership_reminders() -> int:
-    """Remind representatives of unpaid memberships and of renewals (daily)."""
+    """Remind representatives of unpaid memberships, of renewals and of the membership
+    grace period (daily)."""
     return services.memberships_send_reminders()

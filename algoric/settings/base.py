@@ -313,6 +313,9 @@ ACCOUNTING_BAD_LINE_LIMIT = env.float("ACCOUNTING_BAD_LINE_LIMIT", default=0.05)
 
 # Longest time box of an emergency grant, in days from the decision.
 EMERGENCY_GRANT_MAX_DAYS = env.int("EMERGENCY_GRANT_MAX_DAYS", default=30)
+# Days of a new year during which an organisation that paid (or was waived) last year keeps
+# access while its new membership is unpaid (members.services.access).
+MEMBERSHIP_GRACE_DAYS = env.int("MEMBERSHIP_GRACE_DAYS", default=90)
 
 # --- Slurm (projects.services.slurm_sync, resources.accounting.services.collect) ------------
 

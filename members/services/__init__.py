@@ -34,6 +34,7 @@ from .memberships import (
     membership_record_payment,
     membership_waive,
     memberships_lapse,
+    memberships_send_grace_reminders,
     memberships_send_reminders,
 )
 from .organisations import (
@@ -70,6 +71,7 @@ __all__ = [
     "membership_record_payment",
     "membership_waive",
     "memberships_lapse",
+    "memberships_send_grace_reminders",
     "memberships_send_reminders",
     "organisation_access_status",
     "organisation_access_statuses",

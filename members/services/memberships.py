@@ -18,6 +18,7 @@ from ..models import Membership, MembershipEvent, Organisation
 from ..selectors.memberships import fee_for
 from ..selectors.organisations import representatives
 from ..selectors.permissions import require_representative
+from .access import GOOD_STANDING, grace_last_day
 
 Status = Membership.Status
 
@@ -33,6 +34,9 @@ ALLOWED = {
 UNPAID_REMINDER_DAYS = (14, 45)
 #: Days before the end of the year when paid members are reminded to renew.
 RENEWAL_REMINDER_DAYS_BEFORE_YEAR_END = 30
+#: Days before the last day of the membership grace period when representatives are
+#: reminded a second time (the first reminder goes when the grace starts).
+GRACE_FINAL_REMINDER_DAYS = 15
 
 
 @transaction.atomic
@@ -156,11 +160,13 @@ def memberships_send_reminders(*, today: dt.date | None = None) -> int:
       December, to organisations in good standing this year with no membership
       opened for the next.
 
+    - grace: see :func:`memberships_send_grace_reminders`.
+
     Returns the number of notifications created (the dedupe key makes a reminder
     already sent a no-op).
     """
     today = today or timezone.localdate()
-    created = 0
+    created = memberships_send_grace_reminders(today=today)
     for membership in Membership.objects.filter(status=Status.PENDING).select_related(
         "organisation"
     ):
@@ -191,4 +197,48 @@ def memberships_send_reminders(*, today: dt.date | None = None) -> int:
                         dedupe_key=f"membership_renewal:{membership.organisation_id}:"
                                    f"{today.year + 1}:{user.pk}",
                     ).created
+    return created
+
+
+def memberships_send_grace_reminders(*, today: dt.date | None = None) -> int:
+    """Remind the representatives of organisations in the membership grace period; each
+    reminder once per organisation, year and person.
+
+    An organisation is in grace (:func:`members.services.access.in_membership_grace`)
+    when its membership of last year was paid or waived and that of ``today``'s year is
+    pending or not opened, up to :func:`members.services.access.grace_last_day`
+    (setting ``MEMBERSHIP_GRACE_DAYS``). Two reminders (event ``membership_grace``):
+
+    - ``start``: the first day the task runs in the grace (from 1 January);
+    - ``ending``: from :data:`GRACE_FINAL_REMINDER_DAYS` days before the last day of
+      grace (when the task first runs that late, only this one is sent).
+
+    Returns the number of notifications created.
+    """
+    today = today or timezone.localdate()
+    last_day = grace_last_day(today.year)
+    if last_day is None or today > last_day:
+        return 0
+    days_left = (last_day - today).days
+    step = "ending" if days_left <= GRACE_FINAL_REMINDER_DAYS else "start"
+    settled = (Membership.objects.filter(year=today.year).exclude(status=Status.PENDING)
+               .values("organisation"))
+    current = {m.organisation_id: m for m in Membership.objects.filter(
+        year=today.year, status=Status.PENDING)}
+    created = 0
+    for previous in (Membership.objects
+                     .filter(year=today.year - 1, status__in=GOOD_STANDING)
+                     .exclude(organisation__in=settled).select_related("organisation")):
+        organisation = previous.organisation
+        for user in representatives(organisation):
+            with transaction.atomic():
+                created += notify(
+                    event="membership_grace", recipient=user,
+                    context={"organisation": organisation, "year": today.year,
+                             "membership": current.get(organisation.pk),
+                             "last_day": last_day, "days_left": days_left,
+                             "ending": step == "ending"},
+                    dedupe_key=f"membership_grace:{organisation.pk}:{today.year}:{step}:"
+                               f"{user.pk}",
+                ).created
     return created

@@ -182,7 +182,8 @@ class CommentForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    """Staff decision granting a request: the granted table, a note, the version seen.
+    """Staff decision granting a request: the granted table, a note, the version seen; for
+    an emergency request, the end of the grant and the access override with its reason.
 
     Reads every posted ``granted-<resource>-<year>`` field (a cell that was not
     asked reaches the service, which refuses it). ``cleaned_data["granted"]`` is
@@ -197,6 +198,13 @@ class DecisionForm(forms.Form):
     emergency_ends_on = forms.DateField(
         label=gettext_lazy("Emergency grant ends on"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    access_override = forms.BooleanField(
+        label=gettext_lazy("Override the access rule for this emergency"), required=False,
+        help_text=gettext_lazy("The organisation may not use the centre today. The override "
+                               "and its reason are recorded in the audit trail."))
+    override_reason = forms.CharField(
+        label=gettext_lazy("Reason for the override"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, resource_request: ResourceRequest, **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,7 +213,8 @@ class DecisionForm(forms.Form):
         self.invalid: set[str] = set()
         days = settings.EMERGENCY_GRANT_MAX_DAYS
         if resource_request.kind != ResourceRequest.Kind.EMERGENCY:
-            del self.fields["emergency_ends_on"]
+            for name in ("emergency_ends_on", "access_override", "override_reason"):
+                del self.fields[name]
         else:
             self.fields["emergency_ends_on"].help_text = _(
                 "At most %(days)s days from today.") % {"days": days}
@@ -232,6 +241,9 @@ class DecisionForm(forms.Form):
                 errors.append(_("%(year)s: %(error)s") % {"year": key[1],
                                                           "error": " ".join(exc.messages)})
                 self.invalid.add(name)
+        if cleaned.get("access_override") and not (cleaned.get("override_reason") or "").strip():
+            self.add_error("override_reason",
+                           _("Give the reason for overriding the access rule."))
         if errors:
             raise ValidationError(errors)
         cleaned["granted"] = granted

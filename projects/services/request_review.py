@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from algoric.audit.services import audit_record
 from algoric.core.staff import require_staff
 from members.models import User
+from members.services import AccessStatus, organisation_access_status
 
 from ..models import ResourceRequest, ResourceRequestCell
 from ..selectors.requests import Table
@@ -40,9 +41,37 @@ def request_start_review(*, request: ResourceRequest, actor: User) -> ResourceRe
     return request
 
 
+def access_refusal(access: AccessStatus) -> list[str]:
+    """The lines of the message refusing to grant a request of an organisation without
+    access: a heading and each blocking reason of ``access``."""
+    return ([_("The organisation may not use the centre today, so the request cannot be "
+               "approved:")]
+            + [str(reason.message) for reason in access.blocking_reasons])
+
+
+def _check_access(*, request: ResourceRequest, access_override: bool,
+                  override_reason: str) -> AccessStatus:
+    """Refuse (``ValidationError``) to grant ``request`` when its organisation may not use
+    the centre today, unless it is an emergency request and staff override with a reason.
+    Returns the access status (for the audit trail)."""
+    access = organisation_access_status(organisation=request.project.organisation)
+    if access.allowed:
+        return access
+    if request.kind != Kind.EMERGENCY:
+        raise ValidationError(access_refusal(access))
+    if not access_override:
+        raise ValidationError(access_refusal(access) + [
+            _("For an emergency, tick the access override and give its reason.")])
+    if not override_reason:
+        raise ValidationError(_("Give the reason for overriding the access rule."))
+    return access
+
+
 @transaction.atomic
 def request_decide(*, request: ResourceRequest, granted: Table, note: str, actor: User,
-                   version: int, emergency_ends_on: dt.date | None = None) -> ResourceRequest:
+                   version: int, emergency_ends_on: dt.date | None = None,
+                   access_override: bool = False,
+                   override_reason: str = "") -> ResourceRequest:
     """Grant a request, all or in part (staff), and create or extend the allocations.
 
     ``granted``: (resource id, year) → amount, each between 0 and what was asked
@@ -51,9 +80,23 @@ def request_decide(*, request: ResourceRequest, granted: Table, note: str, actor
     :func:`request_reject`). ``version`` is the version the decision was made on: a
     stale decision is refused. For an emergency request ``emergency_ends_on``
     bounds the grant (at most ``EMERGENCY_GRANT_MAX_DAYS`` days from today).
+
+    The access rule (``members.services.organisation_access_status``, today): a request
+    of an organisation that may not use the centre is refused with the status's
+    blocking reasons — except an emergency request when ``access_override`` is true
+    and ``override_reason`` (free text, required then) says why; the override is
+    recorded in the audit trail (``request.access_override``) and the grant stays
+    time-boxed. Without access the override is ignored.
+
+    Raises ``PermissionDenied`` (not staff), ``ValidationError`` (bad table, access
+    refused, override without reason, time box exceeded, stale version) or
+    :class:`~algoric.core.workflow.TransitionError`. Nothing is written on refusal.
     """
     require_staff(actor)
     locked = ResourceRequest.objects.select_for_update().get(pk=request.pk)
+    override_reason = (override_reason or "").strip()
+    access = _check_access(request=locked, access_override=access_override,
+                           override_reason=override_reason)
     cells = list(ResourceRequestCell.objects.filter(row__request=locked)
                  .select_related("row__resource"))
     requested = {(c.row.resource_id, c.year): c for c in cells}
@@ -99,6 +142,12 @@ def request_decide(*, request: ResourceRequest, granted: Table, note: str, actor
                                      for (rid, year), amount in sorted(granted.items())},
                          "allocations": [a.pk for a in allocations],
                          "emergency_ends_on": emergency_ends_on})
+    if not access.allowed:
+        audit_record(action="request.access_override", actor=actor, target=locked,
+                     detail={"reasons": {reason.code: str(reason.message)
+                                         for reason in access.blocking_reasons},
+                             "override_reason": override_reason,
+                             "emergency_ends_on": emergency_ends_on})
     return locked
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import override_settings
 from django.utils import timezone
 
 from algoric.notifications.models import Notification
@@ -204,8 +205,9 @@ def test_access_rule_gives_reasons(organisation):
     expiring = services.organisation_access_status(organisation=organisation,
                                                    on_date=dt.date(2026, 11, 30))
     assert expiring.allowed and [r.code for r in expiring.warnings] == ["agreement_expiring"]
-    next_year = services.organisation_access_status(organisation=organisation,
-                                                    on_date=dt.date(2027, 1, 5))
+    with override_settings(MEMBERSHIP_GRACE_DAYS=0):  # the grace: tests/members/test_access.py
+        next_year = services.organisation_access_status(organisation=organisation,
+                                                        on_date=dt.date(2027, 1, 5))
     assert not next_year.allowed
     assert {r.code for r in next_year.reasons} == {"no_membership", "agreement_expiring"}
     after_end = services.organisation_access_status(organisation=organisation,

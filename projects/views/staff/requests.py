@@ -87,10 +87,17 @@ def _review_page(request, resource_request: ResourceRequest, *,
             invalid=decision_form.invalid, prefix="granted")
     other_requests = (project.requests.exclude(pk=resource_request.pk)
                       .exclude(status=Status.DRAFT).order_by("-created_at"))
+    access = organisation_access_status(organisation=project.organisation)
+    emergency = resource_request.kind == ResourceRequest.Kind.EMERGENCY
     return render(request, "projects/staff/request_review.html", {
         "resource_request": resource_request, "project": project,
         "organisation": project.organisation,
-        "access": organisation_access_status(organisation=project.organisation),
+        "access": access,
+        # Without access: an emergency may be granted through the override, any other
+        # request cannot be approved (request_review.request_decide refuses it).
+        "needs_override": is_open and not access.allowed and emergency,
+        "approval_blocked": (review_services.access_refusal(access)
+                             if is_open and not access.allowed and not emergency else None),
         "pi": project.pi,
         "table": view, "rows": rows, "grant_table": grant_view,
         "decision_form": decision_form if is_open else None,
@@ -150,7 +157,9 @@ def request_decide(request, pk: int):
             request=resource_request, granted=form.cleaned_data["granted"],
             note=form.cleaned_data["note"], actor=request.user,
             version=form.cleaned_data["version"],
-            emergency_ends_on=form.cleaned_data.get("emergency_ends_on"))
+            emergency_ends_on=form.cleaned_data.get("emergency_ends_on"),
+            access_override=form.cleaned_data.get("access_override", False),
+            override_reason=form.cleaned_data.get("override_reason", ""))
     except TransitionError as exc:
         refused(request, exc)
         resource_request.refresh_from_db()
