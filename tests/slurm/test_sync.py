@@ -150,6 +150,7 @@ def test_suspending_a_grant_sets_its_limit_to_zero(portal, fake_slurm):
 
 
 def test_gpu_grant_is_set_as_gres_gpu_minutes(organisation, fake_slurm):
+    allow(organisation)
     fake_slurm.update(tres=["cpu", "mem", "gres/gpu"])
     gpu = cpu_resource(CLUSTER, kind="gpu", partition="gpu")
     made = project(organisation, acronym="VISION", account="vision", logins=["alice"])
@@ -160,6 +161,7 @@ def test_gpu_grant_is_set_as_gres_gpu_minutes(organisation, fake_slurm):
 
 
 def test_gpu_grant_without_gres_gpu_accounting_is_a_failure(organisation, fake_slurm):
+    allow(organisation)
     gpu = cpu_resource(CLUSTER, kind="gpu", partition="gpu")
     grant(project(organisation, acronym="VISION", account="vision"), gpu, 2)
     with pytest.raises(CommandError):
