@@ -23,13 +23,14 @@ import shlex
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.services import AccessReason, organisation_access_statuses
 from resources.models import ResourceKind
 
-from ..models import Allocation, Project, ProjectMember
+from ..models import Allocation, AllocationGrant, Project, ProjectMember, ResourceRequest
 
 
 @dataclass
@@ -46,6 +47,9 @@ class SlurmAccountPlan:
     #: Why the organisation may not use the centre today (blocking reasons of its access
     #: status); not empty means the limits are zero whatever the grants.
     blocked_reasons: list[AccessReason] = field(default_factory=list)
+    #: For a blocked account: the last day of the emergency grants still counted (granted
+    #: by staff through the access override, time-boxed), or ``None``.
+    emergency_until: dt.date | None = None
 
     @property
     def blocked(self) -> bool:
@@ -53,8 +57,13 @@ class SlurmAccountPlan:
         return bool(self.blocked_reasons)
 
     def blocked_text(self) -> str:
-        """The reasons in one line (empty when not blocked), for comments and output."""
-        return " ".join(str(reason.message) for reason in self.blocked_reasons)
+        """The reasons in one line (empty when not blocked), for comments and output; with
+        the emergency grants still counted, until when."""
+        text = " ".join(str(reason.message) for reason in self.blocked_reasons)
+        if self.blocked and self.emergency_until:
+            text += " " + _("Only the emergency grant counts, until %(date)s.") % {
+                "date": self.emergency_until.isoformat()}
+        return text
 
     def blocked_detail(self) -> list[dict[str, str]]:
         """The reasons as ``[{"code": …, "message": …}]`` (JSON, for the audit trail)."""
@@ -92,9 +101,13 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
     ``on_date`` (default today, whatever ``year``) gets zero CPU and GPU minutes and
     ``blocked_reasons`` (the blocking reasons of
     :func:`members.services.organisation_access_statuses`, computed once for all the
-    organisations). Users: the cluster logins of the project's members whose account is
-    active (not deactivated, not deleted); a login Slurm would not take is left out.
-    A bounded number of queries whatever the number of projects (five).
+    organisations). Its emergency grants still in force (an emergency request whose
+    ``emergency_ends_on`` is ``on_date`` or later: the staff's override, time-boxed by
+    ``EMERGENCY_GRANT_MAX_DAYS``) are the one exception: they count, and
+    ``emergency_until`` says until when. Users: the cluster logins of the project's
+    members whose account is active (not deactivated, not deleted); a login Slurm would
+    not take is left out.
+    A bounded number of queries whatever the number of projects (six at most).
     """
     today = on_date or timezone.localdate()
     year = year or today.year
@@ -106,6 +119,7 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
         allocations = allocations.filter(resource__slurm_cluster__iexact=cluster)
     plans: dict[tuple[str, str], SlurmAccountPlan] = {}
     organisations = {}
+    counting: list[tuple[tuple[str, str], Allocation]] = []
     for allocation in allocations:
         project = allocation.project
         key = (cluster or allocation.resource.slurm_cluster, project.slurm_account)
@@ -118,6 +132,8 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
         counts = (allocation.status == Allocation.Status.ACTIVE
                   and project.status == Project.Status.ACTIVE)
         minutes = _minutes(allocation.amount) if counts else 0
+        if counts:
+            counting.append((key, allocation))
         if allocation.resource.kind == ResourceKind.CPU:
             plan.cpu_minutes += minutes
         else:
@@ -134,12 +150,16 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
         organisations={organisation.pk: organisation
                        for organisation in organisations.values()}.values(),
         on_date=today)
+    blocked = set()
     for key, organisation in organisations.items():
         status = statuses[organisation.pk]
         if not status.allowed:
+            blocked.add(key)
             plan = plans[key]
             plan.blocked_reasons = status.blocking_reasons
             plan.cpu_minutes = plan.gpu_minutes = 0
+    _count_emergency_grants(plans, [(key, allocation) for key, allocation in counting
+                                    if key in blocked], today=today)
     logins = {}
     for member in ProjectMember.objects.filter(
         project__slurm_account__in={account for _cluster, account in plans},
@@ -154,6 +174,33 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
         plan.users = sorted(logins.get(plan.account, set()))
         result.append(plan)
     return result
+
+
+def _count_emergency_grants(plans: dict[tuple[str, str], SlurmAccountPlan],
+                            held: list[tuple[tuple[str, str], Allocation]], *,
+                            today: dt.date) -> None:
+    """Add to the blocked ``plans`` the emergency grants in force on ``today`` of their
+    ``held`` allocations (at most each allocation's amount). One query, none without
+    ``held``."""
+    if not held:
+        return
+    rows = {row["allocation_id"]: row for row in AllocationGrant.objects.filter(
+        allocation__in=[allocation.pk for _key, allocation in held],
+        request__kind=ResourceRequest.Kind.EMERGENCY,
+        request__emergency_ends_on__gte=today,
+    ).values("allocation_id").annotate(amount=Sum("amount"),
+                                       until=Max("request__emergency_ends_on"))}
+    for key, allocation in held:
+        row = rows.get(allocation.pk)
+        if row is None:
+            continue
+        plan = plans[key]
+        minutes = _minutes(min(row["amount"], allocation.amount))
+        if allocation.resource.kind == ResourceKind.CPU:
+            plan.cpu_minutes += minutes
+        else:
+            plan.gpu_minutes += minutes
+        plan.emergency_until = max(filter(None, (plan.emergency_until, row["until"])))
 
 
 def tres_mins(plan: SlurmAccountPlan) -> str:

@@ -345,6 +345,8 @@ def _sync(*, cluster: Cluster, dry_run: bool, actor, year: int) -> SlurmSyncResu
         blocked = result.blocked.get(change.account)
         if blocked and change.action in LIMIT_ACTIONS:
             detail["access_refused"] = blocked.blocked_detail()
+            if blocked.emergency_until:
+                detail["emergency_until"] = blocked.emergency_until.isoformat()
         audit_record(action=f"slurm.{change.action}", category=category, actor=actor,
                      target=cluster, detail=detail)
     return result

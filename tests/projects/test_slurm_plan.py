@@ -5,6 +5,7 @@ logins are users; the plan's queries do not grow with the number of projects."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -15,10 +16,15 @@ from django.utils import timezone
 
 from members.models import Agreement, Membership
 from members.services import organisation_access_status, user_delete_account
-from projects.models import ProjectMember
+from projects.models import ProjectMember, ResourceRequest
 from projects.services.slurm import slurm_plan
 
-from ..factories import OrganisationFactory, allow
+from ..factories import (
+    AllocationGrantFactory,
+    OrganisationFactory,
+    ResourceRequestFactory,
+    allow,
+)
 from ..slurm.helpers import cpu_resource, grant, project
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +209,40 @@ def plan_queries(count: int, *, blocked: bool) -> int:
 @pytest.mark.parametrize("blocked", [False, True])
 def test_plan_queries_do_not_grow_with_the_number_of_projects(db, blocked):
     assert plan_queries(2, blocked=blocked) == plan_queries(20, blocked=blocked) <= 6
+
+
+def emergency_grant(project, allocation, hours, *, ends_on: dt.date):
+    """An approved emergency request of ``project`` granting ``hours`` to ``allocation``
+    until ``ends_on`` (as staff's override would)."""
+    request = ResourceRequestFactory(
+        project=project, kind=ResourceRequest.Kind.EMERGENCY,
+        status=ResourceRequest.Status.APPROVED, emergency_ends_on=ends_on)
+    AllocationGrantFactory(allocation=allocation, request=request, amount=Decimal(hours))
+    allocation.amount += Decimal(hours)
+    allocation.save()
+
+
+def test_emergency_grant_in_force_counts_despite_the_refusal_until_its_end(
+        two_organisations):
+    vent = two_organisations["vent"]
+    cpu = vent.allocations.get(resource__kind="cpu")
+    today = timezone.localdate()
+    emergency_grant(vent, cpu, "0.5", ends_on=today)
+    lapse(two_organisations["other"])
+    plan = plans_by_account()["vent"]
+    # 60 core-minutes granted earlier stay at zero; the 30 of the emergency grant count.
+    assert (plan.cpu_minutes, plan.gpu_minutes, plan.emergency_until) == (30, 0, today)
+    assert plan.blocked
+    assert plan.blocked_text() == (f"The {YEAR} membership lapsed unpaid. Only the emergency "
+                                   f"grant counts, until {today.isoformat()}.")
+    # The day after its end, nothing counts.
+    later = plans_by_account(year=YEAR, on_date=today + dt.timedelta(days=1))["vent"]
+    assert (later.cpu_minutes, later.emergency_until) == (0, None)
+
+
+def test_emergency_grant_of_an_allowed_organisation_counts_once(two_organisations):
+    vent = two_organisations["vent"]
+    emergency_grant(vent, vent.allocations.get(resource__kind="cpu"), "0.5",
+                    ends_on=timezone.localdate())
+    plan = plans_by_account()["vent"]
+    assert (plan.cpu_minutes, plan.emergency_until) == (90, None)

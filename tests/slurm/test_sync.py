@@ -3,6 +3,7 @@ idempotence, accounts with jobs kept at zero, and missing, failing or slow comma
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -13,13 +14,13 @@ from django.utils import timezone
 from algoric.audit.models import AuditEvent
 from members.models import Membership, User
 from members.services import user_delete_account
-from projects.models import Allocation, Project, ProjectMember
+from projects.models import Allocation, Project, ProjectMember, ResourceRequest
 from projects.services.projects import project_member_remove
 from projects.services.slurm_sync import parse_tres, slurm_sync
 from resources.models import Cluster
 from resources.selectors.clusters import cluster_failures
 
-from ..factories import allow
+from ..factories import AllocationGrantFactory, ResourceRequestFactory, allow
 from .helpers import YEAR, cpu_resource, grant, project
 
 pytestmark = pytest.mark.django_db
@@ -355,3 +356,23 @@ def test_user_who_left_loses_the_association_and_nothing_else_changes(portal, fa
     assert {k: v for k, v in after.items() if k != "grant"} == {
         k: v for k, v in before.items() if k != "grant"}
     assert AuditEvent.objects.filter(action="slurm.user_remove").get().detail["user"] == "bob"
+
+
+def test_emergency_grant_of_an_organisation_without_access_is_applied_and_recorded(
+        portal, fake_slurm):
+    granted = portal["granted"]
+    allocation = granted.allocations.get()
+    today = timezone.localdate()
+    request = ResourceRequestFactory(project=granted, kind=ResourceRequest.Kind.EMERGENCY,
+                                     status=ResourceRequest.Status.APPROVED,
+                                     emergency_ends_on=today)
+    AllocationGrantFactory(allocation=allocation, request=request, amount=Decimal("0.05"))
+    allocation.amount += Decimal("0.05")
+    allocation.save()
+    lapse(granted.organisation)
+    out, _err = sync("--cluster", CLUSTER)
+    assert f"# grant: access refused — The {YEAR} membership lapsed unpaid. Only the emergency "\
+           f"grant counts, until {today.isoformat()}." in out.splitlines()
+    assert fake_slurm.state["assoc"]["grant"]["limits"] == "cpu=3"
+    added = AuditEvent.objects.get(action="slurm.account_add", detail__account="grant")
+    assert added.detail["emergency_until"] == today.isoformat()
