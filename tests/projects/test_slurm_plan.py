@@ -246,3 +246,23 @@ def test_emergency_grant_of_an_allowed_organisation_counts_once(two_organisation
                     ends_on=timezone.localdate())
     plan = plans_by_account()["vent"]
     assert (plan.cpu_minutes, plan.emergency_until) == (90, None)
+
+
+@pytest.mark.parametrize("day", [10, 200])
+def test_the_plan_and_the_access_rule_agree_early_in_the_year(two_organisations, day):
+    """Last year paid, this year's dues open: on day 10 and day 200 of the year the plan
+    holds the organisation exactly when :func:`organisation_access_status` refuses it
+    (whatever grace period that function grants)."""
+    other = two_organisations["other"]
+    Membership.objects.create(organisation=other, year=YEAR - 1, fee=250,
+                              status=Membership.Status.PAID, paid_on=dt.date(YEAR - 1, 3, 1),
+                              payment_reference="VIR-0")
+    Membership.objects.filter(organisation=other, year=YEAR).update(
+        status=Membership.Status.PENDING, paid_on=None, payment_reference="")
+    Agreement.objects.filter(organisation=other).update(starts_on=dt.date(YEAR - 1, 1, 1))
+    on = dt.date(YEAR, 1, 1) + dt.timedelta(days=day - 1)
+    status = organisation_access_status(organisation=other, on_date=on)
+    vent = plans_by_account(year=YEAR, on_date=on)["vent"]
+    assert vent.blocked is not status.allowed
+    assert vent.blocked_reasons == status.blocking_reasons
+    assert vent.cpu_minutes == (60 if status.allowed else 0)
