@@ -5,20 +5,32 @@
 accounting, sacctmgr(1)): CPU in core-minutes (granted core-hours × 60) and GPU as
 ``gres/gpu`` minutes (granted GPU-hours × 60), from the year's allocations;
 a suspended or expired allocation counts zero, so its account is stopped.
+
+The access rule (PRODUCT.md) is enforced here too: a project whose organisation may not
+use the centre today (:func:`members.services.organisation_access_status`: membership
+of the year not paid, no agreement in force, …) gets limits of zero whatever its grants,
+and its plan carries the reasons (``blocked_reasons``), which ``slurm_export`` prints and
+``slurm_sync`` shows and records. Its account and users stay: Slurm holds its jobs
+(``AssocGrpCPUMinutesLimit``) until the organisation has access again and the next sync
+restores the limits.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shlex
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
+from django.db.models import Max, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from members.services import AccessReason, organisation_access_statuses
 from resources.models import ResourceKind
 
-from ..models import Allocation, Project, ProjectMember
+from ..models import Allocation, AllocationGrant, Project, ProjectMember, ResourceRequest
 
 
 @dataclass
@@ -32,6 +44,31 @@ class SlurmAccountPlan:
     users: list[str] = field(default_factory=list)
     cpu_minutes: int = 0
     gpu_minutes: int = 0
+    #: Why the organisation may not use the centre today (blocking reasons of its access
+    #: status); not empty means the limits are zero whatever the grants.
+    blocked_reasons: list[AccessReason] = field(default_factory=list)
+    #: For a blocked account: the last day of the emergency grants still counted (granted
+    #: by staff through the access override, time-boxed), or ``None``.
+    emergency_until: dt.date | None = None
+
+    @property
+    def blocked(self) -> bool:
+        """Whether the access rule holds this account at zero."""
+        return bool(self.blocked_reasons)
+
+    def blocked_text(self) -> str:
+        """The reasons in one line (empty when not blocked), for comments and output; with
+        the emergency grants still counted, until when."""
+        text = " ".join(str(reason.message) for reason in self.blocked_reasons)
+        if self.blocked and self.emergency_until:
+            text += " " + _("Only the emergency grant counts, until %(date)s.") % {
+                "date": self.emergency_until.isoformat()}
+        return text
+
+    def blocked_detail(self) -> list[dict[str, str]]:
+        """The reasons as ``[{"code": …, "message": …}]`` (JSON, for the audit trail)."""
+        return [{"code": reason.code, "message": str(reason.message)}
+                for reason in self.blocked_reasons]
 
 
 #: A user or account name Slurm accepts from the portal: a POSIX user name (lower-case
@@ -45,7 +82,8 @@ def _minutes(hours: Decimal) -> int:
 
 
 def slurm_plan(*, year: int | None = None, cluster: str | None = None,
-               active_projects: bool = False) -> list[SlurmAccountPlan]:
+               active_projects: bool = False, on_date: dt.date | None = None
+               ) -> list[SlurmAccountPlan]:
     """Accounts to create and limits to set for ``year`` (default: this year).
 
     Every project with a CPU or GPU allocation for ``year`` on a resource mapped to
@@ -58,8 +96,21 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
     by Slurm (``AssocGrpCPUMinutesLimit``) rather than refused, and they are
     attributed to the project. Sorted by cluster then account, users sorted: the
     output is stable.
+
+    The access rule: a project whose organisation may not use the centre on
+    ``on_date`` (default today, whatever ``year``) gets zero CPU and GPU minutes and
+    ``blocked_reasons`` (the blocking reasons of
+    :func:`members.services.organisation_access_statuses`, computed once for all the
+    organisations). Its emergency grants still in force (an emergency request whose
+    ``emergency_ends_on`` is ``on_date`` or later: the staff's override, time-boxed by
+    ``EMERGENCY_GRANT_MAX_DAYS``) are the one exception: they count, and
+    ``emergency_until`` says until when. Users: the cluster logins of the project's
+    members whose account is active (not deactivated, not deleted); a login Slurm would
+    not take is left out.
+    A bounded number of queries whatever the number of projects (six at most).
     """
-    year = year or timezone.localdate().year
+    today = on_date or timezone.localdate()
+    year = year or today.year
     allocations = (Allocation.objects.filter(
         year=year, resource__kind__in=[ResourceKind.CPU, ResourceKind.GPU])
         .exclude(resource__slurm_cluster="")
@@ -67,6 +118,8 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
     if cluster:
         allocations = allocations.filter(resource__slurm_cluster__iexact=cluster)
     plans: dict[tuple[str, str], SlurmAccountPlan] = {}
+    organisations = {}
+    counting: list[tuple[tuple[str, str], Allocation]] = []
     for allocation in allocations:
         project = allocation.project
         key = (cluster or allocation.resource.slurm_cluster, project.slurm_account)
@@ -75,9 +128,12 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
             plan = plans[key] = SlurmAccountPlan(
                 cluster=key[0], account=key[1], description=project.acronym,
                 organisation=project.organisation.name)
+            organisations[key] = project.organisation
         counts = (allocation.status == Allocation.Status.ACTIVE
                   and project.status == Project.Status.ACTIVE)
         minutes = _minutes(allocation.amount) if counts else 0
+        if counts:
+            counting.append((key, allocation))
         if allocation.resource.kind == ResourceKind.CPU:
             plan.cpu_minutes += minutes
         else:
@@ -89,9 +145,25 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
             plans[(cluster, project.slurm_account)] = SlurmAccountPlan(
                 cluster=cluster, account=project.slurm_account, description=project.acronym,
                 organisation=project.organisation.name)
+            organisations[(cluster, project.slurm_account)] = project.organisation
+    statuses = organisation_access_statuses(
+        organisations={organisation.pk: organisation
+                       for organisation in organisations.values()}.values(),
+        on_date=today)
+    blocked = set()
+    for key, organisation in organisations.items():
+        status = statuses[organisation.pk]
+        if not status.allowed:
+            blocked.add(key)
+            plan = plans[key]
+            plan.blocked_reasons = status.blocking_reasons
+            plan.cpu_minutes = plan.gpu_minutes = 0
+    _count_emergency_grants(plans, [(key, allocation) for key, allocation in counting
+                                    if key in blocked], today=today)
     logins = {}
     for member in ProjectMember.objects.filter(
-        project__slurm_account__in={account for _cluster, account in plans}
+        project__slurm_account__in={account for _cluster, account in plans},
+        user__is_active=True, user__deleted_at__isnull=True,
     ).exclude(user__cluster_login="").select_related("project", "user"):
         login = member.user.cluster_login
         if SLURM_NAME_RE.match(login):  # a login saved before it was checked is left out
@@ -104,20 +176,62 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
     return result
 
 
+def _count_emergency_grants(plans: dict[tuple[str, str], SlurmAccountPlan],
+                            held: list[tuple[tuple[str, str], Allocation]], *,
+                            today: dt.date) -> None:
+    """Add to the blocked ``plans`` the emergency grants in force on ``today`` of their
+    ``held`` allocations (at most each allocation's amount). One query, none without
+    ``held``."""
+    if not held:
+        return
+    rows = {row["allocation_id"]: row for row in AllocationGrant.objects.filter(
+        allocation__in=[allocation.pk for _key, allocation in held],
+        request__kind=ResourceRequest.Kind.EMERGENCY,
+        request__emergency_ends_on__gte=today,
+    ).values("allocation_id").annotate(amount=Sum("amount"),
+                                       until=Max("request__emergency_ends_on"))}
+    for key, allocation in held:
+        row = rows.get(allocation.pk)
+        if row is None:
+            continue
+        plan = plans[key]
+        minutes = _minutes(min(row["amount"], allocation.amount))
+        if allocation.resource.kind == ResourceKind.CPU:
+            plan.cpu_minutes += minutes
+        else:
+            plan.gpu_minutes += minutes
+        plan.emergency_until = max(filter(None, (plan.emergency_until, row["until"])))
+
+
 def tres_mins(plan: SlurmAccountPlan) -> str:
     """The ``GrpTRESMins`` value of a plan: ``cpu=N,gres/gpu=M``."""
     return f"cpu={plan.cpu_minutes},gres/gpu={plan.gpu_minutes}"
+
+
+def blocked_comment(plan: SlurmAccountPlan) -> str:
+    """The comment line saying why ``plan`` is held at zero (``# ACCOUNT: access refused —
+    reasons``), or ``""`` when the access rule does not hold it. One line, so a shell
+    and ``sacctmgr load`` both read it as a comment."""
+    if not plan.blocked:
+        return ""
+    text = _("%(account)s: access refused — %(reasons)s") % {
+        "account": plan.account, "reasons": plan.blocked_text()}
+    return "# " + " ".join(text.split())
 
 
 def render_commands(plans: list[SlurmAccountPlan]) -> list[str]:
     """``sacctmgr -i`` command lines that create the accounts and users and set the limits.
 
     Adding an account or user that exists only prints a notice in sacctmgr, so the
-    lines can be run again; the ``modify`` line sets the limits to the plan.
+    lines can be run again; the ``modify`` line sets the limits to the plan. An account
+    held at zero by the access rule is preceded by a comment saying why
+    (:func:`blocked_comment`).
     """
     lines = []
     for plan in plans:
         cluster, account = shlex.quote(plan.cluster), shlex.quote(plan.account)
+        if plan.blocked:
+            lines.append(blocked_comment(plan))
         lines.append(
             f"sacctmgr -i add account {account} Cluster={cluster} "
             f"Description={shlex.quote(plan.description)} "
@@ -134,7 +248,8 @@ def _flat_value(text: str) -> str:
 
 
 def render_flat(plans: list[SlurmAccountPlan]) -> list[str]:
-    """A ``sacctmgr load`` flat file (one block per cluster), same content as the commands."""
+    """A ``sacctmgr load`` flat file (one block per cluster), same content as the commands,
+    comments included (``#`` lines, which ``sacctmgr load`` skips)."""
     lines = []
     current = None
     for plan in plans:
@@ -142,6 +257,8 @@ def render_flat(plans: list[SlurmAccountPlan]) -> list[str]:
             current = plan.cluster
             lines.append(f"Cluster - {_flat_value(plan.cluster)}")
             lines.append("Parent - 'root'")
+        if plan.blocked:
+            lines.append(blocked_comment(plan))
         lines.append(
             f"Account - {_flat_value(plan.account)}:Description={_flat_value(plan.description)}"
             f":Organization={_flat_value(plan.organisation)}:GrpTRESMins={tres_mins(plan)}")

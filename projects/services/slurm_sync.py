@@ -12,6 +12,11 @@ should no longer exist is removed, unless it has jobs recorded this year (in Slu
 or in the portal); its limits are then set to zero instead, so its history stays
 attached to it.
 
+A project whose organisation may not use the centre today is planned at zero
+(:func:`projects.services.slurm.slurm_plan`, the access rule): the result lists those
+accounts (``blocked``), the command prints why above their changes, and the audit event
+of a limit change on such an account carries the reasons (``access_refused``).
+
 Units (sacctmgr(1), "GrpTRESMins"): ``cpu`` in CPU-minutes (granted core-hours ×
 60), ``gres/gpu`` in GPU-minutes (granted GPU-hours × 60). ``gres/gpu`` is set only
 when the cluster accounts for it (``AccountingStorageTRES=gres/gpu``); a GPU grant on
@@ -36,7 +41,7 @@ from resources.services.clusters import cluster_sync_record
 from resources.slurm_cli import SlurmCommandError, run_slurm
 
 from ..models import Project
-from .slurm import SlurmAccountPlan, slurm_plan
+from .slurm import SlurmAccountPlan, blocked_comment, slurm_plan
 
 #: The trackable resources the portal sets limits on (Slurm TRES names).
 CPU_TRES = "cpu"
@@ -46,6 +51,9 @@ GPU_TRES = "gres/gpu"
 #: before removing the account.
 ACTIONS = ("account_add", "limits_set", "user_add", "user_remove", "account_zero",
            "account_remove")
+#: The changes that set an account's limits (their audit event says why an account is at
+#: zero when the access rule holds it).
+LIMIT_ACTIONS = ("account_add", "limits_set")
 
 
 class SlurmSyncError(Exception):
@@ -88,13 +96,20 @@ class SlurmAssociations:
 class SlurmSyncResult:
     """A synchronisation of ``cluster``: the ``changes`` found (in the order applied),
     how many were ``applied`` (0 for a dry run), and ``problems`` Slurm cannot
-    enforce (a GPU grant on a cluster without ``gres/gpu`` accounting)."""
+    enforce (a GPU grant on a cluster without ``gres/gpu`` accounting); ``blocked``: the
+    plans of the accounts the access rule holds at zero, by account name."""
 
     cluster: str
     changes: list[SlurmChange]
     applied: int = 0
     dry_run: bool = False
     problems: list[str] = field(default_factory=list)
+    blocked: dict[str, SlurmAccountPlan] = field(default_factory=dict)
+
+    def comment(self, account: str) -> str:
+        """The line saying why ``account`` is held at zero, or ``""``."""
+        plan = self.blocked.get(account)
+        return blocked_comment(plan) if plan else ""
 
 
 def parse_tres(text: str) -> dict[str, int]:
@@ -278,8 +293,9 @@ def slurm_sync(*, cluster: Cluster, dry_run: bool = False, actor=None,
         year: the grants' year (default: this year).
 
     Each applied change is written to the audit trail (``slurm.<action>``, target the
-    cluster, detail with the account, user, limits and command). The outcome is
-    recorded on the cluster (``last_sync_*``) unless ``dry_run``.
+    cluster, detail with the account, user, limits and command; for the limits of an
+    account the access rule holds at zero, ``access_refused``: ``[{"code", "message"}]``).
+    The outcome is recorded on the cluster (``last_sync_*``) unless ``dry_run``.
 
     Raises:
         SlurmSyncError: ``sacctmgr`` or ``sacct`` is missing, fails or times out. When
@@ -313,7 +329,8 @@ def _sync(*, cluster: Cluster, dry_run: bool, actor, year: int) -> SlurmSyncResu
         raise SlurmSyncError(str(exc)) from exc
     changes, problems = slurm_changes(cluster=name, plans=plans, current=current, tres=tres,
                                       managed=managed, with_jobs=with_jobs)
-    result = SlurmSyncResult(cluster=name, changes=changes, dry_run=dry_run, problems=problems)
+    result = SlurmSyncResult(cluster=name, changes=changes, dry_run=dry_run, problems=problems,
+                             blocked={plan.account: plan for plan in plans if plan.blocked})
     if dry_run:
         return result
     category = AuditEvent.Category.SYSTEM if actor is None else AuditEvent.Category.STAFF
@@ -323,9 +340,13 @@ def _sync(*, cluster: Cluster, dry_run: bool, actor, year: int) -> SlurmSyncResu
         except SlurmCommandError as exc:
             raise SlurmSyncError(str(exc), applied=result.applied) from exc
         result.applied += 1
+        detail = {"cluster": name, "account": change.account, "user": change.user,
+                  "before": change.before, "after": change.after, "command": change.command}
+        blocked = result.blocked.get(change.account)
+        if blocked and change.action in LIMIT_ACTIONS:
+            detail["access_refused"] = blocked.blocked_detail()
+            if blocked.emergency_until:
+                detail["emergency_until"] = blocked.emergency_until.isoformat()
         audit_record(action=f"slurm.{change.action}", category=category, actor=actor,
-                     target=cluster, detail={
-                         "cluster": name, "account": change.account, "user": change.user,
-                         "before": change.before, "after": change.after,
-                         "command": change.command})
+                     target=cluster, detail=detail)
     return result

@@ -1,6 +1,8 @@
 """End to end against a real one-node Slurm cluster (munge, MariaDB, slurmdbd, slurmctld,
 slurmd started by ``.ci/slurm-setup``): grants set by ``slurm_sync`` are enforced by
-Slurm, and ``collect_accounting`` brings the real ``sacct`` output back into the portal.
+Slurm, and ``collect_accounting`` brings the real ``sacct`` output back into the portal;
+an organisation that loses access (membership lapsed, no grace) has its jobs held by Slurm
+after the next sync, and they start once it has paid and the sync has run again.
 
 Skipped, with the reason, where Slurm is not installed or cannot be started (not root);
 .ci/run installs and starts it, so it always runs in CI. Every wait is bounded.
@@ -18,11 +20,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from members.models import Membership
 from projects.models import Allocation
 from resources.models import Cluster, JobRecord
 
 from ..factories import allow
-from .helpers import cpu_resource, grant, project
+from .helpers import YEAR, cpu_resource, grant, project
 
 pytestmark = [pytest.mark.slurm, pytest.mark.django_db]
 
@@ -195,3 +198,68 @@ def test_grants_are_enforced_by_slurm_and_its_accounting_comes_back(slurm_cluste
             run("sacctmgr", "-i", "remove", "account", "where", f"name={account}",
                 "cluster=algoric")
         timings.step("test accounts removed from Slurm")
+
+
+#: Slurm starts a job held by a limit once the limit is raised at its next scheduling pass
+#: (``sched_interval``, 60 s by default; the backfill pass every 30 s): this wait at most.
+RELEASED_WITHIN_SECONDS = 150
+
+
+def test_organisation_without_access_is_held_by_slurm_until_it_pays(slurm_cluster,
+                                                                     organisation):
+    timings = slurm_cluster["timings"]
+    account, login = f"e2e{secrets.token_hex(3)}a", getpass.getuser()
+    organisation.name = "E2E Access"
+    organisation.save()
+    allow(organisation)
+    grant(project(organisation, acronym="ACCESS", account=account, logins=[login]),
+          cpu_resource("algoric"), 1)  # 60 core-minutes
+    membership = Membership.objects.get(organisation=organisation, year=YEAR)
+    timings.step("access loop: portal ready (organisation allowed, one project, 1 core-hour)")
+    try:
+        assert sync() == [
+            "algoric: 2 changes applied:",
+            f"sacctmgr -i add account {account} Cluster=algoric Description=ACCESS "
+            "'Organization=E2E Access' GrpTRESMins=cpu=60",
+            f"sacctmgr -i add user {login} Account={account} Cluster=algoric"]
+        ran = submit_known(account)
+        assert wait_until("the job of the allowed organisation to complete",
+                          lambda: job_state(ran)[0] == "COMPLETED", seconds=90)
+        timings.step("access loop: slurm_sync, a job of the allowed organisation ran")
+
+        # The membership lapses, and last year's was not paid either: no grace period.
+        membership.status, membership.paid_on, membership.payment_reference = (
+            Membership.Status.LAPSED, None, "")
+        membership.save()
+        Membership.objects.create(organisation=organisation, year=YEAR - 1, fee=250,
+                                  status=Membership.Status.LAPSED)
+        assert sync() == [
+            "algoric: 1 changes applied:",
+            f"# {account}: access refused — The {YEAR} membership lapsed unpaid.",
+            f"sacctmgr -i modify account where name={account} cluster=algoric "
+            "set GrpTRESMins=cpu=0"]
+        timings.step("access loop: membership lapsed; slurm_sync sets the limit to zero")
+        held = submit_known(account)
+        state, _reason = wait_until(
+            "the job of the organisation without access to be held",
+            lambda: job_state(held)[1] == HELD and job_state(held), seconds=60)
+        assert state == "PENDING"
+        timings.step(f"access loop: new job held ({HELD})")
+
+        membership.status, membership.paid_on, membership.payment_reference = (
+            Membership.Status.PAID, dt.date.today(), "VIR-E2E")
+        membership.save()
+        assert sync() == [
+            "algoric: 1 changes applied:",
+            f"sacctmgr -i modify account where name={account} cluster=algoric "
+            "set GrpTRESMins=cpu=60"]
+        timings.step("access loop: membership paid; slurm_sync restores the limit")
+        assert wait_until("the held job to start once paid",
+                          lambda: job_state(held)[0] in ("RUNNING", "COMPLETING", "COMPLETED"),
+                          seconds=RELEASED_WITHIN_SECONDS, every=1)
+        timings.step("access loop: the held job started")
+    finally:
+        run("scancel", "-A", account)
+        run("sacctmgr", "-i", "remove", "account", "where", f"name={account}",
+            "cluster=algoric")
+        timings.step("access loop: test account removed from Slurm")

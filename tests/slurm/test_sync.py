@@ -3,20 +3,25 @@ idempotence, accounts with jobs kept at zero, and missing, failing or slow comma
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from algoric.audit.models import AuditEvent
-from projects.models import Allocation, Project
+from members.models import Membership, User
+from members.services import user_delete_account
+from projects.models import Allocation, Project, ProjectMember, ResourceRequest
+from projects.services.projects import project_member_remove
 from projects.services.slurm_sync import parse_tres, slurm_sync
 from resources.models import Cluster
 from resources.selectors.clusters import cluster_failures
 
-from ..factories import allow
-from .helpers import cpu_resource, grant, project
+from ..factories import AllocationGrantFactory, ResourceRequestFactory, allow
+from .helpers import YEAR, cpu_resource, grant, project
 
 pytestmark = pytest.mark.django_db
 CLUSTER = "pozi"
@@ -150,6 +155,7 @@ def test_suspending_a_grant_sets_its_limit_to_zero(portal, fake_slurm):
 
 
 def test_gpu_grant_is_set_as_gres_gpu_minutes(organisation, fake_slurm):
+    allow(organisation)
     fake_slurm.update(tres=["cpu", "mem", "gres/gpu"])
     gpu = cpu_resource(CLUSTER, kind="gpu", partition="gpu")
     made = project(organisation, acronym="VISION", account="vision", logins=["alice"])
@@ -160,6 +166,7 @@ def test_gpu_grant_is_set_as_gres_gpu_minutes(organisation, fake_slurm):
 
 
 def test_gpu_grant_without_gres_gpu_accounting_is_a_failure(organisation, fake_slurm):
+    allow(organisation)
     gpu = cpu_resource(CLUSTER, kind="gpu", partition="gpu")
     grant(project(organisation, acronym="VISION", account="vision"), gpu, 2)
     with pytest.raises(CommandError):
@@ -269,3 +276,103 @@ def test_slurm_slice_of_the_audit_trail(portal, fake_slurm, staff):
     assert result.applied == 7
     assert set(AuditEvent.objects.filter(action__startswith="slurm.")
                .values_list("category", flat=True)) == {AuditEvent.Category.STAFF}
+
+
+def lapse(organisation) -> None:
+    Membership.objects.filter(organisation=organisation, year=YEAR).update(
+        status=Membership.Status.LAPSED, paid_on=None)
+
+
+def test_organisation_without_access_is_held_at_zero_then_restored_once_paid(portal,
+                                                                              fake_slurm):
+    sync("--cluster", CLUSTER)
+    assert fake_slurm.state["assoc"]["grant"] == {"limits": "cpu=6", "users": ["alice", "bob"]}
+    organisation = portal["granted"].organisation
+    lapse(organisation)
+    comment = f"# grant: access refused — The {YEAR} membership lapsed unpaid."
+    out, _err = sync("--cluster", CLUSTER, "--dry-run")
+    assert out.splitlines() == [
+        "pozi: 1 changes to apply (dry run, nothing applied):",
+        comment,
+        "sacctmgr -i modify account where name=grant cluster=pozi set GrpTRESMins=cpu=0"]
+    out, _err = sync("--cluster", CLUSTER)
+    assert out.splitlines() == ["pozi: 1 changes applied:", *out.splitlines()[1:]]
+    assert out.splitlines()[1] == comment
+    # Only the limits change: the account and its users stay, so Slurm holds the jobs.
+    assert fake_slurm.state["assoc"]["grant"] == {"limits": "cpu=0", "users": ["alice", "bob"]}
+    event = AuditEvent.objects.filter(action="slurm.limits_set").latest("pk")
+    assert (event.detail["before"], event.detail["after"]) == ("cpu=6", "cpu=0")
+    assert event.detail["access_refused"] == [
+        {"code": "membership_lapsed", "message": f"The {YEAR} membership lapsed unpaid."}]
+
+    Membership.objects.filter(organisation=organisation, year=YEAR).update(
+        status=Membership.Status.PAID, paid_on=timezone.localdate(), payment_reference="VIR-2")
+    out, _err = sync("--cluster", CLUSTER)
+    assert out.splitlines() == [
+        "pozi: 1 changes applied:",
+        "sacctmgr -i modify account where name=grant cluster=pozi set GrpTRESMins=cpu=6"]
+    event = AuditEvent.objects.filter(action="slurm.limits_set").latest("pk")
+    assert event.detail["after"] == "cpu=6" and "access_refused" not in event.detail
+
+
+def test_new_account_of_an_organisation_without_access_is_created_at_zero_with_reasons(
+        organisation, fake_slurm):
+    allow(organisation)
+    lapse(organisation)
+    grant(project(organisation, acronym="HOULE", account="houle", logins=["alice"]),
+          cpu_resource(CLUSTER), 10)
+    out, _err = sync("--cluster", CLUSTER)
+    assert out.splitlines()[1] == f"# houle: access refused — The {YEAR} membership lapsed unpaid."
+    assert fake_slurm.state["assoc"]["houle"] == {"limits": "cpu=0", "users": ["alice"]}
+    added = AuditEvent.objects.get(action="slurm.account_add")
+    assert [reason["code"] for reason in added.detail["access_refused"]] == ["membership_lapsed"]
+    assert "access_refused" not in AuditEvent.objects.get(action="slurm.user_add").detail
+
+
+def user_of(login: str):
+    return User.objects.get(cluster_login=login)
+
+
+@pytest.mark.parametrize("leave", [
+    pytest.param(lambda bob, _project: User.objects.filter(pk=bob.pk).update(is_active=False),
+                 id="deactivated"),
+    pytest.param(lambda bob, _project: user_delete_account(user=bob), id="deleted"),
+    pytest.param(lambda bob, project: project_member_remove(
+        member=ProjectMember.objects.get(project=project, user=bob), actor=project.pi),
+        id="removed-from-the-project"),
+])
+def test_user_who_left_loses_the_association_and_nothing_else_changes(portal, fake_slurm,
+                                                                      leave):
+    sync("--cluster", CLUSTER)
+    before = fake_slurm.state["assoc"]
+    assert before["grant"]["users"] == ["alice", "bob"]
+    leave(user_of("bob"), portal["granted"])
+    out, _err = sync("--cluster", CLUSTER)
+    assert out.splitlines() == [
+        "pozi: 1 changes applied:",
+        "sacctmgr -i remove user where name=bob account=grant cluster=pozi"]
+    after = fake_slurm.state["assoc"]
+    assert after["grant"] == {"limits": "cpu=6", "users": ["alice"]}
+    assert {k: v for k, v in after.items() if k != "grant"} == {
+        k: v for k, v in before.items() if k != "grant"}
+    assert AuditEvent.objects.filter(action="slurm.user_remove").get().detail["user"] == "bob"
+
+
+def test_emergency_grant_of_an_organisation_without_access_is_applied_and_recorded(
+        portal, fake_slurm):
+    granted = portal["granted"]
+    allocation = granted.allocations.get()
+    today = timezone.localdate()
+    request = ResourceRequestFactory(project=granted, kind=ResourceRequest.Kind.EMERGENCY,
+                                     status=ResourceRequest.Status.APPROVED,
+                                     emergency_ends_on=today)
+    AllocationGrantFactory(allocation=allocation, request=request, amount=Decimal("0.05"))
+    allocation.amount += Decimal("0.05")
+    allocation.save()
+    lapse(granted.organisation)
+    out, _err = sync("--cluster", CLUSTER)
+    assert f"# grant: access refused — The {YEAR} membership lapsed unpaid. Only the emergency "\
+           f"grant counts, until {today.isoformat()}." in out.splitlines()
+    assert fake_slurm.state["assoc"]["grant"]["limits"] == "cpu=3"
+    added = AuditEvent.objects.get(action="slurm.account_add", detail__account="grant")
+    assert added.detail["emergency_until"] == today.isoformat()

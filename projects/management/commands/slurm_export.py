@@ -10,7 +10,8 @@ class Command(BaseCommand):
 
     Accounts of projects with CPU/GPU allocations this year, their members' cluster
     logins, and ``GrpTRESMins`` from the year's grants (zero for suspended or
-    expired allocations). Prints the same output when run twice.
+    expired allocations, and for projects whose organisation may not use the centre
+    today, with a comment line saying why). Prints the same output when run twice.
     """
 
     help = "Print the sacctmgr commands (or flat file) that set up projects' Slurm accounts."

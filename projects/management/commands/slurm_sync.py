@@ -56,7 +56,8 @@ class Command(BaseCommand):
                                % {"clusters": ", ".join(failures)})
 
     def report(self, result) -> None:
-        """Print the changes (one ``sacctmgr`` command a line) and the problems."""
+        """Print the changes (one ``sacctmgr`` command a line) and the problems; above the
+        first change of an account the access rule holds at zero, a ``#`` line says why."""
         write = self.stdout.write
         if not result.changes:
             write(_("%(cluster)s: Slurm matches the portal, nothing to change.")
@@ -67,7 +68,11 @@ class Command(BaseCommand):
         else:
             write(_("%(cluster)s: %(count)d changes applied:")
                   % {"cluster": result.cluster, "count": result.applied})
+        said = set()
         for change in result.changes:
+            if change.account not in said and result.comment(change.account):
+                said.add(change.account)
+                write(result.comment(change.account))
             write(change.command)
         for problem in result.problems:
             self.stderr.write(_("%(cluster)s: %(problem)s") % {"cluster": result.cluster,
