@@ -210,13 +210,14 @@ def request_submit(*, request: ResourceRequest, actor: User) -> ResourceRequest:
     """draft → submitted (PI and managers), if the access rule allows it.
 
     Refused with the reasons when the organisation has no paid membership or no
-    active agreement, when the table is empty, or when the overall justification
-    is missing. Staff are notified; an emergency request is notified to every staff
-    member at once, flagged as such.
+    active agreement (except an emergency request: its fast track reaches staff, who
+    may grant it only through the access override of ``request_decide``), when the
+    table is empty, or when the overall justification is missing. Staff are notified;
+    an emergency request is notified to every staff member at once, flagged as such.
     """
     require_project_lead(project=request.project, user=actor)
     access = organisation_access_status(organisation=request.project.organisation)
-    if not access.allowed:
+    if not access.allowed and request.kind != Kind.EMERGENCY:
         raise ValidationError([_("The organisation may not use the centre yet:")]
                               + [str(reason.message) for reason in access.blocking_reasons])
     if not any(request_table(request).values()):

@@ -210,3 +210,34 @@ def test_review_page_shows_the_membership_grace_warning(client, staff_with_mfa, 
     for reason in grace.reasons:
         assert str(reason.message) in text(page)
     assert 'id="approval-blocked"' not in text(page)
+
+
+# --- Submission: the emergency fast track ---------------------------------------------------
+
+def _saved(request, catalogue, actor, amount):
+    return services.request_save(
+        request=request, table={(catalogue["cpu"].pk, request.project.starts_on.year): amount},
+        justification="Crue du Loch.", row_justifications={catalogue["cpu"].pk: "Modèle."},
+        actor=actor)
+
+
+def test_an_emergency_reaches_staff_without_access_an_ordinary_request_does_not(catalogue):
+    town = OrganisationFactory(kind=OrganisationKind.PUBLIC_BODY, name="Mairie de Pluvigner")
+    representative = OrganisationMemberFactory(organisation=town, role="representative").user
+    project = ProjectFactory(organisation=town, acronym="CrueLoch", pi=representative)
+    assert not organisation_access_status(organisation=town).allowed
+    StaffFactory(mfa=True)
+
+    ordinary = _saved(services.request_create(project=project, kind="new",
+                                              actor=representative), catalogue,
+                      representative, D("1000"))
+    with pytest.raises(ValidationError):
+        services.request_submit(request=ordinary, actor=representative)
+    assert ResourceRequest.objects.get(pk=ordinary.pk).status == Status.DRAFT
+
+    emergency = _saved(services.request_create(project=project, kind="emergency",
+                                               actor=representative), catalogue,
+                       representative, D("20000"))
+    submitted = services.request_submit(request=emergency, actor=representative)
+    assert submitted.status == Status.SUBMITTED
+    assert Notification.objects.filter(event="request_emergency").exists()
