@@ -323,6 +323,8 @@ VERBS = {
         request=r, granted=request_table(r), note="", actor=s, version=r.version),
     Status.REJECTED: lambda r, s: review_services.request_reject(request=r, note="Non.", actor=s,
                                                                  version=r.version),
+    Status.CHANGES_REQUESTED: lambda r, s: review_services.request_return_for_changes(
+        request=r, note="Précisez le besoin GPU.", actor=s, version=r.version),
     Status.WITHDRAWN: lambda r, s: services.request_withdraw(request=r, actor=r.project.pi),
 }
 
