@@ -13,6 +13,7 @@ from algoric.audit.models import AuditEvent
 from algoric.core.workflow import TransitionError
 from algoric.notifications.models import Notification
 from projects.models import RequestEvent, ResourceRequest
+from projects.reports.centre import _requests_section
 from projects.selectors.requests import request_queue, request_table, requests_returned
 from projects.services import request_review as review_services
 from projects.services import requests as services
@@ -248,3 +249,10 @@ def test_the_applicants_cannot_return_their_own_request(client, submitted, pi):
                            {"note": NOTE, "version": submitted.version})
     assert response.status_code in (HTTPStatus.FORBIDDEN, HTTPStatus.FOUND, HTTPStatus.NOT_FOUND)
     assert ResourceRequest.objects.get(pk=submitted.pk).status == Status.SUBMITTED
+
+
+def test_the_centre_report_counts_a_returned_request_as_waiting(submitted, staff):
+    returned_to(submitted, staff)
+    year = submitted.submitted_at.year
+    requests_table = _requests_section(year=year).tables[0]
+    assert requests_table.total[-1] == 1  # "Waiting": no decision yet
