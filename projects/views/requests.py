@@ -131,7 +131,11 @@ def request_edit(request, pk: int):
                 messages.success(request, _("Draft saved. The totals below are up to date."))
                 return redirect(reverse("projects:request_edit", args=[resource_request.pk])
                                 + "#estimate")
-            messages.success(request, _("Draft saved."))
+            if resource_request.status == Status.CHANGES_REQUESTED:
+                messages.success(request, _("Changes saved. Submit the request again when it "
+                                            "is ready."))
+            else:
+                messages.success(request, _("Draft saved."))
             return redirect("projects:request_detail", pk=resource_request.pk)
     return _edit_page(request, resource_request, form, resources)
 

@@ -93,7 +93,7 @@ def test_staff_return_a_request_and_the_pi_submits_it_again(
     expect(lead.locator("#returned-note")).to_contain_text(RETURN_NOTE)
     gpu = lead.locator(f"#id_amount-{resources['GPU'].pk}-{year + 1}")
     gpu.fill("1200")
-    lead.locator("textarea[name='justification-%d']" % resources["GPU"].pk).fill(
+    lead.locator(f"textarea[name='justification-{resources['GPU'].pk}']").fill(
         "Douze runs de 100 heures GPU par trimestre.")
     _shot(lead, screenshot_dir, 5, "pi-edits-returned-request")
     _click_and_wait(lead, lead.locator("main form button[name='save']"))

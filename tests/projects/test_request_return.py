@@ -21,7 +21,7 @@ from projects.services.requests import ALLOWED
 
 from ..factories import StaffFactory, UserFactory
 from . import test_request_views as applicant
-from .test_request_views import en, table_post, text
+from .test_request_views import en, message_texts, table_post, text
 from .test_staff_request_views import submit
 
 pytestmark = pytest.mark.django_db
@@ -221,6 +221,7 @@ def test_the_pi_sees_the_note_edits_and_submits_again(client, submitted, staff, 
     response = client.post(en("projects:request_edit", submitted.pk),
                            table_post(catalogue, year, save="1"))
     assert response.status_code == HTTPStatus.FOUND
+    assert "Submit the request again" in message_texts(response)[0]
     assert request_table(submitted)[(catalogue["disk"].pk, year + 1)] == D("2.5")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(en("projects:request_submit", submitted.pk))
