@@ -57,6 +57,8 @@ urlpatterns = [
          name="staff_allocation_suspend"),
     path("staff/projects/allocations/<int:pk>/resume/", staff_allocations.allocation_resume,
          name="staff_allocation_resume"),
+    path("staff/projects/requests/<int:pk>/return/", staff_requests.request_return,
+         name="staff_request_return"),
     # Staff: the centre's usage and the mapping of accounts
     path("staff/usage/", staff_usage.staff_dashboard, name="staff_usage_dashboard"),
     path("staff/usage/accounts/", staff_usage.unmatched_accounts_page,

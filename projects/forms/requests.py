@@ -259,6 +259,17 @@ class RejectForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class ReturnForm(forms.Form):
+    """Staff return of a request to its applicant for changes: what to change (required)
+    and the version seen."""
+
+    note = forms.CharField(label=gettext_lazy("What should the applicant change?"),
+                           max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=gettext_lazy("Sent to the PI and managers and shown on "
+                                                  "the request until they submit it again."))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class SuspendForm(forms.Form):
     """Staff suspension of an allocation, with the reason told to the PI and managers."""
 

@@ -19,7 +19,8 @@ class ResourceRequestQuerySet(models.QuerySet):
         return self.filter(project__members__user=user).distinct()
 
     def staff_queue(self):
-        """Requests waiting for staff, emergencies first, then oldest first."""
+        """Requests waiting for staff, emergencies first, then oldest first (a request
+        returned for changes waits for its applicant, not for staff: it is not here)."""
         return (self.filter(status__in=[ResourceRequest.Status.SUBMITTED,
                                         ResourceRequest.Status.UNDER_REVIEW])
                 .annotate(is_emergency=models.Case(
@@ -46,6 +47,7 @@ class ResourceRequest(models.Model):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted")
         UNDER_REVIEW = "under_review", _("under review")
+        CHANGES_REQUESTED = "changes_requested", _("returned for changes")
         APPROVED = "approved", _("approved")
         PARTIALLY_APPROVED = "partially_approved", _("partially approved")
         REJECTED = "rejected", _("rejected")

@@ -227,7 +227,8 @@ def _requests_section(*, year: int) -> Section:
         rejected=Count("pk", filter=Q(status=ResourceRequest.Status.REJECTED)),
         withdrawn=Count("pk", filter=Q(status=ResourceRequest.Status.WITHDRAWN)),
         pending=Count("pk", filter=Q(status__in=[ResourceRequest.Status.SUBMITTED,
-                                                 ResourceRequest.Status.UNDER_REVIEW])),
+                                                 ResourceRequest.Status.UNDER_REVIEW,
+                                                 ResourceRequest.Status.CHANGES_REQUESTED])),
     ).order_by()}
     rows = [[str(label), by_kind[value]["received"], by_kind[value]["granted"],
              by_kind[value]["rejected"], by_kind[value]["withdrawn"], by_kind[value]["pending"]]

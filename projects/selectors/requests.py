@@ -38,6 +38,22 @@ def request_queue() -> QuerySet[ResourceRequest]:
     return ResourceRequest.objects.staff_queue().select_related("project__organisation")
 
 
+def requests_returned() -> list[ResourceRequest]:
+    """Requests returned for changes, which wait for their applicant and not for staff:
+    the longest waiting first, with their project and organisation. One query."""
+    return list(ResourceRequest.objects.filter(status=Status.CHANGES_REQUESTED)
+                .select_related("project__organisation").order_by("updated_at", "pk"))
+
+
+def return_note(resource_request: ResourceRequest) -> RequestEvent | None:
+    """The status event of the latest return of ``resource_request`` for changes (its
+    ``note``, ``actor`` and ``created_at``) while the request is returned; else ``None``."""
+    if resource_request.status != Status.CHANGES_REQUESTED:
+        return None
+    return (resource_request.events.filter(to_status=Status.CHANGES_REQUESTED)
+            .select_related("actor").order_by("-pk").first())
+
+
 def recent_decisions(*, limit: int) -> list[ResourceRequest]:
     """The ``limit`` latest decided requests, newest decision first, with their project,
     organisation and decider. One query."""

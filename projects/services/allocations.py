@@ -19,8 +19,9 @@ from algoric.notifications.services import notify
 from ..models import Allocation, AllocationGrant, Project, ResourceRequest, ResourceRequestCell
 from ..selectors.projects import leads
 
-#: Days before the end of an allocation when its project's leads are reminded (once).
-EXPIRY_REMINDER_DAYS = 30
+#: Days before the end of an allocation when its project's PI and managers are reminded,
+#: each threshold once (the issue "the whole life of an allocation": 60, 30 and 7 days).
+EXPIRY_REMINDER_DAYS = (60, 30, 7)
 
 
 def allocation_period(*, project: Project, year: int,
@@ -121,21 +122,34 @@ def allocations_expire(*, today: dt.date | None = None) -> int:
 
 
 def allocations_send_expiry_reminders(*, today: dt.date | None = None) -> int:
-    """Remind the PI and managers :data:`EXPIRY_REMINDER_DAYS` days before an allocation ends,
-    once per allocation. Returns the number of notifications created."""
+    """Remind the PI and managers 60, 30 and 7 days (:data:`EXPIRY_REMINDER_DAYS`) before an
+    active allocation ends, each threshold once.
+
+    Run daily. On ``today`` (default: the local date) an allocation ending in ``days_left``
+    days (0 ≤ ``days_left`` ≤ 60) is due the reminder of the nearest threshold reached, the
+    smallest threshold ≥ ``days_left``; the dedupe key names the allocation, its end date,
+    that threshold and the person, so each threshold is sent at most once, and a run that
+    missed days sends only the one due, never the earlier ones it skipped. So an allocation
+    granted 20 days before its end gets the 30-day reminder at once (saying 20 days), then
+    the 7-day one; an end date moved later starts its reminders afresh.
+
+    Returns the number of notifications created.
+    """
     today = today or timezone.localdate()
     created = 0
     for allocation in Allocation.objects.filter(
         status=Allocation.Status.ACTIVE, ends_on__gte=today,
-        ends_on__lte=today + dt.timedelta(days=EXPIRY_REMINDER_DAYS),
+        ends_on__lte=today + dt.timedelta(days=max(EXPIRY_REMINDER_DAYS)),
     ).select_related("project", "resource"):
+        days_left = (allocation.ends_on - today).days
+        threshold = min(days for days in EXPIRY_REMINDER_DAYS if days_left <= days)
         for user in leads(allocation.project):
             with transaction.atomic():
                 created += notify(
                     event="allocation_expiring", recipient=user,
                     context={"allocation": allocation, "project": allocation.project,
-                             "days_left": (allocation.ends_on - today).days},
+                             "days_left": days_left},
                     dedupe_key=f"allocation_expiring:{allocation.pk}:{allocation.ends_on}:"
-                               f"{user.pk}",
+                               f"{threshold}:{user.pk}",
                 ).created
     return created

@@ -1,5 +1,6 @@
-"""The staff's side of the resource request workflow: starting the review, granting a
-request (all or in part, which creates or extends the allocations) and rejecting it.
+"""The staff's side of the resource request workflow: starting the review, returning a
+request to its applicant for changes, granting a request (all or in part, which creates
+or extends the allocations) and rejecting it.
 
 Each verb goes through :func:`.requests.request_transition` (row locked, table
 :data:`.requests.ALLOWED` checked, stale versions refused, event row written), records
@@ -38,6 +39,34 @@ def request_start_review(*, request: ResourceRequest, actor: User) -> ResourceRe
     require_staff(actor)
     request = request_transition(request=request, to=Status.UNDER_REVIEW, actor=actor)
     audit_record(action="request.review_started", actor=actor, target=request)
+    return request
+
+
+@transaction.atomic
+def request_return_for_changes(*, request: ResourceRequest, note: str, actor: User,
+                               version: int) -> ResourceRequest:
+    """submitted or under_review → changes_requested (staff): the request goes back to its
+    applicant with ``note`` (required: what to change), who may edit it and submit it
+    again (:func:`.requests.request_submit`) or withdraw it.
+
+    ``version`` is the request version the staff member saw: a stale one is refused. The
+    note is kept on the status-event row; the PI and managers are notified
+    (``request_returned``, after commit); the return is in the audit trail
+    (``request.returned``).
+
+    Raises ``PermissionDenied`` (not staff), ``ValidationError`` (no note) or
+    :class:`~algoric.core.workflow.TransitionError` (status that cannot be returned,
+    stale version). Nothing is written on refusal.
+    """
+    require_staff(actor)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("Say what the applicant should change."))
+    request = request_transition(request=request, to=Status.CHANGES_REQUESTED, actor=actor,
+                                 note=note, version=version)
+    notify_leads(request, "request_returned", note=note, actor=actor)
+    audit_record(action="request.returned", actor=actor, target=request,
+                 detail={"note": note})
     return request
 
 

@@ -3,7 +3,9 @@ amounts, submitting, withdrawing, and the conversation; the workflow table and t
 transition every verb goes through (the staff's verbs are in :mod:`.request_review`).
 
 Workflow (PRODUCT.md): draft → submitted → under_review → approved |
-partially_approved | rejected; the applicant may withdraw before a decision.
+partially_approved | rejected; the applicant may withdraw before a decision. Staff may
+return a submitted request for changes (changes_requested, with a note): the applicant
+edits it as a draft and submits it again.
 Each verb locks the row, checks :data:`ALLOWED`, changes the status with a
 conditional update (status and ``version``), writes a :class:`RequestEvent` and
 queues notifications after commit.
@@ -44,15 +46,19 @@ Kind = ResourceRequest.Kind
 
 ALLOWED: dict[str, set[str]] = {
     Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
-    Status.SUBMITTED: {Status.UNDER_REVIEW, Status.APPROVED, Status.PARTIALLY_APPROVED,
-                       Status.REJECTED, Status.WITHDRAWN},
-    Status.UNDER_REVIEW: {Status.APPROVED, Status.PARTIALLY_APPROVED, Status.REJECTED,
-                          Status.WITHDRAWN},
+    Status.SUBMITTED: {Status.UNDER_REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED,
+                       Status.PARTIALLY_APPROVED, Status.REJECTED, Status.WITHDRAWN},
+    Status.UNDER_REVIEW: {Status.CHANGES_REQUESTED, Status.APPROVED,
+                          Status.PARTIALLY_APPROVED, Status.REJECTED, Status.WITHDRAWN},
+    # Returned by staff with a note: the applicant edits it and submits it again.
+    Status.CHANGES_REQUESTED: {Status.SUBMITTED, Status.WITHDRAWN},
     Status.APPROVED: set(),
     Status.PARTIALLY_APPROVED: set(),
     Status.REJECTED: set(),
     Status.WITHDRAWN: set(),
 }
+#: Statuses in which the applicant may edit the table and the justifications.
+EDITABLE = {Status.DRAFT, Status.CHANGES_REQUESTED}
 #: Largest amount a cell may hold (any unit): guards against typing errors.
 MAX_AMOUNT = Decimal("1e12")
 
@@ -176,16 +182,19 @@ def clean_table(*, project: Project, raw: dict[tuple[int, int], object]) -> Tabl
 @transaction.atomic
 def request_save(*, request: ResourceRequest, table: Table, justification: str,
                  row_justifications: dict[int, str], actor: User) -> ResourceRequest:
-    """Replace the draft's table and justifications (PI and managers).
+    """Replace the table and justifications of a draft, or of a request returned for
+    changes (:data:`EDITABLE`; PI and managers).
 
     ``table`` comes from :func:`clean_table`. Rows whose amounts are all zero and
     that have no justification are dropped. All or nothing: on any error no row
-    changes.
+    changes. Raises ``PermissionDenied`` (not a lead) or :class:`TransitionError` (any
+    other status).
     """
     require_project_lead(project=request.project, user=actor)
     locked = ResourceRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.status != Status.DRAFT:
-        raise TransitionError(_("Only a draft request can be edited."))
+    if locked.status not in EDITABLE:
+        raise TransitionError(_("Only a draft request or one returned for changes can be "
+                                "edited."))
     resource_ids = sorted({resource_id for resource_id, _year in table}
                           | set(row_justifications))
     locked.rows.all().delete()
@@ -207,12 +216,14 @@ def request_save(*, request: ResourceRequest, table: Table, justification: str,
 
 @transaction.atomic
 def request_submit(*, request: ResourceRequest, actor: User) -> ResourceRequest:
-    """draft → submitted (PI and managers), if the access rule allows it.
+    """draft (or returned for changes) → submitted (PI and managers), if the access rule
+    allows it.
 
     Refused with the reasons when the organisation has no paid membership or no
     active agreement (except an emergency request: its fast track reaches staff, who
     may grant it only through the access override of ``request_decide``), when the
-    table is empty, or when the overall justification is missing. Staff are notified;
+    table is empty, or when the overall justification is missing. Staff are notified
+    (``request_submitted``, the same for a resubmission after a return for changes);
     an emergency request is notified to every staff member at once, flagged as such.
     """
     require_project_lead(project=request.project, user=actor)
@@ -227,7 +238,8 @@ def request_submit(*, request: ResourceRequest, actor: User) -> ResourceRequest:
     request = request_transition(request=request, to=Status.SUBMITTED, actor=actor,
                                  fields={"submitted_at": timezone.now()})
     event = "request_emergency" if request.kind == Kind.EMERGENCY else "request_submitted"
-    notify_staff(request, event, actor=actor)
+    resubmitted = request.events.filter(to_status=Status.CHANGES_REQUESTED).exists()
+    notify_staff(request, event, actor=actor, resubmitted=resubmitted)
     return request
 
 

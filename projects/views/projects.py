@@ -59,6 +59,7 @@ REQUEST_BADGES = {
     ResourceRequest.Status.DRAFT: "text-bg-light border",
     ResourceRequest.Status.SUBMITTED: "text-bg-warning",
     ResourceRequest.Status.UNDER_REVIEW: "text-bg-warning",
+    ResourceRequest.Status.CHANGES_REQUESTED: "text-bg-primary",
     ResourceRequest.Status.APPROVED: "text-bg-success",
     ResourceRequest.Status.PARTIALLY_APPROVED: "text-bg-info",
     ResourceRequest.Status.REJECTED: "text-bg-danger",

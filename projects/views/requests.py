@@ -33,6 +33,7 @@ from ..selectors.requests import (
     request_history,
     request_rows,
     request_table,
+    return_note,
 )
 from ..services import requests as request_services
 from .request_display import GRANTED, estimate_context, read_only_table, table_view
@@ -40,7 +41,7 @@ from .request_display import GRANTED, estimate_context, read_only_table, table_v
 Status = ResourceRequest.Status
 LEADS = {ProjectMember.Role.PI, ProjectMember.Role.MANAGER}
 #: Statuses a request may still be withdrawn from.
-WITHDRAWABLE = {Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW}
+WITHDRAWABLE = {Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.CHANGES_REQUESTED}
 
 
 def _require_lead(resource_request: ResourceRequest, user) -> str | None:
@@ -89,15 +90,16 @@ def _edit_page(request, resource_request: ResourceRequest, form: RequestTableFor
         errors = []
     return render(request, "projects/request_edit.html", {
         "resource_request": resource_request, "project": project, "form": form,
-        "table": view, "errors": errors, **estimate_context(),
+        "table": view, "errors": errors, "return_event": return_note(resource_request),
+        **estimate_context(),
     }, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_edit(request, pk: int):
-    """The table of a draft request (PI and managers): amounts per resource and year,
-    justifications, totals and estimates.
+    """The table of a draft request, or of one returned for changes (PI and managers):
+    amounts per resource and year, justifications, totals and estimates.
 
     "Recalculate" and "Save" both save the draft (all or nothing) — the first comes
     back to the table with the totals, the second goes to the request's page. Bad
@@ -105,8 +107,9 @@ def request_edit(request, pk: int):
     """
     resource_request = request_for_user(user=request.user, pk=pk)
     _require_lead(resource_request, request.user)
-    if resource_request.status != Status.DRAFT:
-        messages.info(request, _("Only a draft request can be edited."))
+    if resource_request.status not in request_services.EDITABLE:
+        messages.info(request, _("Only a draft request or one returned for changes can be "
+                                 "edited."))
         return redirect("projects:request_detail", pk=resource_request.pk)
     resources = list(Resource.objects.active())
     if request.method != "POST":
@@ -128,7 +131,11 @@ def request_edit(request, pk: int):
                 messages.success(request, _("Draft saved. The totals below are up to date."))
                 return redirect(reverse("projects:request_edit", args=[resource_request.pk])
                                 + "#estimate")
-            messages.success(request, _("Draft saved."))
+            if resource_request.status == Status.CHANGES_REQUESTED:
+                messages.success(request, _("Changes saved. Submit the request again when it "
+                                            "is ready."))
+            else:
+                messages.success(request, _("Draft saved."))
             return redirect("projects:request_detail", pk=resource_request.pk)
     return _edit_page(request, resource_request, form, resources)
 
@@ -168,8 +175,9 @@ def request_detail(request, pk: int):
     return render(request, "projects/request_detail.html", {
         "resource_request": resource_request, "project": resource_request.project,
         "table": view, "rows": rows, "is_lead": is_lead,
-        "can_edit": is_lead and status == Status.DRAFT,
-        "can_submit": is_lead and status == Status.DRAFT,
+        "can_edit": is_lead and status in request_services.EDITABLE,
+        "can_submit": is_lead and status in request_services.EDITABLE,
+        "return_event": return_note(resource_request),
         "can_withdraw": is_lead and status in WITHDRAWABLE,
         "can_comment": role is not None or is_verified_staff(request.user),
         "decided": status in DECIDED,
@@ -184,8 +192,8 @@ def request_detail(request, pk: int):
 @login_required
 @require_POST
 def request_submit(request, pk: int):
-    """Submit a draft (PI and managers). When the access rule or the checks refuse, the
-    reasons are shown and the request stays a draft."""
+    """Submit a draft, or a request returned for changes again (PI and managers). When the
+    access rule or the checks refuse, the reasons are shown and the status stays."""
     resource_request = request_for_user(user=request.user, pk=pk)
     try:
         request_services.request_submit(request=resource_request, actor=request.user)

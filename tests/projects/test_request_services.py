@@ -323,6 +323,8 @@ VERBS = {
         request=r, granted=request_table(r), note="", actor=s, version=r.version),
     Status.REJECTED: lambda r, s: review_services.request_reject(request=r, note="Non.", actor=s,
                                                                  version=r.version),
+    Status.CHANGES_REQUESTED: lambda r, s: review_services.request_return_for_changes(
+        request=r, note="Précisez le besoin GPU.", actor=s, version=r.version),
     Status.WITHDRAWN: lambda r, s: services.request_withdraw(request=r, actor=r.project.pi),
 }
 
@@ -377,8 +379,9 @@ def test_allocations_suspend_expire_and_remind_once(project, catalogue):
     assert Notification.objects.filter(event="allocation_resumed").count() == 2
     end = allocation.ends_on
     counts = [alloc_services.allocations_send_expiry_reminders(today=end - dt.timedelta(days=d))
-              for d in (40, 30, 20, 1)]
-    assert counts[0] == 0 and counts[1] >= 1 and counts[2:] == [0, 0]
+              for d in (70, 30, 20, 1)]
+    # 60, 30 and 7 days before, each once (tests/projects/test_allocation_reminders.py).
+    assert counts[0] == 0 and counts[1] >= 1 and counts[2] == 0 and counts[3] == counts[1]
     assert alloc_services.allocations_expire(today=end) == 0
     assert alloc_services.allocations_expire(today=end + dt.timedelta(days=1)) >= 1
     assert Allocation.objects.get(pk=allocation.pk).status == "expired"

@@ -85,6 +85,7 @@ URLS: dict[str, tuple[str, dict]] = {
     "projects:staff_request_start_review": (STAFF, {"pk": _w("request")}),
     "projects:staff_request_decide": (STAFF, {"pk": _w("request")}),
     "projects:staff_request_reject": (STAFF, {"pk": _w("request")}),
+    "projects:staff_request_return": (STAFF, {"pk": _w("request")}),
     "projects:staff_request_comment": (STAFF, {"pk": _w("request")}),
     "projects:staff_allocation_suspend": (STAFF, {"pk": _w("allocation")}),
     "projects:staff_allocation_resume": (STAFF, {"pk": _w("allocation")}),

@@ -21,7 +21,7 @@ from algoric.core.staff import staff_required
 from algoric.core.workflow import TransitionError
 from members.services import organisation_access_status
 
-from ...forms.requests import CommentForm, DecisionForm, RejectForm, SuspendForm
+from ...forms.requests import CommentForm, DecisionForm, RejectForm, ReturnForm, SuspendForm
 from ...models import ResourceRequest
 from ...selectors.projects import allocation_table
 from ...selectors.requests import (
@@ -31,6 +31,8 @@ from ...selectors.requests import (
     request_for_user,
     request_history,
     request_table,
+    requests_returned,
+    return_note,
 )
 from ...selectors.requests import request_queue as queue_selector
 from ...services import request_review as review_services
@@ -47,10 +49,12 @@ RECENT_DECISIONS = 20
 @staff_required
 @require_GET
 def request_queue(request):
-    """Requests waiting for staff: emergencies first (flagged), then the oldest; and the
-    latest decisions."""
+    """Requests waiting for staff: emergencies first (flagged), then the oldest; apart,
+    the requests returned for changes (they wait for their applicants); and the latest
+    decisions."""
     return render(request, "projects/staff/request_queue.html", {
-        "queue": list(queue_selector()), "recent": recent_decisions(limit=RECENT_DECISIONS),
+        "queue": list(queue_selector()), "returned": requests_returned(),
+        "recent": recent_decisions(limit=RECENT_DECISIONS),
     })
 
 
@@ -69,7 +73,8 @@ def _allocations(project) -> dict:
 
 def _review_page(request, resource_request: ResourceRequest, *,
                  decision_form: DecisionForm | None = None,
-                 reject_form: RejectForm | None = None, status: int = 200):
+                 reject_form: RejectForm | None = None,
+                 return_form: ReturnForm | None = None, status: int = 200):
     """Render the review page; bound forms replace the blank ones after a refusal."""
     project = resource_request.project
     view, rows = read_only_table(resource_request)
@@ -80,6 +85,7 @@ def _review_page(request, resource_request: ResourceRequest, *,
         decision_form = decision_form or DecisionForm(resource_request=resource_request,
                                                       initial=initial)
         reject_form = reject_form or RejectForm(initial=initial, auto_id="reject_%s")
+        return_form = return_form or ReturnForm(initial=initial, auto_id="return_%s")
         grant_view = table_view(
             project=project, resources=[row.resource for row in rows],
             table=request_table(resource_request),
@@ -102,6 +108,8 @@ def _review_page(request, resource_request: ResourceRequest, *,
         "table": view, "rows": rows, "grant_table": grant_view,
         "decision_form": decision_form if is_open else None,
         "reject_form": reject_form if is_open else None,
+        "return_form": return_form if is_open else None,
+        "return_event": return_note(resource_request),
         "can_start_review": resource_request.status == Status.SUBMITTED,
         "granted": resource_request.status in {Status.APPROVED, Status.PARTIALLY_APPROVED},
         "decided": resource_request.status in DECIDED,
@@ -193,6 +201,31 @@ def request_reject(request, pk: int):
         refused(request, exc)
         return _review_page(request, resource_request, reject_form=form)
     messages.success(request, _("The request is rejected; the PI and managers are notified."))
+    return redirect(_review_url(resource_request))
+
+
+@staff_required
+@require_POST
+def request_return(request, pk: int):
+    """Return the request to its applicant for changes, with what to change (required);
+    the PI and managers are notified and may edit and submit it again."""
+    resource_request = request_for_user(user=request.user, pk=pk)
+    form = ReturnForm(request.POST, auto_id="return_%s")
+    try:
+        if not form.is_valid():
+            raise ValidationError(form_error_texts(form))
+        review_services.request_return_for_changes(
+            request=resource_request, note=form.cleaned_data["note"], actor=request.user,
+            version=form.cleaned_data["version"])
+    except TransitionError as exc:
+        refused(request, exc)
+        resource_request.refresh_from_db()
+        return _review_page(request, resource_request, status=409)
+    except ValidationError as exc:
+        refused(request, exc)
+        return _review_page(request, resource_request, return_form=form)
+    messages.success(request, _("The request is returned for changes; the PI and managers "
+                                "are notified."))
     return redirect(_review_url(resource_request))
 
 
