@@ -40,8 +40,9 @@ def test_staff_see_why_an_emergency_needs_the_override(live_server, browser_page
     project = ProjectFactory(organisation=town, acronym="CrueLoch", pi=representative)
     cpu = ResourceFactory()
     request = services.request_create(project=project, kind="emergency", actor=representative)
-    request = services.request_save(request=request, table={(cpu.pk, project.starts_on.year): Decimal(
-        "20000")}, justification="Crue du Loch.", row_justifications={cpu.pk: "Modèle."},
+    request = services.request_save(
+        request=request, table={(cpu.pk, project.starts_on.year): Decimal("20000")},
+        justification="Crue du Loch.", row_justifications={cpu.pk: "Modèle."},
         actor=representative)
     services.request_submit(request=request, actor=representative)
     reasons = [str(reason.message) for reason in
