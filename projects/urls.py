@@ -1,6 +1,7 @@
 """Routes of the projects app: projects and their people, resource requests, usage,
-public projects and statistics, the staff's request desk, lists of all projects and allocations, and usage pages (named
-``staff_…``), and the yearly reports (namespace ``projects:reports``)."""
+public projects and statistics, the staff's request desk, lists of all projects and
+allocations, and usage pages (named ``staff_…``), and the yearly reports (namespace
+``projects:reports``)."""
 
 from django.urls import include, path
 

@@ -30,6 +30,9 @@ NEAR_PERCENT = 80
 #: Use of a grant (in %) from which a row is "past" its grant (filter ``usage=over``).
 OVER_PERCENT = 100
 
+#: The empty choice of the filters.
+ALL = _("all")
+
 ACCESS_CHOICES = (("allowed", _("allowed")), ("refused", _("refused")))
 USAGE_CHOICES = (
     ("near", _("near the grant (80 % to 100 %)")),
@@ -159,18 +162,22 @@ class ProjectFilter(_FiguresFilterSet):
     """
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Project.Status.choices)
-    kind = django_filters.ChoiceFilter(label=_("Organisation kind"),
+    status = django_filters.ChoiceFilter(label=_("Status"), empty_label=ALL,
+                                         choices=Project.Status.choices)
+    kind = django_filters.ChoiceFilter(label=_("Organisation kind"), empty_label=ALL,
                                        field_name="organisation__kind",
                                        choices=OrganisationKind.choices)
     year = django_filters.NumberFilter(label=_("Year with an allocation"),
-                                       method="filter_allocation")
-    resource = django_filters.ModelChoiceFilter(label=_("Resource"),
+                                       method="filter_allocation", min_value=2000,
+                                       max_value=2100, step_size=1)
+    resource = django_filters.ModelChoiceFilter(label=_("Resource"), empty_label=ALL,
                                                 queryset=Resource.objects.all(),
                                                 method="filter_allocation")
-    access = django_filters.ChoiceFilter(label=_("Access today"), choices=ACCESS_CHOICES,
+    access = django_filters.ChoiceFilter(label=_("Access today"), empty_label=ALL,
+                                         choices=ACCESS_CHOICES,
                                          method="filter_access")
-    usage = django_filters.ChoiceFilter(label=_("CPU use this year"), choices=USAGE_CHOICES,
+    usage = django_filters.ChoiceFilter(label=_("CPU use this year"), empty_label=ALL,
+                                        choices=USAGE_CHOICES,
                                         method="filter_usage")
 
     class Meta:
@@ -216,17 +223,20 @@ class AllocationFilter(_FiguresFilterSet):
     """
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    status = django_filters.ChoiceFilter(label=_("Status"),
+    status = django_filters.ChoiceFilter(label=_("Status"), empty_label=ALL,
                                          choices=Allocation.Status.choices)
-    kind = django_filters.ChoiceFilter(label=_("Organisation kind"),
+    kind = django_filters.ChoiceFilter(label=_("Organisation kind"), empty_label=ALL,
                                        field_name="project__organisation__kind",
                                        choices=OrganisationKind.choices)
-    resource = django_filters.ModelChoiceFilter(label=_("Resource"),
+    resource = django_filters.ModelChoiceFilter(label=_("Resource"), empty_label=ALL,
                                                 queryset=Resource.objects.all())
-    year = django_filters.NumberFilter(label=_("Year"))
-    access = django_filters.ChoiceFilter(label=_("Access today"), choices=ACCESS_CHOICES,
+    year = django_filters.NumberFilter(label=_("Year"), min_value=2000, max_value=2100,
+                                       step_size=1)
+    access = django_filters.ChoiceFilter(label=_("Access today"), empty_label=ALL,
+                                         choices=ACCESS_CHOICES,
                                          method="filter_access")
-    usage = django_filters.ChoiceFilter(label=_("Use of the grant"), choices=USAGE_CHOICES,
+    usage = django_filters.ChoiceFilter(label=_("Use of the grant"), empty_label=ALL,
+                                        choices=USAGE_CHOICES,
                                         method="filter_usage")
 
     class Meta:

@@ -23,9 +23,10 @@ def _access_cell(figures: ListFigures, organisation_id: int):
         return "—"
     if status.allowed:
         return format_html('<span class="badge text-bg-success">{}</span>', gettext("allowed"))
-    reasons = "; ".join(str(reason.message) for reason in status.blocking_reasons)
-    return format_html('<span class="badge text-bg-danger" title="{}">{}</span>',
-                       reasons, gettext("refused"))
+    reasons = " ".join(str(reason.message) for reason in status.blocking_reasons)
+    return format_html('<span class="badge text-bg-danger">{}</span>'
+                       '<span class="d-block small text-body-secondary">{}</span>',
+                       gettext("refused"), reasons)
 
 
 def _access_value(figures: ListFigures, organisation_id: int) -> str:
