@@ -186,7 +186,7 @@ def test_project_list_csv_has_the_filtered_rows_with_plain_values(staff_client, 
                                 {"status": "active", "export": "csv"})
     rows = csv_rows(response)
     assert rows[0] == ["Acronym", "Title", "Organisation", "Kind", "Status", "PI",
-                       "CPU granted this year (core-hours)", "CPU used this year (core-hours)",
+                       "CPU granted (core-hours)", "CPU used (core-hours)",
                        "% used", "Access today"]
     assert rows[1:] == [
         ["CRUE", "Project CRUE", "Laboratoire des Crues", "lab", "active",

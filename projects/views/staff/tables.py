@@ -63,9 +63,9 @@ class StaffProjectTable(tables.Table):
                          order_by="organisation__kind")
     status = tables.Column(verbose_name=_("Status"))
     pi_email = tables.Column(verbose_name=_("PI"), default="")
-    cpu_granted = tables.Column(verbose_name=_("CPU granted this year (core-hours)"),
+    cpu_granted = tables.Column(verbose_name=_("CPU granted (core-hours)"),
                                 accessor="pk", orderable=False)
-    cpu_used = tables.Column(verbose_name=_("CPU used this year (core-hours)"),
+    cpu_used = tables.Column(verbose_name=_("CPU used (core-hours)"),
                              accessor="pk", orderable=False)
     cpu_percent = tables.Column(verbose_name=_("% used"), accessor="pk", orderable=False)
     access = tables.Column(verbose_name=_("Access today"), accessor="organisation_id",
