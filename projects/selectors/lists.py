@@ -93,17 +93,20 @@ class ListFigures:
         return _percent(self.allocation_used(allocation), allocation.amount)
 
 
-def list_figures(*, year: int | None = None) -> ListFigures:
-    """Access statuses of every organisation today, and the use of every allocation.
+def list_figures(*, year: int | None = None, every_year: bool = False) -> ListFigures:
+    """Access statuses of every organisation today, and the use of the allocations.
 
-    ``year`` (default this year): the year of the projects' CPU grant and use. Queries:
-    3 for the access statuses, 1 for the years with allocations, 4 per such year for
-    the use, 2 for the CPU grants — none per project.
+    ``year`` (default this year): the year of the projects' CPU grant and use;
+    ``every_year``: also the use of every other year with allocations (the list of all
+    allocations), else of ``year`` only. Queries: 3 for the access statuses, 4 per year
+    for the use (and 1 for the years with allocations), 2 for the CPU grants — none per
+    project.
     """
     year = year or default_year()
     figures = ListFigures(year=year)
     figures.access = organisation_access_statuses(organisations=Organisation.objects.only("pk"))
-    years = set(Allocation.objects.order_by().values_list("year", flat=True).distinct())
+    years = (set(Allocation.objects.order_by().values_list("year", flat=True).distinct())
+             if every_year else set())
     for allocation_year in sorted(years | {year}):
         for (project_id, resource_id), used in allocation_use(year=allocation_year).items():
             figures.use[(project_id, resource_id, allocation_year)] = used

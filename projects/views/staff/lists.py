@@ -63,8 +63,9 @@ def csv_response(table, *, name: str) -> HttpResponse:
     return response
 
 
-def _list_page(request, *, filter_class, queryset, table_class, name: str, template: str):
-    figures = list_figures()
+def _list_page(request, *, filter_class, queryset, table_class, name: str, template: str,
+               every_year: bool = False):
+    figures = list_figures(every_year=every_year)
     filterset = filter_class(request.GET or None, queryset=queryset, figures=figures)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     table = table_class(rows, figures=figures)
@@ -95,4 +96,5 @@ def allocation_list(request):
     """Every allocation, with its use in its year."""
     return _list_page(request, filter_class=AllocationFilter,
                       queryset=staff_allocation_queryset(), table_class=StaffAllocationTable,
-                      name="allocations", template="projects/staff/allocation_list.html")
+                      name="allocations", template="projects/staff/allocation_list.html",
+                      every_year=True)
