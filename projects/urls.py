@@ -1,11 +1,13 @@
 """Routes of the projects app: projects and their people, resource requests, usage,
-public projects and statistics, the staff's request desk and usage pages (named
-``staff_…``), and the yearly reports (namespace ``projects:reports``)."""
+public projects and statistics, the staff's request desk, lists of all projects and
+allocations, and usage pages (named ``staff_…``), and the yearly reports (namespace
+``projects:reports``)."""
 
 from django.urls import include, path
 
 from .views import projects, public, requests, statistics, usage
 from .views.staff import allocations as staff_allocations
+from .views.staff import lists as staff_lists
 from .views.staff import requests as staff_requests
 from .views.staff import usage as staff_usage
 
@@ -59,6 +61,9 @@ urlpatterns = [
          name="staff_allocation_resume"),
     path("staff/projects/requests/<int:pk>/return/", staff_requests.request_return,
          name="staff_request_return"),
+    # Staff: every project and every allocation
+    path("staff/projects/all/", staff_lists.project_list, name="staff_project_list"),
+    path("staff/allocations/", staff_lists.allocation_list, name="staff_allocation_list"),
     # Staff: the centre's usage and the mapping of accounts
     path("staff/usage/", staff_usage.staff_dashboard, name="staff_usage_dashboard"),
     path("staff/usage/accounts/", staff_usage.unmatched_accounts_page,

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "django_filters",
+    "django_tables2",
     "members",
     "resources",
     "projects",

@@ -81,6 +81,8 @@ URLS: dict[str, tuple[str, dict]] = {
     "notifications:mark_all_read": (AUTH, {}),
     # staff: requests
     "projects:staff_request_queue": (STAFF, {}),
+    "projects:staff_project_list": (STAFF, {}),
+    "projects:staff_allocation_list": (STAFF, {}),
     "projects:staff_request_review": (STAFF, {"pk": _w("request")}),
     "projects:staff_request_start_review": (STAFF, {"pk": _w("request")}),
     "projects:staff_request_decide": (STAFF, {"pk": _w("request")}),
