@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -35,7 +34,10 @@ def _complete_or_absent(path: Path) -> bool:
 
 
 def test_report_whose_worker_is_killed_is_completed_once_and_never_served_half(
-        transactional_db, organisation, tmp_path):
+        transactional_db, organisation, tmp_path, settings):
+    # A folder of its own, handed to the workers (start_worker passes the setting): files
+    # other tests wrote under the same year and name must not be read as this report's.
+    settings.USAGE_REPORTS_DIR = tmp_path / "reports"
     cpu, _gpu = make_resources()
     project = make_project(organisation)
     allocate(project, cpu, 5000, year=LAST_YEAR)
