@@ -83,9 +83,13 @@ def stop_process(process, timeout: float = 20) -> None:
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup, tmp_path_factory):
-    """A worker on the broker of ``CELERY_BROKER_URL``, for the whole session."""
+    """A worker on the broker of ``CELERY_BROKER_URL``, for the tests of one module.
+
+    Stopped at the end of the module: a worker left running would also consume the
+    queue of later modules' own workers (test_report_worker starts and kills its own,
+    and must be the only consumer of the report it queues)."""
     if not REAL_SERVERS:
         pytest.skip(SKIP_REASON)
     node = f"test-{os.getpid()}@{socket.gethostname()}"
