@@ -23,6 +23,7 @@ from members.services import organisation_access_status
 
 from ...forms.requests import CommentForm, DecisionForm, RejectForm, ReturnForm, SuspendForm
 from ...models import ResourceRequest
+from ...selectors.lifecycle import activity_report_of
 from ...selectors.projects import allocation_table
 from ...selectors.requests import (
     DECIDED,
@@ -119,6 +120,7 @@ def _review_page(request, resource_request: ResourceRequest, *,
         "allocations": _allocations(project),
         "suspend_form": SuspendForm(),
         "other_requests": other_requests,
+        "activity_report": activity_report_of(resource_request),
         **estimate_context(),
     }, status=status)
 
