@@ -87,7 +87,7 @@ def test_queue_puts_emergencies_first_then_the_oldest(client, staff_with_mfa, su
                                                     role="representative").user
     town_project = ProjectFactory(organisation=town, acronym="CrueLoch",
                                   pi=town.representative, manager=True, member=True)
-    later = services.request_create(project=submitted.project, kind="supplement",
+    later = services.request_create(project=submitted.project, kind="new",
                                     actor=submitted.project.organisation.representative)
     later = submit(later, catalogue, submitted.project.organisation.representative)
     emergency = services.request_create(project=town_project, kind="emergency",
