@@ -26,7 +26,7 @@ from ..selectors.lifecycle import (
     allocation_for_member,
     allocation_used,
 )
-from ..selectors.projects import project_for_user
+from ..selectors.projects import project_for_user, require_project_lead
 from ..selectors.requests import request_for_user
 from ..services import allocation_extensions as extension_services
 from ..services import renewals as renewal_services
@@ -57,6 +57,7 @@ def activity_report_edit(request, pk: int):
     """The activity report of renewal ``pk``: what was done, results, problems (PI and
     managers, while the renewal is a draft or returned for changes)."""
     resource_request = request_for_user(user=request.user, pk=pk)
+    require_project_lead(project=resource_request.project, user=request.user)
     if resource_request.kind != ResourceRequest.Kind.RENEWAL \
             or resource_request.status not in EDITABLE:
         messages.info(request, _("Only a renewal that is a draft or returned for changes has "
@@ -90,6 +91,7 @@ def allocation_extension_create(request, pk: int):
     """Ask to extend allocation ``pk``'s end date (PI and managers): a date and a reason;
     staff review it."""
     allocation = allocation_for_member(user=request.user, pk=pk)
+    require_project_lead(project=allocation.project, user=request.user)
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
