@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
@@ -29,6 +30,12 @@ from .allocations import allocation_event, allocation_period
 
 Action = AllocationEvent.Action
 Kind = AllocationGrant.Kind
+
+
+def _hours(value: Decimal) -> str:
+    """An amount of hours in a message: grouped digits, no trailing zeros, in the active
+    language ("25,000" in English, "25 000" in French)."""
+    return number_format(Decimal(value).normalize(), use_l10n=True, force_grouping=True)
 
 
 def transfer_limit(allocation: Allocation) -> Decimal:
@@ -47,7 +54,7 @@ def _check(*, allocation: Allocation, amount: Decimal, reason: str) -> str:
     unused = allocation_unused(allocation)
     if amount > unused:
         raise ValidationError(_("Only %(unused)s %(unit)s of this allocation are unused.")
-                              % {"unused": unused, "unit": allocation.resource.unit})
+                              % {"unused": _hours(unused), "unit": allocation.resource.unit})
     return reason.strip()
 
 
@@ -116,9 +123,9 @@ def allocation_transfer(*, allocation: Allocation, amount: Decimal, reason: str,
         raise ValidationError(_(
             "At most %(limit)s %(unit)s of this year's grant may be transferred "
             "(%(share)s %% of %(grant)s); %(done)s already were.") % {
-            "limit": limit, "unit": locked.resource.unit, "done": done,
-            "share": Decimal(str(settings.ALLOCATION_TRANSFER_MAX_SHARE * 100)).normalize(),
-            "grant": year_grant(locked)})
+            "limit": _hours(limit), "unit": locked.resource.unit, "done": _hours(done),
+            "share": _hours(Decimal(str(settings.ALLOCATION_TRANSFER_MAX_SHARE)) * 100),
+            "grant": _hours(year_grant(locked))})
     start, end = allocation_period(project=project, year=next_year)
     target, _created = Allocation.objects.select_for_update().get_or_create(
         project=project, resource_id=locked.resource_id, year=next_year,
