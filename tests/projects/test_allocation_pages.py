@@ -161,3 +161,14 @@ def test_the_extension_page_is_for_the_project_s_leads(client, allocation):
     client.force_login(UserFactory())
     assert client.get(url).status_code == HTTPStatus.NOT_FOUND
     assert not AllocationExtension.objects.exists()
+
+
+def test_the_queue_lists_the_extensions_waiting(staff_client, allocation):
+    queue = en("projects:staff_request_queue")
+    assert "Extensions waiting" not in text(staff_client.get(queue))
+    extensions.allocation_extension_request(
+        allocation=allocation, ends_on=dt.date(YEAR + 1, 3, 31), reason="R.",
+        actor=allocation.project.pi)
+    page = text(staff_client.get(queue))
+    assert "Extensions waiting" in page
+    assert reverse("projects:staff_allocation_detail", args=[allocation.pk]) in page
