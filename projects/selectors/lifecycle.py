@@ -58,6 +58,7 @@ class PastUse:
 
     @property
     def percent(self) -> float | None:
+        """used / granted × 100, or ``None`` without a grant."""
         return float(self.used) * 100 / float(self.granted) if self.granted else None
 
 
