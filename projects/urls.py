@@ -5,7 +5,7 @@ allocations, and usage pages (named ``staff_…``), and the yearly reports (name
 
 from django.urls import include, path
 
-from .views import projects, public, requests, statistics, usage
+from .views import lifecycle, projects, public, requests, statistics, usage
 from .views.staff import allocations as staff_allocations
 from .views.staff import lists as staff_lists
 from .views.staff import requests as staff_requests
@@ -41,6 +41,11 @@ urlpatterns = [
     path("requests/<int:pk>/submit/", requests.request_submit, name="request_submit"),
     path("requests/<int:pk>/withdraw/", requests.request_withdraw, name="request_withdraw"),
     path("requests/<int:pk>/comment/", requests.request_comment, name="request_comment"),
+    path("projects/<int:pk>/renew/", lifecycle.request_renew, name="request_renew"),
+    path("requests/<int:pk>/activity-report/", lifecycle.activity_report_edit,
+         name="activity_report_edit"),
+    path("allocations/<int:pk>/extend/", lifecycle.allocation_extension_create,
+         name="allocation_extension_create"),
     # Usage
     path("projects/<int:pk>/usage/", usage.project_usage, name="project_usage"),
     # Staff: the request desk and allocations
@@ -55,6 +60,16 @@ urlpatterns = [
          name="staff_request_reject"),
     path("staff/projects/requests/<int:pk>/comment/", staff_requests.request_comment,
          name="staff_request_comment"),
+    path("staff/projects/allocations/<int:pk>/", staff_allocations.allocation_detail,
+         name="staff_allocation_detail"),
+    path("staff/projects/allocations/<int:pk>/reduce/", staff_allocations.allocation_reduce,
+         name="staff_allocation_reduce"),
+    path("staff/projects/allocations/<int:pk>/transfer/",
+         staff_allocations.allocation_transfer, name="staff_allocation_transfer"),
+    path("staff/projects/extensions/<int:pk>/approve/", staff_allocations.extension_approve,
+         name="staff_extension_approve"),
+    path("staff/projects/extensions/<int:pk>/refuse/", staff_allocations.extension_refuse,
+         name="staff_extension_refuse"),
     path("staff/projects/allocations/<int:pk>/suspend/", staff_allocations.allocation_suspend,
          name="staff_allocation_suspend"),
     path("staff/projects/allocations/<int:pk>/resume/", staff_allocations.allocation_resume,

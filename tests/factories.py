@@ -40,7 +40,10 @@ from members.models import (
 from members.validators import luhn_is_valid
 from projects.models import (
     AccountAlias,
+    ActivityReport,
     Allocation,
+    AllocationEvent,
+    AllocationExtension,
     AllocationGrant,
     Field,
     Project,
@@ -569,6 +572,48 @@ class AllocationGrantFactory(factory.django.DjangoModelFactory):
                                  status=ResourceRequest.Status.APPROVED)
     amount = factory.SelfAttribute("allocation.amount")
     granted_by = factory.SubFactory(StaffFactory)
+
+
+class ActivityReportFactory(factory.django.DjangoModelFactory):
+    """The written activity report of a draft renewal, over the project's first year."""
+
+    class Meta:
+        model = ActivityReport
+
+    request = factory.SubFactory(ResourceRequestFactory, kind=ResourceRequest.Kind.RENEWAL)
+    period_start = factory.SelfAttribute("request.project.starts_on")
+    period_end = factory.LazyAttribute(lambda o: dt.date(o.period_start.year, 12, 31))
+    work = "Trois campagnes de simulations de houle."
+    results = "Un atlas des zones submersibles ; un article soumis."
+    problems = "Le portage GPU a pris du retard."
+    written_by = factory.SelfAttribute("request.created_by")
+
+
+class AllocationExtensionFactory(factory.django.DjangoModelFactory):
+    """A pending request of the project's PI to end an allocation three months later."""
+
+    class Meta:
+        model = AllocationExtension
+
+    allocation = factory.SubFactory(AllocationFactory)
+    previous_ends_on = factory.SelfAttribute("allocation.ends_on")
+    ends_on = factory.LazyAttribute(lambda o: o.previous_ends_on + dt.timedelta(days=90))
+    reason = "La campagne a été décalée de trois mois."
+    requested_by = factory.SelfAttribute("allocation.project.created_by")
+
+
+class AllocationEventFactory(factory.django.DjangoModelFactory):
+    """The grant of an allocation by a staff member, in its history."""
+
+    class Meta:
+        model = AllocationEvent
+
+    allocation = factory.SubFactory(AllocationFactory)
+    action = AllocationEvent.Action.GRANTED
+    actor = factory.SubFactory(StaffFactory)
+    from_status = Allocation.Status.ACTIVE
+    to_status = Allocation.Status.ACTIVE
+    amount = factory.SelfAttribute("allocation.amount")
 
 
 class AccountAliasFactory(factory.django.DjangoModelFactory):

@@ -318,6 +318,9 @@ EMERGENCY_GRANT_MAX_DAYS = env.int("EMERGENCY_GRANT_MAX_DAYS", default=30)
 # Days of a new year during which an organisation that paid (or was waived) last year keeps
 # access while its new membership is unpaid (members.services.access).
 MEMBERSHIP_GRACE_DAYS = env.int("MEMBERSHIP_GRACE_DAYS", default=90)
+# Largest share of a year's grant (grants and supplements of the year, 0.25 = 25 %) staff
+# may transfer, unused, to the next year (projects.services.allocation_hours).
+ALLOCATION_TRANSFER_MAX_SHARE = env.float("ALLOCATION_TRANSFER_MAX_SHARE", default=0.25)
 
 # --- Slurm (projects.services.slurm_sync, resources.accounting.services.collect) ------------
 

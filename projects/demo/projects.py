@@ -19,6 +19,7 @@ from ..models import AccountAlias, Project, ProjectMember, ResourceRequest
 from ..selectors.usage import account_attribution
 from ..services.allocations import allocations_expire
 from ..services.projects import project_create, project_member_add
+from ..services.renewals import activity_report_save, request_renew
 from ..services.request_review import request_decide, request_reject, request_start_review
 from ..services.requests import request_create, request_save, request_submit, request_withdraw
 from ..services.usage import account_alias_create, usage_check_thresholds
@@ -143,7 +144,11 @@ class ProjectSteps:
         request.events.exclude(to_status__in=["draft", "submitted"]).update(created_at=decided)
 
     def _request(self, project, pi, kind, table, justification) -> ResourceRequest:
-        request = request_create(project=project, kind=kind, actor=pi)
+        if kind == ResourceRequest.Kind.RENEWAL:  # from last year's grant, with its report
+            request = request_renew(project=project, actor=pi)
+            activity_report_save(request=request, actor=pi, **_activity_report(project))
+        else:
+            request = request_create(project=project, kind=kind, actor=pi)
         request = request_save(request=request, table=table, justification=justification,
                                row_justifications={resource_id: justification
                                                    for resource_id, _year in table},
@@ -192,3 +197,10 @@ def _justification(kind: str, project: Project, year: int) -> str:
                 f"d'après les essais menés sur nos postes de travail ({year}).")
     return (f"Poursuite de {project.acronym} en {year} au rythme de l'année passée, "
             "d'après la consommation mesurée.")
+
+
+def _activity_report(project: Project) -> dict[str, str]:
+    return {"work": f"Calculs de production de {project.acronym} tout au long de l'année, "
+                    "au rythme prévu par la demande.",
+            "results": "Résultats présentés en conférence ; un article en préparation.",
+            "problems": "Aucun problème notable, hormis quelques jours d'attente en juin."}

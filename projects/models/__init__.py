@@ -32,12 +32,18 @@ from .requests import (
 from .attribution import AccountAlias
 
 # isort: split
+from .lifecycle import ActivityReport, AllocationEvent, AllocationExtension
+
+# isort: split
 from .reports import UsageReport, UsageReportQuerySet
 
 __all__ = [
     "SLURM_ACCOUNT_REGEX",
     "AccountAlias",
+    "ActivityReport",
     "Allocation",
+    "AllocationEvent",
+    "AllocationExtension",
     "AllocationGrant",
     "Field",
     "Project",

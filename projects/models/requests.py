@@ -60,6 +60,10 @@ class ResourceRequest(models.Model):
                               default=Status.DRAFT)
     justification = models.TextField(_("overall justification"), blank=True, max_length=8000)
     decision_note = models.TextField(_("decision note"), blank=True, max_length=4000)
+    renews = models.ForeignKey(
+        "self", verbose_name=_("renews"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="renewals",
+        help_text=_("For a renewal: the granted request whose table it continues."))
     emergency_ends_on = models.DateField(
         _("emergency grant ends on"), null=True, blank=True,
         help_text=_("For an emergency request: the end of the short time box granted."))
@@ -210,12 +214,28 @@ class Allocation(models.Model):
 
 
 class AllocationGrant(models.Model):
-    """One increase of an allocation by an approved request (its audit trail)."""
+    """One change of an allocation's amount (its audit trail, read by the Slurm plan
+    through the allocation's amount).
+
+    ``grant`` and ``supplement``: added by an approved request (``request`` set, amount
+    > 0); ``reduction``: unused hours taken back by staff (amount < 0); ``transfer_out``
+    and ``transfer_in``: unused hours moved by staff from one year to the next (the
+    same amount, < 0 on the year given, > 0 on the next). Staff changes carry a reason.
+    """
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", _("grant")
+        SUPPLEMENT = "supplement", _("supplement")
+        REDUCTION = "reduction", _("reduction")
+        TRANSFER_OUT = "transfer_out", _("transfer to the next year")
+        TRANSFER_IN = "transfer_in", _("transfer from the previous year")
 
     allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="grants")
     request = models.ForeignKey(ResourceRequest, on_delete=models.PROTECT,
-                                related_name="grants")
+                                related_name="grants", null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.GRANT)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
+    reason = models.TextField(_("reason"), blank=True)
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -225,8 +245,14 @@ class AllocationGrant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["allocation", "request"],
                                     name="allocation_grant_once_per_request"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["reduction", "transfer_out", "transfer_in"])
+                | Q(request__isnull=False), name="allocation_grant_by_request"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["reduction", "transfer_out"], amount__lt=0)
+                | Q(kind__in=["grant", "supplement", "transfer_in"], amount__gte=0),
+                name="allocation_grant_sign_of_kind"),
         ]
 
     def __str__(self) -> str:
-        return f"+{self.amount} to {self.allocation_id} by request {self.request_id}"
-
+        return f"{self.kind} {self.amount:+} to {self.allocation_id}"

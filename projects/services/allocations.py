@@ -1,4 +1,6 @@
-"""Allocations: created or extended by approved requests; suspended, expired, reminded."""
+"""Allocations: created or extended by approved requests (a supplement adds to the year's
+allocation); suspended, expired, reminded; every change written in their history
+(:class:`~projects.models.AllocationEvent`)."""
 
 from __future__ import annotations
 
@@ -16,8 +18,17 @@ from algoric.core.staff import require_staff
 from algoric.core.workflow import TransitionError
 from algoric.notifications.services import notify
 
-from ..models import Allocation, AllocationGrant, Project, ResourceRequest, ResourceRequestCell
+from ..models import (
+    Allocation,
+    AllocationEvent,
+    AllocationGrant,
+    Project,
+    ResourceRequest,
+    ResourceRequestCell,
+)
 from ..selectors.projects import leads
+
+Action = AllocationEvent.Action
 
 #: Days before the end of an allocation when its project's PI and managers are reminded,
 #: each threshold once (the issue "the whole life of an allocation": 60, 30 and 7 days).
@@ -35,35 +46,74 @@ def allocation_period(*, project: Project, year: int,
     return start, max(start, end)
 
 
+def allocation_event(*, allocation: Allocation, action: str, actor, from_status: str = "",
+                     to_status: str = "", amount: Decimal | None = None, note: str = "",
+                     extension=None) -> AllocationEvent:
+    """Write one row of an allocation's history (``action``: an
+    :class:`~projects.models.AllocationEvent.Action`; ``amount`` in the resource's unit,
+    negative when hours are taken away). The statuses default to the allocation's
+    current one. Runs in the caller's transaction."""
+    return AllocationEvent.objects.create(
+        allocation=allocation, action=action, actor=actor, extension=extension,
+        from_status=from_status or allocation.status, to_status=to_status or allocation.status,
+        amount=amount, note=note)
+
+
+def _supplement_target(*, request: ResourceRequest, cell: ResourceRequestCell) -> Allocation:
+    """The year's allocation a supplement cell adds to, locked; ``ValidationError`` when
+    there is none (a supplement never creates one)."""
+    allocation = (Allocation.objects.select_for_update()
+                  .filter(project=request.project, resource_id=cell.row.resource_id,
+                          year=cell.year).exclude(status=Allocation.Status.EXPIRED).first())
+    if allocation is None:
+        raise ValidationError(_("A supplement adds to an allocation of the year: %(resource)s "
+                                "has no allocation in force in %(year)s.")
+                              % {"resource": cell.row.resource.name, "year": cell.year})
+    return allocation
+
+
 def allocations_grant(*, request: ResourceRequest, actor) -> list[Allocation]:
     """Create or increase the project's allocations by what ``request`` granted.
 
     One :class:`AllocationGrant` per (allocation, request), so running it twice for
-    the same request adds nothing. Activates a draft project. Must run in the
-    decision's transaction.
+    the same request adds nothing. A supplement request adds to the year's existing
+    allocation (its dates and status unchanged; ``ValidationError`` when there is none,
+    so the decision is refused). Each change is an event in the allocation's history.
+    Activates a draft project. Must run in the decision's transaction.
     """
     project = request.project
+    supplement = request.kind == ResourceRequest.Kind.SUPPLEMENT
     changed = []
     cells = (ResourceRequestCell.objects.filter(row__request=request, granted__gt=0)
-             .select_related("row"))
+             .select_related("row__resource"))
     for cell in cells:
-        start, end = allocation_period(project=project, year=cell.year,
-                                       emergency_ends_on=request.emergency_ends_on)
-        allocation, created = Allocation.objects.select_for_update().get_or_create(
-            project=project, resource_id=cell.row.resource_id, year=cell.year,
-            defaults={"amount": Decimal(0), "starts_on": start, "ends_on": end})
+        if supplement:
+            allocation = _supplement_target(request=request, cell=cell)
+        else:
+            start, end = allocation_period(project=project, year=cell.year,
+                                           emergency_ends_on=request.emergency_ends_on)
+            allocation, _created = Allocation.objects.select_for_update().get_or_create(
+                project=project, resource_id=cell.row.resource_id, year=cell.year,
+                defaults={"amount": Decimal(0), "starts_on": start, "ends_on": end})
         if AllocationGrant.objects.filter(allocation=allocation, request=request).exists():
             continue
-        AllocationGrant.objects.create(allocation=allocation, request=request,
-                                       amount=cell.granted, granted_by=actor)
+        AllocationGrant.objects.create(
+            allocation=allocation, request=request, amount=cell.granted, granted_by=actor,
+            kind=AllocationGrant.Kind.SUPPLEMENT if supplement else AllocationGrant.Kind.GRANT)
+        before = allocation.status
         allocation.amount = F("amount") + cell.granted
-        allocation.starts_on = min(allocation.starts_on, start)
-        allocation.ends_on = max(allocation.ends_on, end)
-        if allocation.status == Allocation.Status.EXPIRED and allocation.ends_on >= \
-                timezone.localdate():
-            allocation.status = Allocation.Status.ACTIVE
+        if not supplement:
+            allocation.starts_on = min(allocation.starts_on, start)
+            allocation.ends_on = max(allocation.ends_on, end)
+            if allocation.status == Allocation.Status.EXPIRED and allocation.ends_on >= \
+                    timezone.localdate():
+                allocation.status = Allocation.Status.ACTIVE
         allocation.save()
         allocation.refresh_from_db()
+        allocation_event(allocation=allocation, actor=actor, from_status=before,
+                         action=Action.SUPPLEMENTED if supplement else Action.GRANTED,
+                         amount=cell.granted,
+                         note=_("Request #%(number)s") % {"number": request.pk})
         changed.append(allocation)
     if changed and project.status == Project.Status.DRAFT:
         Project.objects.filter(pk=project.pk, status=Project.Status.DRAFT).update(
@@ -84,6 +134,8 @@ def allocation_suspend(*, allocation: Allocation, reason: str, actor) -> Allocat
     if not changed:
         raise TransitionError(_("Only an active allocation can be suspended."))
     allocation.refresh_from_db()
+    allocation_event(allocation=allocation, action=Action.SUSPENDED, actor=actor,
+                     from_status=Allocation.Status.ACTIVE, note=allocation.suspended_reason)
     audit_record(action="allocation.suspended", actor=actor, target=allocation,
                  detail={"reason": allocation.suspended_reason})
     for user in leads(allocation.project):
@@ -106,6 +158,8 @@ def allocation_resume(*, allocation: Allocation, actor) -> Allocation:
     if not changed:
         raise TransitionError(_("This allocation is not suspended."))
     allocation.refresh_from_db()
+    allocation_event(allocation=allocation, action=Action.RESUMED, actor=actor,
+                     from_status=Allocation.Status.SUSPENDED)
     audit_record(action="allocation.resumed", actor=actor, target=allocation,
                  detail={"status": allocation.status})
     for user in leads(allocation.project):

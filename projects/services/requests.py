@@ -31,6 +31,7 @@ from members.services import organisation_access_status
 from resources.models import Resource
 
 from ..models import (
+    ActivityReport,
     Project,
     RequestComment,
     RequestEvent,
@@ -38,6 +39,7 @@ from ..models import (
     ResourceRequestCell,
     ResourceRequestRow,
 )
+from ..selectors.lifecycle import supplement_gaps
 from ..selectors.projects import leads, project_role, require_project_lead
 from ..selectors.requests import Table, request_table
 
@@ -222,9 +224,12 @@ def request_submit(*, request: ResourceRequest, actor: User) -> ResourceRequest:
     Refused with the reasons when the organisation has no paid membership or no
     active agreement (except an emergency request: its fast track reaches staff, who
     may grant it only through the access override of ``request_decide``), when the
-    table is empty, or when the overall justification is missing. Staff are notified
-    (``request_submitted``, the same for a resubmission after a return for changes);
-    an emergency request is notified to every staff member at once, flagged as such.
+    table is empty, when the overall justification is missing, for a renewal whose
+    activity report is not written (what was done, results, problems), and for a
+    supplement asking hours of a resource and year without an allocation in force.
+    Staff are notified (``request_submitted``, the same for a resubmission after a
+    return for changes); an emergency request is notified to every staff member at
+    once, flagged as such.
     """
     require_project_lead(project=request.project, user=actor)
     access = organisation_access_status(organisation=request.project.organisation)
@@ -235,6 +240,17 @@ def request_submit(*, request: ResourceRequest, actor: User) -> ResourceRequest:
         raise ValidationError(_("The request asks for nothing: fill in at least one amount."))
     if not request.justification.strip():
         raise ValidationError(_("Explain the request in the overall justification."))
+    if request.kind == Kind.RENEWAL:
+        report = ActivityReport.objects.filter(request=request).first()
+        missing = report.missing if report is not None else ActivityReport(
+            work="", results="", problems="").missing
+        if missing:
+            raise ValidationError(_("A renewal needs its activity report before it is "
+                                    "submitted. Still to write: %(parts)s.")
+                                  % {"parts": ", ".join(missing)})
+    gaps = supplement_gaps(request)
+    if gaps:
+        raise ValidationError(gaps)
     request = request_transition(request=request, to=Status.SUBMITTED, actor=actor,
                                  fields={"submitted_at": timezone.now()})
     event = "request_emergency" if request.kind == Kind.EMERGENCY else "request_submitted"

@@ -15,6 +15,7 @@ from resources.selectors.estimates import energy_per_unit_kwh, price_table
 
 from ..forms.requests import amount_as_input, justification_field
 from ..models import ResourceRequest
+from ..selectors.lifecycle import renewal_past_use
 from ..selectors.requests import Table, request_rows, request_table, table_estimate
 
 Status = ResourceRequest.Status
@@ -40,6 +41,16 @@ def amount_text(value: Decimal | None) -> str:
     if value is None:
         return ""
     return number_format(Decimal(value).normalize(), use_l10n=True, force_grouping=True)
+
+
+def _past_texts(use) -> dict | None:
+    """What a cell shows of the use of the year it continues (a
+    :class:`~projects.selectors.lifecycle.PastUse`), as texts; ``None`` without."""
+    if use is None:
+        return None
+    return {"year": use.year, "used": amount_text(Decimal(str(round(use.used, 2)))),
+            "granted": amount_text(use.granted),
+            "percent": None if use.percent is None else round(use.percent)}
 
 
 @dataclass
@@ -82,7 +93,7 @@ class TableView:
 def table_view(*, project, resources, table: Table, values: dict[str, str] | None = None,
                justifications: dict[int, str] | None = None, granted: Table | None = None,
                estimate_granted: bool = False, invalid: set[str] | None = None,
-               prefix: str = "amount") -> TableView:
+               prefix: str = "amount", past: dict | None = None) -> TableView:
     """Build the table of ``resources`` × ``project.years`` with its totals and estimates.
 
     Args:
@@ -95,6 +106,8 @@ def table_view(*, project, resources, table: Table, values: dict[str, str] | Non
         estimate_granted: estimate the ``granted`` amounts instead of the requested.
         invalid: input names to mark as wrong.
         prefix: input name prefix (``amount`` or ``granted``).
+        past: for a renewal, (resource id, year) →
+            :class:`~projects.selectors.lifecycle.PastUse` shown beside the cell.
 
     Costs are in euros (2 decimals), energy in kWh and CO2e in kg (1 decimal).
     Three queries at most (prices twice, through ``table_estimate``).
@@ -128,6 +141,7 @@ def table_view(*, project, resources, table: Table, values: dict[str, str] | Non
                 "granted_text": amount_text(given or Decimal(0)),
                 "lowered": given is not None and amount is not None and given < amount,
                 "invalid": name in invalid,
+                "past": _past_texts((past or {}).get(key)),
             })
             cell_estimate = estimate.cells.get(key)
             if cell_estimate is not None:
@@ -171,7 +185,8 @@ def table_view(*, project, resources, table: Table, values: dict[str, str] | Non
 
 def read_only_table(resource_request: ResourceRequest) -> tuple[TableView, list]:
     """The table of what the request asks (and, after a decision, what was granted) for
-    display, and the request's rows."""
+    display, and the request's rows; for a renewal, with the use of the past year beside
+    each cell."""
     rows = request_rows(resource_request)
     requested = request_table(resource_request)
     decided = resource_request.status in GRANTED
@@ -179,7 +194,8 @@ def read_only_table(resource_request: ResourceRequest) -> tuple[TableView, list]
     view = table_view(project=resource_request.project,
                       resources=[row.resource for row in rows], table=requested,
                       justifications={row.resource_id: row.justification for row in rows},
-                      granted=granted, estimate_granted=decided)
+                      granted=granted, estimate_granted=decided,
+                      past=renewal_past_use(resource_request))
     return view, rows
 
 

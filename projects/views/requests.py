@@ -25,6 +25,7 @@ from resources.models import Resource
 
 from ..forms.requests import CommentForm, RequestCreateForm, RequestTableForm, justification_field
 from ..models import ProjectMember, ResourceRequest
+from ..selectors.lifecycle import activity_report_of, renewal_past_use
 from ..selectors.projects import project_for_user, project_role
 from ..selectors.requests import (
     DECIDED,
@@ -35,6 +36,7 @@ from ..selectors.requests import (
     request_table,
     return_note,
 )
+from ..services import renewals as renewal_services
 from ..services import requests as request_services
 from .request_display import GRANTED, estimate_context, read_only_table, table_view
 
@@ -61,9 +63,14 @@ def request_create(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Choose the kind of request."))
         return redirect("projects:project_detail", pk=project.pk)
+    renewal = form.cleaned_data["kind"] == ResourceRequest.Kind.RENEWAL
     try:
-        resource_request = request_services.request_create(
-            project=project, kind=form.cleaned_data["kind"], actor=request.user)
+        if renewal:  # a renewal starts from the last granted table
+            resource_request = renewal_services.request_renew(project=project,
+                                                              actor=request.user)
+        else:
+            resource_request = request_services.request_create(
+                project=project, kind=form.cleaned_data["kind"], actor=request.user)
     except ValidationError as exc:
         messages.error(request, error_text(exc))
         return redirect("projects:project_detail", pk=project.pk)
@@ -75,23 +82,24 @@ def request_create(request, pk: int):
 def _edit_page(request, resource_request: ResourceRequest, form: RequestTableForm,
                resources: list[Resource], status: int = 200):
     project = resource_request.project
+    past = renewal_past_use(resource_request)
     if form.is_bound:
         table = form.cleaned_data.get("table") if form.is_valid() else form.partial_table
         view = table_view(project=project, resources=resources, table=table or {},
-                          values=form.values, invalid=form.invalid,
+                          values=form.values, invalid=form.invalid, past=past,
                           justifications={r.pk: form.values.get(justification_field(r.pk), "")
                                           for r in resources})
         errors = form.error_texts()
     else:
         rows = request_rows(resource_request)
         view = table_view(project=project, resources=resources,
-                          table=request_table(resource_request),
+                          table=request_table(resource_request), past=past,
                           justifications={row.resource_id: row.justification for row in rows})
         errors = []
     return render(request, "projects/request_edit.html", {
         "resource_request": resource_request, "project": project, "form": form,
         "table": view, "errors": errors, "return_event": return_note(resource_request),
-        **estimate_context(),
+        "has_past": bool(past), **estimate_context(),
     }, status=status)
 
 
@@ -185,6 +193,8 @@ def request_detail(request, pk: int):
         "comments": request_comments(resource_request),
         "comment_form": CommentForm(),
         "events": request_history(resource_request),
+        "is_renewal": resource_request.kind == ResourceRequest.Kind.RENEWAL,
+        "activity_report": activity_report_of(resource_request),
         **estimate_context(),
     })
 

@@ -160,7 +160,7 @@ def test_a_returned_request_may_be_withdrawn(submitted, staff, pi):
 
 def test_the_queue_lists_returned_requests_apart(client, submitted, staff, draft, project, pi,
                                                  catalogue, staff_with_mfa):
-    other = submit(services.request_create(project=project, kind="supplement", actor=pi),
+    other = submit(services.request_create(project=project, kind="new", actor=pi),
                    catalogue, pi)
     returned_to(submitted, staff)
     assert list(request_queue()) == [other]

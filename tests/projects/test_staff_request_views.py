@@ -87,7 +87,7 @@ def test_queue_puts_emergencies_first_then_the_oldest(client, staff_with_mfa, su
                                                     role="representative").user
     town_project = ProjectFactory(organisation=town, acronym="CrueLoch",
                                   pi=town.representative, manager=True, member=True)
-    later = services.request_create(project=submitted.project, kind="supplement",
+    later = services.request_create(project=submitted.project, kind="new",
                                     actor=submitted.project.organisation.representative)
     later = submit(later, catalogue, submitted.project.organisation.representative)
     emergency = services.request_create(project=town_project, kind="emergency",
@@ -361,7 +361,8 @@ def test_suspend_and_resume_an_allocation(client, staff_with_mfa, submitted, cat
     response = client.post(reverse("projects:staff_allocation_resume", args=[allocation.pk]),
                            {"next": "https://evil.example/"})
     assert response.status_code == HTTPStatus.FOUND
-    assert response.url == reverse("projects:staff_request_queue")  # next= stays on the site
+    # next= stays on the site: without a valid one, the allocation's own page
+    assert response.url == reverse("projects:staff_allocation_detail", args=[allocation.pk])
     allocation.refresh_from_db()
     assert allocation.status == Allocation.Status.ACTIVE
 

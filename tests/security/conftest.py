@@ -43,6 +43,7 @@ class World:
     request: object
     comment: object
     allocation: object
+    extension: object
     agreement: object
     invitation: object
     project_invitation: object
@@ -81,6 +82,7 @@ def build_world(staff_with_mfa) -> World:
     from projects.models import (
         AccountAlias,
         Allocation,
+        AllocationExtension,
         Project,
         ProjectInvitation,
         ProjectMember,
@@ -146,6 +148,10 @@ def build_world(staff_with_mfa) -> World:
     allocation = Allocation.objects.create(
         project=project, resource=resource, year=YEAR, amount=Decimal("5000"),
         starts_on=dt.date(YEAR, 1, 1), ends_on=dt.date(YEAR, 12, 31), status="active")
+    extension = AllocationExtension.objects.create(
+        allocation=allocation, ends_on=dt.date(YEAR + 1, 3, 31),
+        previous_ends_on=dt.date(YEAR, 12, 31), reason=f"Prolongation {MARKER}",
+        requested_by=representative)
 
     report = UsageReport.objects.create(scope="project", project=project, year=YEAR - 1,
                                         status="done", progress=100, files={})
@@ -164,7 +170,7 @@ def build_world(staff_with_mfa) -> World:
         org=org, other_org=other_org, representative=representative, plain=plain,
         outsider=outsider, staff_nomfa=StaffFactory(), staff=staff_with_mfa,
         project=project, other_project=other_project, request=request, comment=comment,
-        allocation=allocation, agreement=agreement, invitation=invitation,
+        allocation=allocation, extension=extension, agreement=agreement, invitation=invitation,
         project_invitation=project_invitation, project_member=project_member,
         org_member=colleague_link, report=report, centre_report=centre_report,
         accounting_import=accounting_import, cluster=cluster, alias=alias,

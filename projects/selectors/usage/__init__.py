@@ -35,7 +35,7 @@ from .common import (
     energy_figures,
     months_of,
 )
-from .project import MonthUse, ProjectUsage, ResourceUse, project_usage
+from .project import MonthUse, ProjectUsage, ResourceUse, project_usage, resource_use
 
 __all__ = [
     "TOP_PROJECTS",
@@ -56,5 +56,6 @@ __all__ = [
     "months_of",
     "project_accounts",
     "project_usage",
+    "resource_use",
     "unmatched_accounts",
 ]

@@ -195,3 +195,21 @@ def project_usage(*, project: Project, year: int) -> ProjectUsage:
         project=project, year=year, years=years, accounts=account_names, resources=rows,
         users=users, states=states, totals=totals, energy=energy_figures(totals),
         success_percent=_percent(completed, totals.jobs))
+
+
+def resource_use(*, project: Project, year: int) -> dict[int, float]:
+    """What ``project`` used of each metered catalogue resource in ``year``, in the
+    resource's unit (core-hours or GPU-hours): ``{resource id: amount}``.
+
+    Read from the monthly usage summaries (never the job records): three queries
+    whatever the number of jobs. Use on partitions no resource maps to is left out.
+    """
+    accounts = project_accounts(project=project)
+    catalogue = metered_resources()
+    result: dict[int, float] = defaultdict(float)
+    for row in usage_by_partition_and_month(year=year, accounts=accounts):
+        matches = resources_for_partition(catalogue, cluster=row["cluster"],
+                                          partition=row["partition"])
+        for kind, resource in matches.items():
+            result[resource.pk] += row[USAGE_KINDS[kind]]
+    return dict(result)

@@ -23,6 +23,7 @@ from members.services import organisation_access_status
 
 from ...forms.requests import CommentForm, DecisionForm, RejectForm, ReturnForm, SuspendForm
 from ...models import ResourceRequest
+from ...selectors.lifecycle import activity_report_of, pending_extensions
 from ...selectors.projects import allocation_table
 from ...selectors.requests import (
     DECIDED,
@@ -50,10 +51,11 @@ RECENT_DECISIONS = 20
 @require_GET
 def request_queue(request):
     """Requests waiting for staff: emergencies first (flagged), then the oldest; apart,
-    the requests returned for changes (they wait for their applicants); and the latest
-    decisions."""
+    the requests returned for changes (they wait for their applicants); the extensions of
+    allocations waiting for a decision; and the latest decisions."""
     return render(request, "projects/staff/request_queue.html", {
         "queue": list(queue_selector()), "returned": requests_returned(),
+        "extensions": list(pending_extensions()),
         "recent": recent_decisions(limit=RECENT_DECISIONS),
     })
 
@@ -119,6 +121,7 @@ def _review_page(request, resource_request: ResourceRequest, *,
         "allocations": _allocations(project),
         "suspend_form": SuspendForm(),
         "other_requests": other_requests,
+        "activity_report": activity_report_of(resource_request),
         **estimate_context(),
     }, status=status)
 

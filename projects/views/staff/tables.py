@@ -119,11 +119,12 @@ class StaffProjectTable(tables.Table):
 
 
 class StaffAllocationTable(tables.Table):
-    """All allocations: resource, year, project (to its page), organisation, status,
-    granted, used in its year, % used, end date."""
+    """All allocations: resource (to the allocation's staff page), year, project (to its
+    page), organisation, status, granted, used in its year, % used, end date."""
 
     resource = tables.Column(verbose_name=_("Resource"), accessor="resource__name",
-                             order_by=("resource__order", "resource__name"))
+                             order_by=("resource__order", "resource__name"), linkify=(
+                                 "projects:staff_allocation_detail", {"pk": tables.A("pk")}))
     year = tables.Column(verbose_name=_("Year"))
     project = tables.Column(verbose_name=_("Project"), accessor="project__acronym",
                             order_by="project__acronym", linkify=(
