@@ -181,7 +181,6 @@ def test_the_digest_lists_the_weeks_messages_in_one_email_and_marks_them(
     assert send_weekly_digests() == 1
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    Path("/tmp/dg/digest_body.txt").write_text(message.subject + "\n\n" + message.body)
     assert message.to == [member.email]
     assert message.subject.startswith("[Algoric] ") and message.subject.endswith("3 messages")
     for n in range(3):
