@@ -318,3 +318,11 @@ def test_a_held_message_survives_nothing_after_the_account_is_deleted(member):
 def test_notify_renders_and_holds_like_notification_create(member):
     NotificationPreferenceFactory(user=member, category="account")  # no choice there
     assert notify(event="welcome", recipient=member).status == Notification.Status.PENDING
+
+
+def test_the_inbox_shows_a_held_message_at_once_marked_for_the_digest(client, member):
+    NotificationPreferenceFactory(user=member, category="requests")
+    store(member, subject="[Algoric] Un commentaire")
+    client.force_login(member)
+    body = client.get("/en/account/notifications/").content.decode()
+    assert "[Algoric] Un commentaire" in body and "for your weekly digest" in body
