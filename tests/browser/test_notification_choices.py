@@ -6,6 +6,7 @@ from django.conf import settings
 from django.test import Client
 
 from algoric.notifications.models import NotificationPreference
+from algoric.notifications.selectors import notification_choice_categories
 
 from ..factories import UserFactory
 
@@ -27,7 +28,8 @@ def test_a_pi_chooses_the_weekly_digest_on_the_profile_page(live_server, browser
     _signed_in(browser_page, live_server, pi)
     browser_page.goto(f"{live_server.url}/account/profile/")
     section = browser_page.locator("#notifications")
-    assert section.locator("input[type=radio]").count() == 8
+    assert section.locator("input[type=radio]").count() == 2 * len(
+        notification_choice_categories())
     section.locator("#id_notifications-requests_1").check()
     section.locator("#id_notifications-reports_1").check()
     section.locator("button[name=save_notifications]").click()

