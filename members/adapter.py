@@ -20,6 +20,17 @@ SECRET_BEARING = (
     "account_already_exists",
 )
 
+#: Every message allauth sends (its template names without their folder: the event of the
+#: stored notification). All are security messages, always sent at once (``apps.py``).
+ALLAUTH_EVENTS = (
+    "account_already_exists", "email_changed", "email_confirm", "email_confirmation",
+    "email_confirmation_signup", "email_deleted", "login_code", "password_changed",
+    "password_reset", "password_reset_code", "password_reset_key", "password_set",
+    "unknown_account",
+    "recovery_codes_generated", "totp_activated", "totp_deactivated", "webauthn_added",
+    "webauthn_removed",
+)
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """Store every allauth email as a :class:`~algoric.notifications.models.Notification`.

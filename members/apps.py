@@ -9,4 +9,24 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self) -> None:
+        # Imported here: the signals and the registries' callers need the app registry
+        # ready (Django's app loading).
+        from algoric.core.registries import register_notification_events
+        from algoric.notifications.models import NotificationCategory as Category
+
         from . import signals  # noqa: F401  (connects allauth's signals)
+        from .adapter import ALLAUTH_EVENTS
+
+        # Agreements and membership; agreements to sign or countersign, and the ends of
+        # an agreement (access refused), are always sent at once.
+        register_notification_events(Category.MEMBERSHIP, events=[
+            "agreement_submitted", "agreement_changes_requested", "agreement_activated",
+            "agreement_expiring", "membership_paid", "membership_unpaid",
+            "membership_renewal", "membership_grace", "organisation_invitation",
+        ], mandatory=[
+            "agreement_approved", "agreement_signed", "agreement_rejected",
+            "agreement_terminated", "agreement_expired",
+        ])
+        # The account: allauth's security messages (password, email, two-factor, codes)
+        # and the welcome, always at once.
+        register_notification_events(Category.ACCOUNT, mandatory=[*ALLAUTH_EVENTS, "welcome"])

@@ -12,6 +12,7 @@ class ProjectsConfig(AppConfig):
         # Imported here: these modules import the models, which need the app registry
         # ready (Django's app loading).
         from algoric.core import registries
+        from algoric.notifications.models import NotificationCategory as Category
 
         from .selectors import personal_data
         from .selectors.requests import staff_dashboard_requests
@@ -25,3 +26,16 @@ class ProjectsConfig(AppConfig):
         registries.register_personal_data("request_comments", personal_data.comments_by)
         registries.register_deletion_blocker(personal_data.deletion_blockers)
         registries.register_deletion_hook(project_members_remove_for_deleted_user)
+
+        # Notifications: requests and projects; allocations and usage; reports. An
+        # emergency request reaches staff at once (its fast track); a suspension refuses
+        # access to the centre, always told at once.
+        registries.register_notification_events(Category.REQUESTS, events=[
+            "request_submitted", "request_comment", "request_returned", "request_decided",
+            "project_member_added", "project_invitation",
+        ], mandatory=["request_emergency"])
+        registries.register_notification_events(Category.ALLOCATIONS, events=[
+            "allocation_expiring", "allocation_resumed", "usage_threshold",
+        ], mandatory=["allocation_suspended"])
+        registries.register_notification_events(Category.REPORTS,
+                                                events=["usage_report_ready"])

@@ -21,7 +21,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
 from algoric.audit.models import AuditEvent
-from algoric.notifications.models import Notification
+from algoric.notifications.models import Notification, NotificationPreference
 from algoric.pages.models import Page
 from members.models import (
     Agreement,
@@ -676,6 +676,17 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     body = "Bonjour,\n\nLa convention de votre organisation a été soumise.\n"
     language = "fr"
     status = Notification.Status.PENDING
+
+
+class NotificationPreferenceFactory(factory.django.DjangoModelFactory):
+    """A member's choice of one weekly digest for the messages about resource requests."""
+
+    class Meta:
+        model = NotificationPreference
+
+    user = factory.SubFactory(UserFactory)
+    category = "requests"
+    delivery = NotificationPreference.Delivery.WEEKLY
 
 
 # --- Builders of several rows ---------------------------------------------------------------

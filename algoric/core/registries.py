@@ -10,7 +10,10 @@ asks the registry. No import goes upward (CONVENTIONS.md, layers).
 - :func:`register_personal_data` — a section of a member's personal-data export;
 - :func:`register_deletion_blocker` — reasons why an account cannot be deleted yet;
 - :func:`register_deletion_hook` — a step of an account's deletion;
-- :func:`register_health_check` — a list of problems shown by ``/healthz``.
+- :func:`register_health_check` — a list of problems shown by ``/healthz``;
+- :func:`register_notification_events` — the category of each notification event (the
+  person's choice between every message at once and a weekly digest is per category),
+  and the events that must always be sent at once.
 
 Each ``register_*`` is idempotent (registering the same thing again replaces it), so a
 second ``ready()`` (tests, reloads) changes nothing.
@@ -18,7 +21,7 @@ second ``ready()`` (tests, reloads) changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,11 +40,26 @@ class DashboardSection:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class NotificationEvent:
+    """How the notifications of one event are delivered.
+
+    ``category``: one of :class:`algoric.notifications.models.NotificationCategory`'s
+    values (``"requests"``, ``"allocations"``, …); ``mandatory``: the law or the
+    agreement requires it to be sent at once (security, access refused, agreement to
+    sign), whatever the person chose for the category.
+    """
+
+    category: str
+    mandatory: bool = False
+
+
 _DASHBOARD: dict[str, DashboardSection] = {}
 _PERSONAL_DATA: dict[str, Callable[[Any], Any]] = {}
 _DELETION_BLOCKERS: dict[str, Callable[[Any], list[str]]] = {}
 _DELETION_HOOKS: dict[str, Callable[[Any], None]] = {}
 _HEALTH_CHECKS: dict[str, Callable[[], list]] = {}
+_NOTIFICATION_EVENTS: dict[str, NotificationEvent] = {}
 
 
 def _key(function: Callable) -> str:
@@ -100,3 +118,31 @@ def register_health_check(name: str, check: Callable[[], list]) -> None:
 def health_checks() -> dict[str, Callable[[], list]]:
     """The registered health checks, ``{name: check}``."""
     return dict(_HEALTH_CHECKS)
+
+
+def register_notification_events(category: str, *, events: Iterable[str] = (),
+                                 mandatory: Iterable[str] = ()) -> None:
+    """File notification ``events`` under ``category`` (one line per app and category in
+    its ``AppConfig.ready()``).
+
+    ``category``: a value of :class:`algoric.notifications.models.NotificationCategory`;
+    ``events``: event names (the ``templates/emails/<event>.*`` names, or allauth's
+    template names without their folder) that follow the person's choice for the
+    category; ``mandatory``: events of the category always sent at once. An event
+    registered again takes its latest category. An event no app registered is sent at once.
+    """
+    for event in events:
+        _NOTIFICATION_EVENTS[event] = NotificationEvent(category=category)
+    for event in mandatory:
+        _NOTIFICATION_EVENTS[event] = NotificationEvent(category=category, mandatory=True)
+
+
+def notification_event(event: str) -> NotificationEvent | None:
+    """How ``event``'s notifications are delivered, or ``None`` for an unregistered event
+    (sent at once, with no category)."""
+    return _NOTIFICATION_EVENTS.get(event)
+
+
+def notification_events() -> dict[str, NotificationEvent]:
+    """Every registered event, ``{event: NotificationEvent}``."""
+    return dict(_NOTIFICATION_EVENTS)

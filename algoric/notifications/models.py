@@ -1,8 +1,26 @@
-"""The notification outbox: every message to a person is stored here before it is sent."""
+"""The notification outbox: every message to a person is stored here before it is sent.
+
+Also each person's choice, per category of message, between every message as it comes
+and one weekly digest (:class:`NotificationPreference`).
+"""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class NotificationCategory(models.TextChoices):
+    """The categories people choose the delivery of (apps file their events under one,
+    :func:`algoric.core.registries.register_notification_events`)."""
+
+    REQUESTS = "requests", _("Projects and resource requests")
+    ALLOCATIONS = "allocations", _("Allocations and usage")
+    MEMBERSHIP = "membership", _("Membership and agreements")
+    REPORTS = "reports", _("Reports")
+    OUTPUTS = "outputs", _("Research outputs")
+    TRAINING = "training", _("Training")
+    INVOICES = "invoices", _("Invoices")
+    ACCOUNT = "account", _("Account and security")
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -11,6 +29,10 @@ class NotificationQuerySet(models.QuerySet):
     def pending(self):
         """Notifications not yet sent and not given up."""
         return self.filter(status=Notification.Status.PENDING)
+
+    def held(self):
+        """Notifications kept for their recipient's next weekly digest."""
+        return self.filter(status=Notification.Status.HELD)
 
     def inbox_of(self, user):
         """What ``user`` sees in their portal inbox, newest first."""
@@ -23,12 +45,18 @@ class Notification(models.Model):
     Stored inside the transaction of the change it reports (so it exists if and
     only if the change was committed), then sent by email by a worker. The
     ``dedupe_key``, when given, makes the same event notify at most once.
+
+    A message of a category whose recipient chose the weekly digest is stored
+    ``held`` (shown in the inbox, not emailed); the weekly digest lists it and marks
+    it ``digested`` with a link to the digest that carried it.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        HELD = "held", _("kept for the weekly digest")
+        DIGESTED = "digested", _("sent in a weekly digest")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -41,6 +69,10 @@ class Notification(models.Model):
     )
     email = models.EmailField(_("email address"), max_length=254)
     event = models.CharField(_("event"), max_length=64, db_index=True)
+    category = models.CharField(
+        _("category"), max_length=32, choices=NotificationCategory.choices, blank=True,
+        help_text=_("From the event, when the message is stored; empty for an event no "
+                    "app filed under a category."))
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))
     body_html = models.TextField(_("HTML body"), blank=True)
@@ -62,6 +94,10 @@ class Notification(models.Model):
     queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    digest = models.ForeignKey(
+        "self", verbose_name=_("weekly digest"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="digested",
+        help_text=_("The weekly digest that listed this message."))
 
     objects = NotificationQuerySet.as_manager()
 
@@ -82,3 +118,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.email} ({self.status})"
+
+
+class NotificationPreference(models.Model):
+    """One person's choice for one category: every message as it comes, or one weekly
+    digest. No row means every message as it comes."""
+
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", _("Every message as it comes")
+        WEEKLY = "weekly", _("One weekly digest")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"),
+                             on_delete=models.CASCADE, related_name="notification_preferences")
+    category = models.CharField(_("category"), max_length=32,
+                                choices=NotificationCategory.choices)
+    delivery = models.CharField(_("delivery"), max_length=16, choices=Delivery.choices,
+                                default=Delivery.IMMEDIATE)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        ordering = ["user", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "category"],
+                                    name="notification_preference_once_per_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.category}: {self.delivery}"

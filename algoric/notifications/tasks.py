@@ -2,7 +2,9 @@
 
 :func:`notification_enqueue` queues the sending of one stored notification (called after
 commit by :func:`algoric.notifications.services.notify`); :func:`notification_sweep`
-queues again what the broker lost (beat, every minute). The tasks call the services.
+queues again what the broker lost (beat, every minute); :func:`send_weekly_digests`
+builds each person's weekly digest and queues it (beat, Monday 07:00). The tasks call the
+services.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.utils import timezone
 
 from .models import Notification
 from .services.delivery import TRANSIENT_SEND_ERRORS, notification_send
+from .services.digest import notification_digests_build
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +49,20 @@ def send_notification(self, notification_id: int) -> str:
 def sweep_notifications() -> int:
     """Queue again the pending notifications the broker lost (beat, every minute)."""
     return notification_sweep()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_weekly_digests() -> int:
+    """Build and queue every person's weekly digest (beat, Monday 07:00, ``TIME_ZONE``).
+
+    Safe to run twice or again after a worker died: a digest is stored at most once per
+    person and week, with its messages marked in the same transaction; a digest stored
+    but not queued is sent by the sweeper. Returns how many digests were stored.
+    """
+    built = notification_digests_build()
+    for notification_id in built:
+        notification_enqueue(notification_id=notification_id)
+    return len(built)
 
 
 #: After the broker failed to take a message, requests skip publishing for this many

@@ -18,6 +18,11 @@ def beat_schedule(*, slurm_sync: bool, accounting_collect: bool) -> dict[str, di
             "task": "algoric.notifications.tasks.sweep_notifications",
             "schedule": 60.0,
         },
+        # Each person's weekly digest of the categories they chose to receive so.
+        "notifications-weekly-digest": {
+            "task": "algoric.notifications.tasks.send_weekly_digests",
+            "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+        },
         "agreements-expire": {
             "task": "members.tasks.expire_agreements",
             "schedule": crontab(hour=0, minute=15),

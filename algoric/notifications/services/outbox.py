@@ -12,16 +12,15 @@ import logging
 from functools import partial
 from typing import Any
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.db import transaction
+from django.utils import timezone
 
 # The module, not its names: ``tasks`` imports ``services.delivery``, and importing it
 # first must not need this module complete (the order is outbox → tasks → delivery).
 from algoric.notifications import tasks
 
 from ..models import Notification
+from .store import notification_render, notification_store
 
 logger = logging.getLogger(__name__)
 
@@ -51,34 +50,17 @@ def notification_create(
         in_inbox: whether the recipient sees it in their portal inbox.
 
     Returns the stored (or, for a repeated ``dedupe_key``, the existing) notification;
-    its attribute ``created`` tells which (``True`` when this call stored it).
+    its attribute ``created`` tells which (``True`` when this call stored it). Its
+    ``category`` comes from the event's registration
+    (:func:`algoric.core.registries.register_notification_events`); when its recipient
+    chose the weekly digest for that category and the event is not mandatory, it is
+    stored ``held`` (in the inbox at once, emailed in the next digest) and not queued.
     """
-    fields = {
-        "recipient": recipient,
-        "email": email,
-        "event": event[:64],
-        "subject": " ".join(subject.splitlines()).strip()[:255],
-        "body": body,
-        "body_html": body_html,
-        "language": language or translation.get_language() or settings.LANGUAGE_CODE,
-        "in_inbox": in_inbox and recipient is not None,
-        "dedupe_key": dedupe_key,
-    }
-    if dedupe_key:
-        existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
-        if existing is not None:
-            existing.created = False
-            return existing
-        try:
-            with transaction.atomic():
-                notification = Notification.objects.create(**fields)
-        except IntegrityError:
-            existing = Notification.objects.get(dedupe_key=dedupe_key)
-            existing.created = False
-            return existing
-    else:
-        notification = Notification.objects.create(**fields)
-    notification.created = True
+    notification = notification_store(
+        email=email, event=event, subject=subject, body=body, body_html=body_html,
+        recipient=recipient, language=language, dedupe_key=dedupe_key, in_inbox=in_inbox)
+    if not notification.created or notification.status != Notification.Status.PENDING:
+        return notification  # a repeat, or held for the weekly digest: nothing to queue
     transaction.on_commit(partial(tasks.notification_enqueue, notification_id=notification.pk))
     return notification
 
@@ -109,16 +91,12 @@ def notify(
     """
     if recipient is None and not email:
         raise ValueError("notify() needs a recipient or an email address.")
-    address = email or recipient.email
-    language = language or getattr(recipient, "language", None) or settings.LANGUAGE_CODE
-    ctx = {"recipient": recipient, "site_url": settings.SITE_URL, **(context or {})}
-    with translation.override(language):
-        subject = render_to_string(f"emails/{event}.subject.txt", ctx)
-        body = render_to_string(f"emails/{event}.body.txt", ctx).strip() + "\n"
+    subject, body, language = notification_render(event=event, recipient=recipient,
+                                                  context=context, language=language)
     return notification_create(
-        email=address,
+        email=email or recipient.email,
         event=event,
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        subject=subject,
         body=body,
         recipient=recipient,
         language=language,
