@@ -36,6 +36,8 @@ class ProjectsConfig(AppConfig):
         ], mandatory=["request_emergency"])
         registries.register_notification_events(Category.ALLOCATIONS, events=[
             "allocation_expiring", "allocation_resumed", "usage_threshold",
+            "allocation_hours_changed", "allocation_extension_asked",
+            "allocation_extension_decided",
         ], mandatory=["allocation_suspended"])
         registries.register_notification_events(Category.REPORTS,
                                                 events=["usage_report_ready"])

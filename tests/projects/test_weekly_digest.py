@@ -43,7 +43,7 @@ def busy_week(project, resources, capture):
     ResourcePriceFactory(resource=cpu, organisation_kind=project.organisation.kind,
                          price_per_unit=Decimal("0.01"))
     with capture(execute=True):
-        request = request_services.request_create(project=project, kind="supplement",
+        request = request_services.request_create(project=project, kind="new",
                                                    actor=pi)
         request = request_services.request_save(
             request=request, table={(cpu.pk, YEAR): Decimal("500")},
