@@ -371,6 +371,13 @@ ENERGY_HEAT_RECOVERY_SOURCE = env.str(
 # Seconds the public statistics (home page, statistics page) are kept in the cache before
 # they are computed again from the usage summaries.
 PUBLIC_STATISTICS_CACHE_SECONDS = env.int("PUBLIC_STATISTICS_CACHE_SECONDS", default=300)
+# Research outputs: BibTeX size limit (bytes); HAL search API, timeouts (s), retries, rows read.
+OUTPUTS_BIBTEX_MAX_BYTES = env.int("OUTPUTS_BIBTEX_MAX_BYTES", default=2 * 1024 * 1024)
+HAL_API_URL = env.str("HAL_API_URL", default="https://api.archives-ouvertes.fr/search/")
+HAL_CONNECT_TIMEOUT_SECONDS, HAL_READ_TIMEOUT_SECONDS = (
+    env.float("HAL_CONNECT_TIMEOUT_SECONDS", default=5.0),
+    env.float("HAL_READ_TIMEOUT_SECONDS", default=20.0))
+HAL_RETRIES, HAL_MAX_ROWS = env.int("HAL_RETRIES", default=2), env.int("HAL_MAX_ROWS", default=500)
 
 # --- Health check (/healthz, algoric.operations.health) ------------------------------------
 

@@ -34,6 +34,9 @@ from .attribution import AccountAlias
 # isort: split
 from .reports import UsageReport, UsageReportQuerySet
 
+# isort: split
+from .outputs import ResearchOutput, ResearchOutputQuerySet
+
 __all__ = [
     "SLURM_ACCOUNT_REGEX",
     "AccountAlias",
@@ -45,6 +48,8 @@ __all__ = [
     "ProjectMember",
     "ProjectQuerySet",
     "RequestComment",
+    "ResearchOutput",
+    "ResearchOutputQuerySet",
     "RequestEvent",
     "ResourceRequest",
     "ResourceRequestCell",
