@@ -8,9 +8,11 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ResearchOutput
+from .services.manual import FIRST_YEAR
 
 #: The fields people fill in (an explicit list: no mass assignment).
 OUTPUT_FORM_FIELDS = ["kind", "title", "authors", "year", "venue", "doi", "hal_id",
@@ -33,6 +35,15 @@ class ResearchOutputForm(forms.ModelForm):
         # model's unique checks must not refuse a DOI that is already recorded.
         self.fields["doi"].validators = []
         self.fields["hal_id"].validators = []
+
+    def clean_year(self):
+        """From 1900 to next year (the recording service's rule, said on the field)."""
+        year = self.cleaned_data["year"]
+        last = timezone.localdate().year + 1
+        if year is not None and not FIRST_YEAR <= year <= last:
+            raise ValidationError(_("The year must be from %(first)s to %(last)s.")
+                                  % {"first": FIRST_YEAR, "last": last})
+        return year
 
     def validate_unique(self):
         """Left to the recording service, which links a known output instead."""

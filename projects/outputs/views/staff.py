@@ -48,6 +48,12 @@ class StaffOutputTable(tables.Table):
             return format_html('<a href="{}" rel="noopener">{}</a>', link, record.title)
         return record.title
 
+    def value_title(self, record):
+        return record.title
+
+    def value_doi(self, value):
+        return value
+
     def render_doi(self, value):
         return format_html('<span class="font-monospace small">{}</span>', value)
 
