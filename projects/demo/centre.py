@@ -40,6 +40,7 @@ from ..selectors.statistics import public_statistics_forget
 from . import traces
 from .data import DEMO_FEES, DEMO_USERS
 from .organisations import SIGNATORY_TITLES, OrganisationSteps, siret_for
+from .outputs import OutputSteps
 from .people import DOMAIN, email_of
 from .projects import ProjectSteps, nice_amount
 from .reports import SHOWCASE_LOGINS, ReportSteps
@@ -99,7 +100,7 @@ class DemoResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-class DemoCentre(OrganisationSteps, ProjectSteps, ReportSteps):
+class DemoCentre(OrganisationSteps, ProjectSteps, OutputSteps, ReportSteps):
     """The demonstration centre of ``today``'s year and the year before.
 
     Args:
@@ -115,7 +116,8 @@ class DemoCentre(OrganisationSteps, ProjectSteps, ReportSteps):
             are absent (default: ``var/demo``).
 
     The steps live by subject in :mod:`~projects.demo.organisations`,
-    :mod:`~projects.demo.projects` and :mod:`~projects.demo.reports`; the catalogue
+    :mod:`~projects.demo.projects`, :mod:`~projects.demo.outputs` and
+    :mod:`~projects.demo.reports`; the catalogue
     and the accounting imports are here.
     """
 
@@ -141,7 +143,8 @@ class DemoCentre(OrganisationSteps, ProjectSteps, ReportSteps):
         for name, step in (("catalogue", self.catalogue), ("accounting", self.accounting),
                            ("people", self.people), ("organisations", self.organisations_step),
                            ("projects", self.projects_step), ("requests", self.requests_step),
-                           ("thresholds", self.thresholds), ("reports", self.reports_step)):
+                           ("thresholds", self.thresholds), ("outputs", self.outputs_step),
+                           ("reports", self.reports_step)):
             started = time.monotonic()
             step()
             self.result.seconds[name] = time.monotonic() - started
