@@ -230,3 +230,12 @@ def test_public_statistics_count_outputs_per_year_and_refresh_when_one_is_added(
     assert public_statistics().outputs["total"] == 3
     page = pi_client.get(en("projects:public_statistics")).content.decode()
     assert "Research outputs" in page and "The projects reported 3 publications" in page
+
+
+@pytest.mark.django_db
+def test_the_outputs_a_person_recorded_are_in_their_personal_data(pi_client, houle):
+    pi_client.post(en("projects:outputs:add", houle.pk), _form(doi="10.5555/mine.1"))
+    response = pi_client.get(reverse("members:personal_data_download"))
+    recorded = json.loads(response.content)["research_outputs"]
+    assert [(row["title"], row["doi"], row["source"]) for row in recorded] == [
+        ("Houle et submersion", "10.5555/mine.1", "form")]
