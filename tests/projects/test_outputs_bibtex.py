@@ -197,3 +197,12 @@ def test_the_command_refuses_an_unknown_project_and_an_unreadable_file(houle, tm
     latin.write_bytes("@misc{a, title={Été}, year=2024}".encode("latin-1"))
     with pytest.raises(CommandError, match="UTF-8"):
         call_command("import_outputs", str(latin), "--project", "houle")
+
+
+@pytest.mark.django_db
+def test_a_link_that_is_not_http_is_refused(houle):
+    with pytest.raises(ValidationError) as error:
+        research_output_record(project=houle, data={
+            "kind": "other", "title": "Lien", "year": 2024, "url": "javascript:alert(1)"},
+            source="form", actor=houle.pi)
+    assert "https://" in error.value.messages[0]

@@ -74,6 +74,8 @@ def output_clean(data: dict) -> dict:
             clean[name] = text
         else:
             clean[name] = value
+    if clean["url"] and not clean["url"].lower().startswith(("https://", "http://")):
+        errors["url"] = [_("A link starts with https:// or http://.")]
     if not clean["title"]:
         errors["title"] = [_("An output needs a title.")]
     if clean["kind"] not in ResearchOutput.Kind.values:
@@ -120,9 +122,10 @@ def _find(clean: dict) -> ResearchOutput | None:
     ).first()
 
 
-def _complete(output: ResearchOutput, clean: dict) -> None:
+def _complete(output: ResearchOutput, clean: dict) -> bool:
     """Fill the empty fields of a known ``output`` from ``clean`` (an identifier only
-    when no other output holds it); never overwrite what is there."""
+    when no other output holds it); never overwrite what is there. Returns whether a
+    field changed."""
     changed = []
     for name in ("authors", "venue", "url", "licence", *IDENTIFIERS):
         if getattr(output, name) or not clean[name]:
@@ -141,6 +144,7 @@ def _complete(output: ResearchOutput, clean: dict) -> None:
         changed.append("acknowledges_centre")
     if changed:
         output.save(update_fields=[*changed, "updated_at"])
+    return bool(changed)
 
 
 def outputs_changed() -> None:
@@ -179,8 +183,8 @@ def research_output_record(*, project: Project, data: dict, source: str, actor,
                 output = _find(clean)
                 if output is None:
                     raise
-        else:
-            _complete(output, clean)
+        elif _complete(output, clean):
+            outputs_changed()
         if outcome == LINKED and output.projects.filter(pk=project.pk).exists():
             outcome = KNOWN
         else:
