@@ -24,6 +24,7 @@ class ProjectsConfig(AppConfig):
         registries.register_personal_data("projects", personal_data.projects_of)
         registries.register_personal_data("resource_requests", personal_data.requests_by)
         registries.register_personal_data("request_comments", personal_data.comments_by)
+        registries.register_personal_data("research_outputs", personal_data.outputs_added_by)
         registries.register_deletion_blocker(personal_data.deletion_blockers)
         registries.register_deletion_hook(project_members_remove_for_deleted_user)
 
@@ -41,3 +42,5 @@ class ProjectsConfig(AppConfig):
         ], mandatory=["allocation_suspended"])
         registries.register_notification_events(Category.REPORTS,
                                                 events=["usage_report_ready"])
+        registries.register_notification_events(Category.OUTPUTS,
+                                                events=["outputs_reminder"])

@@ -1,5 +1,6 @@
 """Celery tasks of the projects app: the daily and hourly checks of allocations and
-usage, the yearly usage reports, and the Slurm synchronisation (beat entries in
+usage, the yearly usage reports, the yearly reminder to report research outputs, and
+the Slurm synchronisation (beat entries in
 ``settings.CELERY_BEAT_SCHEDULE`` name these tasks by their dotted path).
 
 Tasks are thin: they take ids, and call one service. The enqueue helpers of the
@@ -17,6 +18,7 @@ from django.db import DatabaseError, transaction
 from resources.services.clusters import LOCK_SECONDS, clusters_run_all
 
 from .models import UsageReport
+from .outputs.services.reminders import outputs_send_reminders
 from .reports.selectors import stale_usage_reports
 from .reports.services import usage_report_generate, usage_reports_request_year
 from .services import allocations, usage
@@ -43,6 +45,14 @@ def check_usage_thresholds() -> int:
     once each (hourly: the accounting import does not wake the projects app, this task
     looks at the usage summaries it keeps)."""
     return usage.usage_check_thresholds()
+
+
+@shared_task(acks_late=True)
+def send_outputs_reminders(year: int | None = None) -> int:
+    """Ask the PI of each project that computed last year but reported no output of that
+    year to add them (each year in January; once per project and year, event
+    ``outputs_reminder``). Returns the number of reminders stored."""
+    return outputs_send_reminders(year=year)
 
 
 # --- Yearly usage reports ---------------------------------------------------------------

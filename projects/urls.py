@@ -1,7 +1,7 @@
 """Routes of the projects app: projects and their people, resource requests, usage,
 public projects and statistics, the staff's request desk, lists of all projects and
-allocations, and usage pages (named ``staff_…``), and the yearly reports (namespace
-``projects:reports``)."""
+allocations, and usage pages (named ``staff_…``), the yearly reports (namespace
+``projects:reports``) and the research outputs (namespace ``projects:outputs``)."""
 
 from django.urls import include, path
 
@@ -88,4 +88,6 @@ urlpatterns = [
          name="staff_alias_delete"),
     # Yearly usage reports
     path("", include("projects.reports.urls")),
+    # Research outputs
+    path("", include("projects.outputs.urls")),
 ]

@@ -51,6 +51,7 @@ from projects.models import (
     ProjectMember,
     RequestComment,
     RequestEvent,
+    ResearchOutput,
     ResourceRequest,
     ResourceRequestCell,
     ResourceRequestRow,
@@ -642,6 +643,32 @@ class UsageReportFactory(factory.django.DjangoModelFactory):
     year = factory.LazyFunction(this_year)
     status = UsageReport.Status.QUEUED
     requested_by = factory.SelfAttribute("project.created_by")
+
+
+class ResearchOutputFactory(factory.django.DjangoModelFactory):
+    """A journal article of last year with a unique DOI, in open access, unknown to HAL.
+
+    ``projects=[project, …]`` links it to those projects.
+    """
+
+    class Meta:
+        model = ResearchOutput
+        skip_postgeneration_save = True
+
+    kind = ResearchOutput.Kind.ARTICLE
+    title = factory.Sequence(lambda n: f"Modélisation de la houle, partie {n}")
+    title_key = factory.LazyAttribute(lambda o: "".join(
+        ch for ch in o.title.lower() if ch.isascii() and ch.isalnum()))
+    authors = "Le Goff, Anne and Tanguy, Yann"
+    year = factory.LazyFunction(lambda: this_year() - 1)
+    venue = "Ocean Modelling"
+    doi = factory.Sequence(lambda n: f"10.1016/j.ocemod.{n:06d}")
+    open_access = ResearchOutput.OpenAccess.OPEN
+
+    @factory.post_generation
+    def projects(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.projects.add(*extracted)
 
 
 # --- The portal itself (algoric) ------------------------------------------------------------

@@ -56,6 +56,11 @@ def beat_schedule(*, slurm_sync: bool, accounting_collect: bool) -> dict[str, di
             "task": "projects.tasks.generate_yearly_usage_reports",
             "schedule": crontab(month_of_year=1, day_of_month=2, hour=6, minute=0),
         },
+        # PIs whose project computed last year but reported no output of that year.
+        "outputs-reminders-yearly": {
+            "task": "projects.tasks.send_outputs_reminders",
+            "schedule": crontab(month_of_year=1, day_of_month=15, hour=9, minute=0),
+        },
         "audit-purge": {
             "task": "algoric.audit.tasks.purge_audit_events",
             "schedule": crontab(hour=3, minute=10),

@@ -41,6 +41,7 @@ from . import traces
 from .data import DEMO_FEES, DEMO_USERS
 from .lifecycle import LifecycleSteps
 from .organisations import SIGNATORY_TITLES, OrganisationSteps, siret_for
+from .outputs import OutputSteps
 from .people import DOMAIN, email_of
 from .projects import ProjectSteps, nice_amount
 from .reports import SHOWCASE_LOGINS, ReportSteps
@@ -100,7 +101,7 @@ class DemoResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-class DemoCentre(OrganisationSteps, ProjectSteps, LifecycleSteps, ReportSteps):
+class DemoCentre(OrganisationSteps, ProjectSteps, LifecycleSteps, OutputSteps, ReportSteps):
     """The demonstration centre of ``today``'s year and the year before.
 
     Args:
@@ -116,8 +117,8 @@ class DemoCentre(OrganisationSteps, ProjectSteps, LifecycleSteps, ReportSteps):
             are absent (default: ``var/demo``).
 
     The steps live by subject in :mod:`~projects.demo.organisations`,
-    :mod:`~projects.demo.projects`, :mod:`~projects.demo.lifecycle` and
-    :mod:`~projects.demo.reports`; the catalogue
+    :mod:`~projects.demo.projects`, :mod:`~projects.demo.lifecycle`,
+    :mod:`~projects.demo.outputs` and :mod:`~projects.demo.reports`; the catalogue
     and the accounting imports are here.
     """
 
@@ -144,6 +145,7 @@ class DemoCentre(OrganisationSteps, ProjectSteps, LifecycleSteps, ReportSteps):
                            ("people", self.people), ("organisations", self.organisations_step),
                            ("projects", self.projects_step), ("requests", self.requests_step),
                            ("lifecycle", self.lifecycle_step), ("thresholds", self.thresholds),
+                           ("outputs", self.outputs_step),
                            ("reports", self.reports_step)):
             started = time.monotonic()
             step()

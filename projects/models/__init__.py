@@ -37,6 +37,9 @@ from .lifecycle import ActivityReport, AllocationEvent, AllocationExtension
 # isort: split
 from .reports import UsageReport, UsageReportQuerySet
 
+# isort: split
+from .outputs import ResearchOutput, ResearchOutputQuerySet
+
 __all__ = [
     "SLURM_ACCOUNT_REGEX",
     "AccountAlias",
@@ -51,6 +54,8 @@ __all__ = [
     "ProjectMember",
     "ProjectQuerySet",
     "RequestComment",
+    "ResearchOutput",
+    "ResearchOutputQuerySet",
     "RequestEvent",
     "ResourceRequest",
     "ResourceRequestCell",

@@ -70,6 +70,10 @@ class Project(models.Model):
         _("open science statement"), blank=True, max_length=4000,
         help_text=_("What will be published (articles, code, data), where, under which "
                     "licence."))
+    hal_collection = models.CharField(
+        _("HAL collection or query"), max_length=200, blank=True,
+        help_text=_("A HAL collection code (ALGORIC-HOULE) or a HAL search query, used to "
+                    "import the project's publications from HAL."))
     slurm_account = models.CharField(
         _("Slurm account"), max_length=30, unique=True,
         help_text=_("Lower-case letters, digits, '_' or '-', starting with a letter "

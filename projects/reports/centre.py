@@ -25,7 +25,7 @@ from members.models import (
 )
 
 from ..charts import category_bars_svg, monthly_bars_svg
-from ..models import Field, Project, ResourceRequest
+from ..models import Field, Project, ResearchOutput, ResourceRequest
 from ..selectors.usage import centre_usage, energy_figures
 from .common import (
     constants_table,
@@ -50,6 +50,7 @@ from .content import (
     Section,
     Table,
 )
+from .outputs import outputs_section
 
 #: Requests that gave resources.
 GRANTED_STATUSES = (ResourceRequest.Status.APPROVED, ResourceRequest.Status.PARTIALLY_APPROVED)
@@ -116,6 +117,8 @@ def _build(*, year: int, language: str) -> ReportContent:
         _projects_section(year=year, projects=active_projects),
         _requests_section(year=year),
         _usage_section(usage=usage, previous=previous),
+        outputs_section(outputs=ResearchOutput.objects.filter(
+            projects__in=Project.objects.exclude(status=Project.Status.DRAFT)), year=year),
     ]
     energy_section = Section(title=_("Energy, emissions and cost"))
     table, figures = energy_table(current=usage.totals, previous=previous.totals, year=year)

@@ -27,6 +27,7 @@ from .common import (
     usage_figures,
 )
 from .content import INTEGER, NUMBER, PERCENT, Chart, Column, Figure, ReportContent, Section, Table
+from .outputs import outputs_section
 
 #: Above this share of core-hours in unsuccessful jobs, the advice asks to test small first.
 FAILED_SHARE_ADVICE = 10.0
@@ -83,6 +84,7 @@ def _build(*, project: Project, year: int, language: str) -> ReportContent:
     energy_section.paragraphs.append(energy_method_paragraph(totals))
     energy_section.tables.append(table)
     sections.append(energy_section)
+    sections.append(outputs_section(outputs=project.outputs.all(), year=year, list_year=True))
     sections.append(Section(title=_("Green computing: what the figures suggest"),
                             items=_advice(usage=usage, limits=limits, year=year)))
     constants = Section(title=_("Method and constants"), paragraphs=[_(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from ..models import Project, ProjectMember, RequestComment, ResourceRequest
+from ..models import Project, ProjectMember, RequestComment, ResearchOutput, ResourceRequest
 
 
 def _when(value):
@@ -38,6 +38,13 @@ def comments_by(user) -> list[dict]:
              "written_at": _when(c.created_at)}
             for c in RequestComment.objects.filter(author=user)
             .select_related("request__project").order_by("created_at", "pk")]
+
+
+def outputs_added_by(user) -> list[dict]:
+    """The research outputs ``user`` recorded (by hand or by an import)."""
+    return [{"title": o.title, "year": o.year, "kind": o.kind, "doi": o.doi,
+             "hal_id": o.hal_id, "source": o.source, "added_at": _when(o.created_at)}
+            for o in ResearchOutput.objects.filter(created_by=user).order_by("created_at", "pk")]
 
 
 def deletion_blockers(user) -> list[str]:

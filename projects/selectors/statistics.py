@@ -25,6 +25,7 @@ from resources.accounting.selectors import shifted_imports
 from resources.selectors.usage import UsageSums, usage_by_account, usage_sums
 
 from ..models import Project
+from ..outputs.selectors import public_output_figures
 from .usage import (
     EnergyFigures,
     account_attribution,
@@ -69,7 +70,10 @@ class PublicStatistics:
     projects with status ``active``; ``this_year``, ``last_year``:
     :class:`YearFigures`; ``shifted``: the accounting imports whose times were
     shifted (``resources.accounting.selectors.shifted_imports``), so pages can say the figures
-    come from real traces moved in time.
+    come from real traces moved in time; ``outputs``: the research outputs of the
+    last five years (:func:`projects.outputs.selectors.public_output_figures`: by year
+    with the open-access share, the total and its open-access share). The cache is
+    dropped when an output is recorded or removed.
     """
 
     year: int
@@ -82,6 +86,7 @@ class PublicStatistics:
     this_year: YearFigures
     last_year: YearFigures
     shifted: list[dict] = field(default_factory=list)
+    outputs: dict = field(default_factory=dict)
 
     @property
     def core_hours_change_percent(self) -> float | None:
@@ -140,6 +145,7 @@ def public_statistics_compute(*, year: int | None = None) -> PublicStatistics:
         this_year=_year_figures(year, attribution),
         last_year=_year_figures(year - 1, attribution),
         shifted=list(shifted_imports()),
+        outputs=public_output_figures(year=year),
     )
 
 

@@ -37,6 +37,7 @@ from ..forms.projects import (
     request_kind_choices,
 )
 from ..models import Allocation, Project, ProjectInvitation, ProjectMember, ResourceRequest
+from ..outputs.views.project import outputs_section
 from ..selectors.projects import (
     allocation_table,
     project_for_user,
@@ -192,7 +193,8 @@ def _allocation_rows(project: Project) -> dict:
 @require_GET
 def project_detail(request, pk: int):
     """The project page: its sheet, its organisation's access to the centre, its people
-    and invitations, its allocations (resource × year) and its resource requests."""
+    and invitations, its allocations (resource × year), its resource requests and its
+    research outputs."""
     project = project_for_user(user=request.user, pk=pk)
     my_role = project_role(project=project, user=request.user)
     is_lead = my_role in LEAD_ROLES
@@ -232,6 +234,7 @@ def project_detail(request, pk: int):
         "requests": requests,
         "request_kinds": request_kind_choices(project) if is_lead and is_open else [],
         "close_form": ProjectCloseForm(auto_id="id_close_%s"),
+        **outputs_section(project=project, user=request.user),
     }
     return render(request, "projects/project_detail.html", context)
 

@@ -4,6 +4,7 @@ chose so), for every visitor."""
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from ..outputs.selectors import public_project_outputs
 from ..selectors.projects import public_projects
 
 
@@ -15,6 +16,8 @@ def public_project_list(request):
 
 @require_GET
 def public_project_detail(request, pk: int):
-    """The public page of a project whose summary is public; 404 for any other."""
+    """The public page of a project whose summary is public, with its research outputs;
+    404 for any other."""
     project = get_object_or_404(public_projects(), pk=pk)
-    return render(request, "projects/public_detail.html", {"project": project})
+    return render(request, "projects/public_detail.html", {
+        "project": project, "outputs": list(public_project_outputs(project=project))})

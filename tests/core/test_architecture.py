@@ -18,6 +18,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 PACKAGES = ("algoric", "members", "resources", "projects")
 #: The apps and the project-level apps, whose roots must not grow suffixed siblings.
 APP_ROOTS = ("members", "resources", "projects", "resources/accounting", "projects/reports",
+             "projects/outputs",
              "algoric/audit", "algoric/notifications", "algoric/pages", "algoric/operations",
              "algoric/core")
 #: Lines above which a module must be split by subject (CONVENTIONS.md: ~400).

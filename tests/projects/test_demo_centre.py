@@ -23,6 +23,7 @@ from projects.models import (
     Allocation,
     Project,
     ProjectMember,
+    ResearchOutput,
     ResourceRequest,
     UsageReport,
 )
@@ -58,7 +59,7 @@ def snapshot() -> dict:
     """Counts and latest changes of everything the demo writes."""
     models = [User, Organisation, Membership, Agreement, Project, ProjectMember,
               ResourceRequest, Allocation, AccountAlias, AccountingImport, JobRecord,
-              UsageSummary, Resource, UsageReport]
+              UsageSummary, Resource, UsageReport, ResearchOutput]
     counts = {model.__name__: model.objects.count() for model in models}
     counts["statuses"] = sorted(Agreement.objects.values_list("number", "status"))
     counts["memberships"] = sorted(Membership.objects.values_list("pk", "status", "updated_at"))
@@ -132,6 +133,14 @@ def test_the_association_is_believable_and_a_second_run_changes_nothing(tmp_path
     assert any(80 <= share < 100 for share in shares)
     assert any(share >= 100 for share in shares)
     assert Allocation.objects.filter(year=YEAR - 1, status="expired").count() == 21
+    # Research outputs, clearly the demo's: DOIs under the example prefix, a data set, a
+    # piece of software archived in Software Heritage.
+    outputs = ResearchOutput.objects.all()
+    assert outputs.count() >= 8 and set(outputs.values_list("source", flat=True)) == {"demo"}
+    assert all(doi.startswith("10.5555/") for doi in outputs.exclude(doi="").values_list(
+        "doi", flat=True))
+    assert outputs.filter(kind="dataset").exists()
+    assert outputs.filter(kind="software").exclude(swhid="").exists()
     # Demo people can log in.
     pi = User.objects.get(email="mairie@demo.algoric.org")
     assert pi.check_password("demo-people-Gwened-2026")

@@ -58,6 +58,7 @@ class World:
     terms: object
     membership: object
     page: object
+    output: object
 
 
 def signed_pdf_bytes() -> bytes:
@@ -87,6 +88,7 @@ def build_world(staff_with_mfa) -> World:
         ProjectInvitation,
         ProjectMember,
         RequestComment,
+        ResearchOutput,
         ResourceRequest,
         ResourceRequestCell,
         ResourceRequestRow,
@@ -163,6 +165,10 @@ def build_world(staff_with_mfa) -> World:
         sha256="0" * 64, status="done", created_by=staff_with_mfa)
     alias = AccountAlias.objects.create(cluster="secu", account="old-secreta", project=project,
                                         created_by=staff_with_mfa)
+    output = ResearchOutput.objects.create(
+        kind="article", title=f"Article {MARKER}", title_key="article", year=YEAR - 1,
+        doi="10.5555/secu.1")
+    output.projects.add(project)
     page, _created = Page.objects.get_or_create(
         slug="home", defaults={"title_fr": "Accueil", "title_en": "Home",
                                "body_fr": "Bienvenue.", "body_en": "Welcome."})
@@ -174,7 +180,7 @@ def build_world(staff_with_mfa) -> World:
         project_invitation=project_invitation, project_member=project_member,
         org_member=colleague_link, report=report, centre_report=centre_report,
         accounting_import=accounting_import, cluster=cluster, alias=alias,
-        resource=resource, terms=terms, membership=membership, page=page)
+        resource=resource, terms=terms, membership=membership, page=page, output=output)
 
 
 @pytest.fixture

@@ -187,6 +187,11 @@ URLS: dict[str, tuple[str, dict]] = {
     "projects:reports:download": (OBJ, {"pk": _w("report"), "key": lambda w: "pdf-fr"}),
     "projects:reports:staff_list": (STAFF, {}),
     "projects:reports:staff_generate": (STAFF, {}),
+    "projects:outputs:add": (OBJ, {"pk": _w("project")}),
+    "projects:outputs:bibtex": (OBJ, {"pk": _w("project")}),
+    "projects:outputs:hal": (OBJ, {"pk": _w("project")}),
+    "projects:outputs:remove": (LEAD, {"pk": _w("project"), "output_pk": _w("output")}),
+    "projects:outputs:staff_list": (STAFF, {}),
     # public pages
     "pages:home": (PUBLIC, {}),
     "pages:missions": (PUBLIC, {}),
@@ -287,6 +292,7 @@ GUARDED = (
     "projects.ResourceRequest", "projects.ResourceRequestCell", "projects.RequestComment",
     "projects.Allocation", "projects.AllocationExtension", "projects.AllocationGrant",
     "projects.ActivityReport", "projects.AccountAlias", "projects.UsageReport",
+    "projects.ResearchOutput",
     "resources.Resource", "resources.Cluster", "resources.AccountingImport", "pages.Page",
     "mfa.Authenticator", "account.EmailAddress",
 )
