@@ -40,6 +40,16 @@ def outputs_of_period(*, project: Project, start: dt.date, end: dt.date
     return project_outputs(project=project).filter(year__gte=start.year, year__lte=end.year)
 
 
+def activity_report_outputs(report) -> list[ResearchOutput]:
+    """The outputs listed with a renewal's activity report: those of its project published
+    in the report's period (:func:`outputs_of_period`). ``report``: an
+    :class:`~projects.models.ActivityReport` or ``None`` (no report yet: no outputs)."""
+    if report is None:
+        return []
+    return list(outputs_of_period(project=report.request.project, start=report.period_start,
+                                  end=report.period_end))
+
+
 def percent(part: int, whole: int) -> float | None:
     """``part`` / ``whole`` × 100, or ``None`` when ``whole`` is 0."""
     return part * 100 / whole if whole else None

@@ -20,6 +20,7 @@ from algoric.core.feedback import error_text
 
 from ..forms.allocations import ActivityReportForm, ExtensionForm
 from ..models import ResourceRequest
+from ..outputs.selectors import activity_report_outputs
 from ..selectors.lifecycle import (
     activity_report_of,
     allocation_extensions,
@@ -81,7 +82,7 @@ def activity_report_edit(request, pk: int):
         } if report else None)
     return render(request, "projects/activity_report_form.html", {
         "resource_request": resource_request, "project": resource_request.project,
-        "report": report, "form": form,
+        "report": report, "form": form, "report_outputs": activity_report_outputs(report),
     })
 
 

@@ -25,6 +25,7 @@ from resources.models import Resource
 
 from ..forms.requests import CommentForm, RequestCreateForm, RequestTableForm, justification_field
 from ..models import ProjectMember, ResourceRequest
+from ..outputs.selectors import activity_report_outputs
 from ..selectors.lifecycle import activity_report_of, renewal_past_use
 from ..selectors.projects import project_for_user, project_role
 from ..selectors.requests import (
@@ -194,7 +195,8 @@ def request_detail(request, pk: int):
         "comment_form": CommentForm(),
         "events": request_history(resource_request),
         "is_renewal": resource_request.kind == ResourceRequest.Kind.RENEWAL,
-        "activity_report": activity_report_of(resource_request),
+        "activity_report": (report := activity_report_of(resource_request)),
+        "report_outputs": activity_report_outputs(report),
         **estimate_context(),
     })
 

@@ -18,7 +18,7 @@ from projects.services import renewals
 from projects.services import request_review as review_services
 from projects.services import requests as services
 
-from ..factories import StaffFactory, UserFactory, allow
+from ..factories import ResearchOutputFactory, StaffFactory, UserFactory, allow
 from .test_request_views import en, message_texts, text
 from .usage_helpers import YEAR, add_member, make_resources, summary
 
@@ -262,3 +262,33 @@ def test_staff_read_the_activity_report_and_the_past_use_on_the_review_page(
     assert "Trois campagnes de houle." in page and "Aucun." in page
     assert f"Renews request #{granted.pk}" in page
     assert f"{YEAR}: used 20,000 of 80,000 (25 %)" in page
+
+
+def test_the_activity_report_lists_the_research_outputs_of_its_period(
+        client, project, granted, staff_with_mfa):
+    renewal = renewals.request_renew(project=project, actor=project.pi)
+    renewals.activity_report_save(request=renewal, actor=project.pi, **REPORT)
+    report = ActivityReport.objects.get(request=renewal)
+    ResearchOutputFactory(projects=[project], year=report.period_start.year,
+                          title="Houle de Quiberon, une saison")
+    ResearchOutputFactory(projects=[project], year=report.period_start.year - 3,
+                          title="Avant la période")
+    ResearchOutputFactory(year=report.period_start.year, title="Celle d'un autre projet")
+    client.force_login(project.pi)
+    for page in (text(client.get(en("projects:request_detail", renewal.pk))),
+                 text(client.get(en("projects:activity_report_edit", renewal.pk)))):
+        assert "Research outputs of the period" in page
+        assert "Houle de Quiberon, une saison" in page
+        assert "Avant la période" not in page and "Celle d'un autre projet" not in page
+    services.request_submit(request=renewal, actor=project.pi)
+    client.force_login(staff_with_mfa)
+    page = text(client.get(en("projects:staff_request_review", renewal.pk)))
+    assert "Houle de Quiberon, une saison" in page and "Avant la période" not in page
+
+
+def test_an_activity_report_with_no_output_of_its_period_says_so(client, project, granted):
+    renewal = renewals.request_renew(project=project, actor=project.pi)
+    renewals.activity_report_save(request=renewal, actor=project.pi, **REPORT)
+    client.force_login(project.pi)
+    page = text(client.get(en("projects:request_detail", renewal.pk)))
+    assert "No research output of these years is recorded on the project." in page

@@ -23,6 +23,7 @@ from members.services import organisation_access_status
 
 from ...forms.requests import CommentForm, DecisionForm, RejectForm, ReturnForm, SuspendForm
 from ...models import ResourceRequest
+from ...outputs.selectors import activity_report_outputs
 from ...selectors.lifecycle import activity_report_of, pending_extensions
 from ...selectors.projects import allocation_table
 from ...selectors.requests import (
@@ -121,7 +122,8 @@ def _review_page(request, resource_request: ResourceRequest, *,
         "allocations": _allocations(project),
         "suspend_form": SuspendForm(),
         "other_requests": other_requests,
-        "activity_report": activity_report_of(resource_request),
+        "activity_report": (report := activity_report_of(resource_request)),
+        "report_outputs": activity_report_outputs(report),
         **estimate_context(),
     }, status=status)
 
