@@ -187,22 +187,29 @@ def allocations_send_expiry_reminders(*, today: dt.date | None = None) -> int:
     granted 20 days before its end gets the 30-day reminder at once (saying 20 days), then
     the 7-day one; an end date moved later starts its reminders afresh.
 
+    When the project has no research output of the allocation's year or later, the
+    reminder also asks for them: the renewal lists them with its activity report.
+
     Returns the number of notifications created.
     """
     today = today or timezone.localdate()
     created = 0
+    reported: dict[tuple[int, int], bool] = {}
     for allocation in Allocation.objects.filter(
         status=Allocation.Status.ACTIVE, ends_on__gte=today,
         ends_on__lte=today + dt.timedelta(days=max(EXPIRY_REMINDER_DAYS)),
     ).select_related("project", "resource"):
         days_left = (allocation.ends_on - today).days
         threshold = min(days for days in EXPIRY_REMINDER_DAYS if days_left <= days)
+        key = (allocation.project_id, allocation.year)
+        if key not in reported:
+            reported[key] = allocation.project.outputs.filter(year__gte=allocation.year).exists()
         for user in leads(allocation.project):
             with transaction.atomic():
                 created += notify(
                     event="allocation_expiring", recipient=user,
                     context={"allocation": allocation, "project": allocation.project,
-                             "days_left": days_left},
+                             "days_left": days_left, "outputs_missing": not reported[key]},
                     dedupe_key=f"allocation_expiring:{allocation.pk}:{allocation.ends_on}:"
                                f"{threshold}:{user.pk}",
                 ).created

@@ -12,7 +12,7 @@ from projects.services.allocations import (
     allocations_send_expiry_reminders,
 )
 
-from ..factories import AllocationFactory, ProjectFactory, UserFactory
+from ..factories import AllocationFactory, ProjectFactory, ResearchOutputFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 END = dt.date(2031, 6, 30)
@@ -87,3 +87,16 @@ def test_suspended_or_ended_allocations_are_not_reminded(allocation):
     allocation.status, allocation.suspended_reason = "active", ""
     allocation.save()
     assert allocations_send_expiry_reminders(today=END + dt.timedelta(days=1)) == 0
+
+
+def test_the_reminder_asks_for_the_research_outputs_only_when_none_is_recorded(allocation):
+    project = allocation.project
+    allocations_send_expiry_reminders(today=END - dt.timedelta(days=60))
+    first = list(reminders())
+    assert len(first) == 2 and all("2031" in message.body and "BibTeX" in message.body
+                                   for message in first)
+    ResearchOutputFactory(projects=[project], year=2031)
+    allocations_send_expiry_reminders(today=END - dt.timedelta(days=30))
+    latest = reminders().exclude(pk__in=[message.pk for message in first])
+    assert latest.count() == 2
+    assert not any("BibTeX" in message.body for message in latest)
