@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "members",
     "resources",
     "projects",
+    "training",
     "algoric.notifications",
     "algoric.pages",
     "algoric.audit",
@@ -136,6 +137,7 @@ CACHES = {
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
+    "training.authentication.CourseLoginWindowBackend",  # course logins: only in their window
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -371,6 +373,11 @@ ENERGY_HEAT_RECOVERY_SOURCE = env.str(
 # Seconds the public statistics (home page, statistics page) are kept in the cache before
 # they are computed again from the usage summaries.
 PUBLIC_STATISTICS_CACHE_SECONDS = env.int("PUBLIC_STATISTICS_CACHE_SECONDS", default=300)
+
+# Training: days after a session's end its attendees stay in its Slurm account and its
+# course logins may sign in; most course logins generated for a session at a time.
+TRAINING_ACCESS_DAYS_AFTER = env.int("TRAINING_ACCESS_DAYS_AFTER", default=7)
+TRAINING_MAX_COURSE_LOGINS = env.int("TRAINING_MAX_COURSE_LOGINS", default=60)
 
 # --- Health check (/healthz, algoric.operations.health) ------------------------------------
 
