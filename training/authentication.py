@@ -1,13 +1,15 @@
 """The sign-in rule of course logins: only during their session's access window.
 
-Listed first in ``AUTHENTICATION_BACKENDS``: for the address of a course login outside
-its window it raises ``PermissionDenied``, which stops Django's authentication (the next
-backends are not tried); for anything else it steps aside (returns ``None``).
+:class:`CourseLoginWindowBackend` is Django's ``ModelBackend`` (first in
+``AUTHENTICATION_BACKENDS``, in its place) with one rule more: a course login outside its
+session's window is refused at sign-in (``PermissionDenied`` stops Django's
+authentication, so no later backend lets it in) and, once signed in, is no longer
+recognised when its window closes (``get_user`` answers ``None``: signed out).
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
 from .models import CourseLogin
@@ -15,18 +17,27 @@ from .selectors.slurm import in_access_window
 from .services.course_logins import LOGIN_DOMAIN
 
 
-class CourseLoginWindowBackend(BaseBackend):
-    """Refuse a course login outside its session's access window (never authenticates
-    anyone itself)."""
+def _course_login_closed(address: str) -> bool:
+    """Whether ``address`` is a course login's and may not sign in now (unknown, disabled,
+    or outside its window)."""
+    course_login = (CourseLogin.objects.select_related("session")
+                    .filter(user__email__iexact=address).first())
+    return (course_login is None or course_login.disabled_at is not None
+            or not in_access_window(course_login.session))
 
-    def authenticate(self, request, email=None, username=None, **credentials):
-        login = (email or username or "").strip().lower()
-        if not login.endswith("@" + LOGIN_DOMAIN):
+
+class CourseLoginWindowBackend(ModelBackend):
+    """``ModelBackend`` that refuses course logins outside their session's window."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        address = (username or kwargs.get("email") or "").strip().lower()
+        if address.endswith("@" + LOGIN_DOMAIN) and _course_login_closed(address):
+            raise PermissionDenied
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def get_user(self, user_id):
+        user = super().get_user(user_id)
+        if user is not None and user.email.lower().endswith("@" + LOGIN_DOMAIN) and (
+                _course_login_closed(user.email.lower())):
             return None
-        course_login = (CourseLogin.objects.select_related("session")
-                        .filter(user__email__iexact=login).first())
-        if course_login is None or course_login.disabled_at is not None:
-            raise PermissionDenied
-        if not in_access_window(course_login.session):
-            raise PermissionDenied
-        return None
+        return user

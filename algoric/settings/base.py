@@ -137,8 +137,7 @@ CACHES = {
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
-    "training.authentication.CourseLoginWindowBackend",  # course logins: only in their window
-    "django.contrib.auth.backends.ModelBackend",
+    "training.authentication.CourseLoginWindowBackend",  # ModelBackend + course-login window
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
