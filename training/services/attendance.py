@@ -28,7 +28,7 @@ def attendance_mark(*, session: Session, present: set[int], actor) -> int:
         raise ValidationError(_("Attendance can be marked once the session has started."))
     with transaction.atomic():
         confirmed = list(Registration.objects.confirmed().filter(session=session)
-                         .select_for_update())
+                         .select_for_update(of=("self",)))
         unknown = set(present) - {registration.pk for registration in confirmed}
         if unknown:
             raise ValidationError(_("Some of the people marked are not registered for this "

@@ -71,7 +71,7 @@ def course_logins_create(*, session: Session, count: int, actor) -> list[dict[st
     created = []
     try:
         with transaction.atomic():
-            session = Session.objects.select_for_update().select_related("course").get(
+            session = Session.objects.select_for_update(of=("self",)).select_related("course").get(
                 pk=session.pk)
             first = CourseLogin.objects.filter(session=session).count() + 1
             if first + count - 1 > 99:
