@@ -69,8 +69,8 @@ def session_course_account_open(*, session: Session, organisation, resource: Res
     amount = (session.core_hours_per_attendee * _seats(session)).to_integral_value(
         rounding=ROUND_CEILING)
     with transaction.atomic():
-        session = Session.objects.select_for_update(of=("self",)).select_related("course", "project").get(
-            pk=session.pk)
+        session = (Session.objects.select_for_update(of=("self",))
+                   .select_related("course", "project").get(pk=session.pk))
         project = session.project
         if project is None:
             acronym = f"{session.course.slug}-{first_day:%Y%m%d}"[:30]

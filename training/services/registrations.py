@@ -36,7 +36,8 @@ def _notify(registration: Registration, event: str, *, dedupe_key: str | None = 
 
 
 def _lock(session: Session) -> Session:
-    return Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
+    return (Session.objects.select_for_update(of=("self",)).select_related("course")
+            .get(pk=session.pk))
 
 
 def registration_create(*, session: Session, user, actor) -> Registration:
@@ -98,8 +99,8 @@ def registration_cancel(*, registration: Registration, actor) -> Registration:
     """
     with transaction.atomic():
         session = _lock(registration.session)
-        registration = Registration.objects.select_for_update(of=("self",)).select_related("user").get(
-            pk=registration.pk)
+        registration = (Registration.objects.select_for_update(of=("self",))
+                        .select_related("user").get(pk=registration.pk))
         own = actor is not None and actor.pk == registration.user_id
         manager = actor is not None and may_manage_session(session=session, user=actor)
         if not (own or manager):
