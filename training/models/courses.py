@@ -144,6 +144,11 @@ class Session(models.Model):
         return f"{self.course.title} — {local:%Y-%m-%d %H:%M}"
 
     @property
+    def has_started(self) -> bool:
+        """Whether the session has begun."""
+        return self.starts_at <= timezone.now()
+
+    @property
     def is_past(self) -> bool:
         """Whether the session has ended."""
         return self.ends_at <= timezone.now()

@@ -33,5 +33,5 @@ def pdf_from_html(html: str) -> bytes:
     """Print ``html`` (a full document with its own CSS) to PDF bytes."""
     from weasyprint import HTML  # imported here: loads Pango, needed only for PDFs
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR),
+    return HTML(string=html, base_url=str(settings.BASE_DIR) + "/",
                 url_fetcher=_local_url_fetcher()).write_pdf()

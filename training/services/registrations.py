@@ -107,8 +107,9 @@ def registration_cancel(*, registration: Registration, actor) -> Registration:
             raise PermissionDenied(_("You may not cancel this registration."))
         if registration.status == Registration.Status.CANCELLED:
             raise ValidationError(_("This registration is already cancelled."))
-        if session.is_past:
-            raise ValidationError(_("This session has ended."))
+        if session.is_past or (not manager and session.has_started):
+            raise ValidationError(_("This session has begun: it can no longer be "
+                                    "cancelled."))
         if not manager and timezone.now() > session.registration_deadline:
             raise ValidationError(_("The cancellation deadline has passed; write to the "
                                     "trainers."))
