@@ -110,7 +110,7 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
     not take is left out; plus the logins the apps above register for ``on_date``
     (:func:`algoric.core.registries.slurm_extra_members`: a training session's attendees
     and course logins during its access window).
-    A bounded number of queries whatever the number of projects (six at most, and two
+    A bounded number of queries whatever the number of projects (six at most, and one
     for the training sessions).
     """
     today = on_date or timezone.localdate()

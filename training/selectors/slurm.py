@@ -40,18 +40,18 @@ def training_slurm_members(*, accounts: set[str], on_date: dt.date) -> dict[str,
     """``{slurm account: {cluster login, …}}``: for each session whose training project's
     account is in ``accounts`` and whose access window covers ``on_date``, the cluster
     logins of its confirmed attendees (active accounts) and of its course logins not
-    disabled. Two queries (none without ``accounts``)."""
+    disabled. One query (none without ``accounts``)."""
     if not accounts:
         return {}
     open_sessions = _sessions_open_on(accounts=accounts, on_date=on_date)
+    attendees = Registration.objects.confirmed().filter(
+        session__in=open_sessions, user__is_active=True, user__deleted_at__isnull=True,
+    ).exclude(user__cluster_login="").order_by().values_list(
+        "session__project__slurm_account", "user__cluster_login")
+    course_logins = CourseLogin.objects.filter(
+        session__in=open_sessions, disabled_at__isnull=True, user__is_active=True,
+    ).order_by().values_list("session__project__slurm_account", "login")
     found: dict[str, set[str]] = {}
-    for account, login in Registration.objects.confirmed().filter(
-            session__in=open_sessions, user__is_active=True,
-            user__deleted_at__isnull=True).exclude(user__cluster_login="").values_list(
-            "session__project__slurm_account", "user__cluster_login"):
-        found.setdefault(account, set()).add(login)
-    for account, login in CourseLogin.objects.filter(
-            session__in=open_sessions, disabled_at__isnull=True,
-            user__is_active=True).values_list("session__project__slurm_account", "login"):
+    for account, login in attendees.union(course_logins):
         found.setdefault(account, set()).add(login)
     return found
