@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.models import OrganisationKind
+
 
 class Level(models.TextChoices):
     """How much a course expects of its attendees."""
@@ -142,6 +144,13 @@ class Session(models.Model):
     def __str__(self) -> str:
         local = timezone.localtime(self.starts_at)
         return f"{self.course.title} — {local:%Y-%m-%d %H:%M}"
+
+    def price_list(self) -> list[tuple[str, str]]:
+        """``(kind of organisation label, EUR)`` of the non-members' prices, in the order of
+        the kinds."""
+        labels = dict(OrganisationKind.choices)
+        return [(str(labels[kind]), str(self.prices[kind])) for kind in labels
+                if kind in (self.prices or {})]
 
     @property
     def has_started(self) -> bool:
