@@ -62,7 +62,15 @@ from resources.models import (
     ResourcePrice,
     UsageSummary,
 )
-from training.models import Course, Event, Registration, Session, Trainer
+from training.models import (
+    Course,
+    CourseLogin,
+    Event,
+    Feedback,
+    Registration,
+    Session,
+    Trainer,
+)
 
 PASSWORD = "correct-Horse-battery-2026"
 #: The Slurm cluster of the centre, as ``sacct`` names it.
@@ -730,3 +738,28 @@ class EventFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=2))
     place = "Vannes"
     audience = "Tout public"
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    """An attendee's answers: four out of five."""
+
+    class Meta:
+        model = Feedback
+
+    registration = factory.SubFactory(RegistrationFactory, attended=True)
+    rating = 4
+    useful = "Les exemples sbatch."
+
+
+class CourseLoginFactory(factory.django.DjangoModelFactory):
+    """A course login of a session, with its account (no name, an ``.invalid`` address)."""
+
+    class Meta:
+        model = CourseLogin
+
+    session = factory.SubFactory(SessionFactory)
+    login = factory.Sequence(lambda n: f"slurm-20270327-{n:02d}")
+    user = factory.SubFactory(UserFactory, first_name="", last_name="",
+                              email=factory.LazyAttribute(
+                                  lambda o: f"{o.factory_parent.login}@course-login.invalid"),
+                              cluster_login=factory.SelfAttribute("..login"))

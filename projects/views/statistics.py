@@ -69,13 +69,17 @@ def public_statistics_view(request):
     return render(request, "projects/public_statistics.html", {
         "stats": stats, "by_kind": by_kind, "months": months, "chart": chart_for(stats),
         "cache_minutes": max(1, settings.PUBLIC_STATISTICS_CACHE_SECONDS // 60),
-        "extra_sections": _registered_sections(stats),
+        "extra_sections": cache.get_or_set(
+            f"{cache_key(stats.year)}:registered:{get_language()}:"
+            f"{stats.computed_at.timestamp():.6f}", lambda: _registered_sections(stats),
+            timeout=settings.PUBLIC_STATISTICS_CACHE_SECONDS),
     })
 
 
 def _registered_sections(stats: PublicStatistics) -> list[dict]:
     """The figures the apps above register (training: sessions, attendees, hours, school
-    visits) for this year and last: ``[{"title", "rows": [(label, last, this)]}]``."""
+    visits) for this year and last: ``[{"title", "rows": [(label, last, this)]}]``; cached
+    with the figures, in each language."""
     last = {section["name"]: dict(section["rows"])
             for section in centre_report_sections(year=stats.last_year.year)}
     return [{"title": section["title"],

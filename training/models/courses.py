@@ -38,7 +38,8 @@ class Trainer(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("person"),
                                 on_delete=models.CASCADE, related_name="trainer_role")
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("granted by"),
-                                   on_delete=models.SET_NULL, null=True, related_name="+")
+                                   on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
     granted_at = models.DateTimeField(_("granted"), default=timezone.now)
 
     class Meta:
