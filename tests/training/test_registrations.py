@@ -22,7 +22,8 @@ from training.services.registrations import (
 
 from ..factories import RegistrationFactory, SessionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+#: Refusals are compared in English (the portal's default is French).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def register(session, user=None):
@@ -141,7 +142,6 @@ def test_feedback_is_asked_once_after_the_session_not_of_the_absent():
     assert Notification.objects.get(event="training_feedback_request").recipient == present.user
 
 
-@pytest.mark.usefixtures("english")
 def test_register_view_registers_and_says_so(client):
     session = SessionFactory()
     user = UserFactory()
