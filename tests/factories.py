@@ -66,6 +66,15 @@ from resources.models import (
     ResourcePrice,
     UsageSummary,
 )
+from training.models import (
+    Course,
+    CourseLogin,
+    Event,
+    Feedback,
+    Registration,
+    Session,
+    Trainer,
+)
 
 PASSWORD = "correct-Horse-battery-2026"
 #: The Slurm cluster of the centre, as ``sacct`` names it.
@@ -731,3 +740,109 @@ def allow(organisation) -> Agreement:
     terms = (TermsTemplate.objects.filter(kind=organisation.kind).first()
              or TermsTemplateFactory(kind=organisation.kind))
     return AgreementFactory(organisation=organisation, terms=terms, active=True)
+
+
+# --- Training --------------------------------------------------------------------------
+
+def _in_days(days: int, hour: int = 14) -> dt.datetime:
+    """``hour`` o'clock (``TIME_ZONE``) ``days`` days from today."""
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_default_timezone())
+
+
+class TrainerFactory(factory.django.DjangoModelFactory):
+    """The trainer role of a new member."""
+
+    class Meta:
+        model = Trainer
+
+    user = factory.SubFactory(UserFactory)
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    """A beginners' Slurm course in French, three hours."""
+
+    class Meta:
+        model = Course
+
+    slug = factory.Sequence(lambda n: f"slurm{n}")
+    title = factory.Sequence(lambda n: f"Premiers pas avec Slurm {n}")
+    summary = "Soumettre ses travaux avec sbatch et suivre sa consommation."
+    level = "beginner"
+    language = "fr"
+    duration_hours = Decimal("3")
+    topics = factory.LazyFunction(lambda: ["slurm"])
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A published session in ten days, 14:00–17:00, ten seats, registrations until two
+    days before. ``trainer=user`` (or ``True`` for a new trainer) teaches it."""
+
+    class Meta:
+        model = Session
+        skip_postgeneration_save = True
+
+    course = factory.SubFactory(CourseFactory)
+    starts_at = factory.LazyFunction(lambda: _in_days(10))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=3))
+    registration_deadline = factory.LazyAttribute(lambda o: o.starts_at - dt.timedelta(days=2))
+    place = "La Fabrique du Loch, Auray"
+    capacity = 10
+
+    @factory.post_generation
+    def trainer(self, create, extracted, **kwargs):
+        if create and extracted:
+            user = extracted if extracted is not True else UserFactory()
+            Trainer.objects.get_or_create(user=user)
+            self.trainers.add(user)
+            self.trainer = user
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A confirmed registration of a new member."""
+
+    class Meta:
+        model = Registration
+
+    session = factory.SubFactory(SessionFactory)
+    user = factory.SubFactory(UserFactory)
+    status = Registration.Status.CONFIRMED
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published seminar in twenty days."""
+
+    class Meta:
+        model = Event
+
+    kind = Event.Kind.SEMINAR
+    title = factory.Sequence(lambda n: f"Séminaire calcul sobre {n}")
+    starts_at = factory.LazyFunction(lambda: _in_days(20, hour=10))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=2))
+    place = "Vannes"
+    audience = "Tout public"
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    """An attendee's answers: four out of five."""
+
+    class Meta:
+        model = Feedback
+
+    registration = factory.SubFactory(RegistrationFactory, attended=True)
+    rating = 4
+    useful = "Les exemples sbatch."
+
+
+class CourseLoginFactory(factory.django.DjangoModelFactory):
+    """A course login of a session, with its account (no name, an ``.invalid`` address)."""
+
+    class Meta:
+        model = CourseLogin
+
+    session = factory.SubFactory(SessionFactory)
+    login = factory.Sequence(lambda n: f"slurm-20270327-{n:02d}")
+    user = factory.SubFactory(UserFactory, first_name="", last_name="",
+                              email=factory.LazyAttribute(
+                                  lambda o: f"{o.factory_parent.login}@course-login.invalid"),
+                              cluster_login=factory.SelfAttribute("..login"))

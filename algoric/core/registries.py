@@ -14,6 +14,11 @@ asks the registry. No import goes upward (CONVENTIONS.md, layers).
 - :func:`register_notification_events` — the category of each notification event (the
   person's choice between every message at once and a weekly digest is per category),
   and the events that must always be sent at once.
+- :func:`register_slurm_extra_members` — logins added to Slurm accounts of the plan
+  (``projects.services.slurm``) by an app above ``projects`` (training sessions);
+- :func:`register_centre_report_section` — figures added to the centre's activity
+  report (``projects.reports.centre``) and the public statistics;
+- :func:`register_demo_builder` — a step run at the end of ``demo_centre``.
 
 Each ``register_*`` is idempotent (registering the same thing again replaces it), so a
 second ``ready()`` (tests, reloads) changes nothing.
@@ -60,6 +65,9 @@ _DELETION_BLOCKERS: dict[str, Callable[[Any], list[str]]] = {}
 _DELETION_HOOKS: dict[str, Callable[[Any], None]] = {}
 _HEALTH_CHECKS: dict[str, Callable[[], list]] = {}
 _NOTIFICATION_EVENTS: dict[str, NotificationEvent] = {}
+_SLURM_EXTRA_MEMBERS: dict[str, Callable[..., dict[str, set[str]]]] = {}
+_CENTRE_REPORT_SECTIONS: dict[str, Callable[..., Any]] = {}
+_DEMO_BUILDERS: dict[str, Callable[..., Any]] = {}
 
 
 def _key(function: Callable) -> str:
@@ -146,3 +154,46 @@ def notification_event(event: str) -> NotificationEvent | None:
 def notification_events() -> dict[str, NotificationEvent]:
     """Every registered event, ``{event: NotificationEvent}``."""
     return dict(_NOTIFICATION_EVENTS)
+def register_slurm_extra_members(provider: Callable[..., dict[str, set[str]]]) -> None:
+    """Add logins to the Slurm plan: ``provider(accounts=set[str], on_date=date)`` returns
+    ``{slurm account: {cluster login, …}}`` for some of ``accounts`` (the accounts of the
+    plan), the logins that must be users of that account on ``on_date`` besides the
+    project's members."""
+    _SLURM_EXTRA_MEMBERS[_key(provider)] = provider
+
+
+def slurm_extra_members(*, accounts: set[str], on_date) -> dict[str, set[str]]:
+    """The union of the registered providers' logins, ``{account: {login, …}}``, limited to
+    ``accounts``."""
+    found: dict[str, set[str]] = {}
+    for provider in _SLURM_EXTRA_MEMBERS.values():
+        for account, logins in provider(accounts=accounts, on_date=on_date).items():
+            if account in accounts:
+                found.setdefault(account, set()).update(logins)
+    return found
+
+
+def register_centre_report_section(name: str, provider: Callable[..., Any]) -> None:
+    """Add the section ``name`` to the centre's activity report and the public statistics:
+    ``provider(year=int)`` returns ``{"title": str, "rows": [(label, value), …]}`` (labels
+    translated in the active language, values numbers)."""
+    _CENTRE_REPORT_SECTIONS[name] = provider
+
+
+def centre_report_sections(*, year: int) -> list[dict]:
+    """The registered sections for ``year``, in registration order, each
+    ``{"name": …, "title": …, "rows": [(label, value), …]}``."""
+    return [{"name": name, **provider(year=year)}
+            for name, provider in _CENTRE_REPORT_SECTIONS.items()]
+
+
+def register_demo_builder(builder: Callable[..., Any]) -> None:
+    """Add a step to ``demo_centre``, run after its own: ``builder(today=date, staff=User,
+    log=callable)`` creates what it needs (idempotent: a second run writes nothing) and
+    returns ``{kind: count created}`` or ``None``."""
+    _DEMO_BUILDERS[_key(builder)] = builder
+
+
+def demo_builders() -> list[Callable[..., Any]]:
+    """The registered demo steps, in registration order."""
+    return list(_DEMO_BUILDERS.values())

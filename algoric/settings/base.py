@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "members",
     "resources",
     "projects",
+    "training",
     "algoric.notifications",
     "algoric.pages",
     "algoric.audit",
@@ -134,7 +135,7 @@ CACHES = {
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "training.authentication.CourseLoginWindowBackend",  # ModelBackend + course-login window
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -298,7 +299,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # CELERY_BEAT_SCHEDULE: below, once the Slurm settings are read (settings/schedule.py).
 
-# The portal's own rules (retention, outbox, grants, Slurm, energy, statistics, outputs).
+# The portal's own rules (retention, outbox, grants, Slurm, energy, statistics, outputs,
+# training).
 from .portal import *  # noqa: E402,F401,F403
 
 # --- Health check (/healthz, algoric.operations.health) ------------------------------------

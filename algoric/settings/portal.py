@@ -2,7 +2,7 @@
 
 Read through the same django-environ ``env`` as :mod:`algoric.settings.base` (which imports
 every name here) and documented in ``.env.example``: retention, the outbox, accounting files,
-grants and memberships, Slurm, the energy model, the public statistics, research outputs.
+grants and memberships, Slurm, the energy model, the public statistics, research outputs, training.
 """
 
 import environ
@@ -93,3 +93,9 @@ HAL_CONNECT_TIMEOUT_SECONDS, HAL_READ_TIMEOUT_SECONDS = (
     env.float("HAL_CONNECT_TIMEOUT_SECONDS", default=5.0),
     env.float("HAL_READ_TIMEOUT_SECONDS", default=20.0))
 HAL_RETRIES, HAL_MAX_ROWS = env.int("HAL_RETRIES", default=2), env.int("HAL_MAX_ROWS", default=500)
+
+# --- Training (training) --------------------------------------------------------------------
+# Training: days after a session's end its attendees stay in its Slurm account and its
+# course logins may sign in; most course logins generated for a session at a time.
+TRAINING_ACCESS_DAYS_AFTER = env.int("TRAINING_ACCESS_DAYS_AFTER", default=7)
+TRAINING_MAX_COURSE_LOGINS = env.int("TRAINING_MAX_COURSE_LOGINS", default=60)

@@ -74,6 +74,20 @@ def beat_schedule(*, slurm_sync: bool, accounting_collect: bool) -> dict[str, di
             "task": "projects.tasks.requeue_stale_usage_reports",
             "schedule": crontab(minute="*/5"),
         },
+        # Training: reminders the day before a session, feedback asked after it, and the
+        # course logins disabled and deleted once their session's window has ended.
+        "training-session-reminders": {
+            "task": "training.tasks.send_session_reminders",
+            "schedule": crontab(hour=9, minute=0),
+        },
+        "training-feedback-requests": {
+            "task": "training.tasks.send_feedback_requests",
+            "schedule": crontab(minute=40),
+        },
+        "training-course-logins-expire": {
+            "task": "training.tasks.expire_course_logins",
+            "schedule": crontab(minute=50),
+        },
         # Accounting imports whose message was lost (broker down) or whose worker died.
         "accounting-imports-requeue": {
             "task": "resources.tasks.requeue_stale_accounting_imports",

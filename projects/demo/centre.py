@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
+from algoric.core import registries
 from members.models import FeeSchedule, Organisation, User
 from members.services.fees import fee_schedule_set
 from resources.accounting.services.imports import (
@@ -150,6 +151,13 @@ class DemoCentre(OrganisationSteps, ProjectSteps, LifecycleSteps, OutputSteps, R
             started = time.monotonic()
             step()
             self.result.seconds[name] = time.monotonic() - started
+        # What the apps above this one add to the demonstration (training, …).
+        for builder in registries.demo_builders():
+            started = time.monotonic()
+            for kind, count in (builder(today=self.today, staff=self._staff,
+                                        log=self.log) or {}).items():
+                self.result.created[kind] += count
+            self.result.seconds[builder.__module__] = time.monotonic() - started
         public_statistics_forget(year=self.year)
         return self.result
 

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from algoric.core.registries import centre_report_sections
 from members.models import (
     Agreement,
     Membership,
@@ -127,6 +128,7 @@ def _build(*, year: int, language: str) -> ReportContent:
     energy_section.tables.append(table)
     energy_section.tables.append(constants_table(energy.constants))
     sections.append(energy_section)
+    sections.extend(_registered_sections(year))
     return ReportContent(
         language=language,
         title=_("Activity report %(year)s") % {"year": year},
@@ -140,6 +142,16 @@ def _build(*, year: int, language: str) -> ReportContent:
                (_("GPU-hours delivered"), number(usage.totals.gpu_hours))],
         sections=sections, totals=totals_dict(usage.totals, energy),
         data_note=shifted_data_note())
+
+
+def _registered_sections(year: int) -> list[Section]:
+    """The sections the apps above register (training: sessions, attendees, hours, school
+    visits), each row a figure compared with the year before."""
+    previous = {section["name"]: dict(section["rows"])
+                for section in centre_report_sections(year=year - 1)}
+    return [Section(title=section["title"], figures=[
+        Figure(label=label, value=value, previous=previous.get(section["name"], {}).get(label))
+        for label, value in section["rows"]]) for section in centre_report_sections(year=year)]
 
 
 def _projects_of(year: int):

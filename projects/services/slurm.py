@@ -27,6 +27,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from algoric.core.registries import slurm_extra_members
 from members.services import AccessReason, organisation_access_statuses
 from resources.models import ResourceKind
 
@@ -106,8 +107,11 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
     ``EMERGENCY_GRANT_MAX_DAYS``) are the one exception: they count, and
     ``emergency_until`` says until when. Users: the cluster logins of the project's
     members whose account is active (not deactivated, not deleted); a login Slurm would
-    not take is left out.
-    A bounded number of queries whatever the number of projects (six at most).
+    not take is left out; plus the logins the apps above register for ``on_date``
+    (:func:`algoric.core.registries.slurm_extra_members`: a training session's attendees
+    and course logins during its access window).
+    A bounded number of queries whatever the number of projects (six at most, and one
+    for the training sessions).
     """
     today = on_date or timezone.localdate()
     year = year or today.year
@@ -168,6 +172,12 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
         login = member.user.cluster_login
         if SLURM_NAME_RE.match(login):  # a login saved before it was checked is left out
             logins.setdefault(member.project.slurm_account, set()).add(login)
+    # Users the apps above add for ``today`` (a training session's attendees and course
+    # logins, during its access window): registries, since this app cannot import them.
+    for account, extra in slurm_extra_members(
+            accounts={account for _cluster, account in plans}, on_date=today).items():
+        logins.setdefault(account, set()).update(
+            login for login in extra if SLURM_NAME_RE.match(login))
     result = []
     for key in sorted(plans):
         plan = plans[key]

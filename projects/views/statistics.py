@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from algoric.core.registries import centre_report_sections
 from members.models import OrganisationKind
 
 from ..charts import monthly_comparison_svg, svg_data_uri
@@ -57,8 +58,8 @@ def chart_for(stats: PublicStatistics) -> dict:
 def public_statistics_view(request):
     """Members, organisations by kind, active projects, core-hours and GPU-hours of this
     year and last, energy and CO2e, and a chart by month with its table — for every
-    visitor, in French or English. Figures are at most a few minutes old (the page
-    says when they were computed)."""
+    visitor, in French or English; then the sections other apps register (training).
+    Figures are at most a few minutes old (the page says when they were computed)."""
     stats = public_statistics()
     labels = dict(OrganisationKind.choices)
     by_kind = [{**row, "label": labels[row["kind"]]} for row in stats.by_kind]
@@ -68,4 +69,20 @@ def public_statistics_view(request):
     return render(request, "projects/public_statistics.html", {
         "stats": stats, "by_kind": by_kind, "months": months, "chart": chart_for(stats),
         "cache_minutes": max(1, settings.PUBLIC_STATISTICS_CACHE_SECONDS // 60),
+        "extra_sections": cache.get_or_set(
+            f"{cache_key(stats.year)}:registered:{get_language()}:"
+            f"{stats.computed_at.timestamp():.6f}", lambda: _registered_sections(stats),
+            timeout=settings.PUBLIC_STATISTICS_CACHE_SECONDS),
     })
+
+
+def _registered_sections(stats: PublicStatistics) -> list[dict]:
+    """The figures the apps above register (training: sessions, attendees, hours, school
+    visits) for this year and last: ``[{"title", "rows": [(label, last, this)]}]``; cached
+    with the figures, in each language."""
+    last = {section["name"]: dict(section["rows"])
+            for section in centre_report_sections(year=stats.last_year.year)}
+    return [{"title": section["title"],
+             "rows": [(label, last.get(section["name"], {}).get(label), value)
+                      for label, value in section["rows"]]}
+            for section in centre_report_sections(year=stats.year)]

@@ -12,9 +12,12 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from ..factories import (
+    EventFactory,
     FeeScheduleFactory,
     OrganisationFactory,
     OrganisationMemberFactory,
+    RegistrationFactory,
+    SessionFactory,
     StaffFactory,
     TermsTemplateFactory,
     UserFactory,
@@ -59,6 +62,10 @@ class World:
     membership: object
     page: object
     output: object
+    session: object = None
+    event: object = None
+    registration: object = None
+    trainer: object = None
 
 
 def signed_pdf_bytes() -> bytes:
@@ -172,7 +179,11 @@ def build_world(staff_with_mfa) -> World:
     page, _created = Page.objects.get_or_create(
         slug="home", defaults={"title_fr": "Accueil", "title_en": "Home",
                                "body_fr": "Bienvenue.", "body_en": "Welcome."})
+    session = SessionFactory(trainer=True)
+    registration = RegistrationFactory(session=session, user=representative)
+    event = EventFactory()
     return World(
+        session=session, event=event, registration=registration, trainer=session.trainer,
         org=org, other_org=other_org, representative=representative, plain=plain,
         outsider=outsider, staff_nomfa=StaffFactory(), staff=staff_with_mfa,
         project=project, other_project=other_project, request=request, comment=comment,

@@ -201,6 +201,24 @@ URLS: dict[str, tuple[str, dict]] = {
     "pages:privacy": (PUBLIC, {}),
     "pages:staff_list": (STAFF, {}),
     "pages:staff_edit": (STAFF, {"slug": _w("page", "slug")}),
+    # training: the public agenda, the attendee's, the trainer's and the staff's pages
+    "training:agenda": (PUBLIC, {}),
+    "training:agenda_ics": (PUBLIC, {}),
+    "training:session_detail": (PUBLIC, {"pk": _w("session")}),
+    "training:event_detail": (PUBLIC, {"pk": _w("event")}),
+    "training:session_register": (AUTH, {"pk": _w("session")}),
+    "training:my_registrations": (AUTH, {}),
+    "training:registration_cancel": (LEAD, {"pk": _w("registration")}),
+    "training:registration_certificate": (LEAD, {"pk": _w("registration")}),
+    "training:registration_feedback": (LEAD, {"pk": _w("registration")}),
+    "training:trainer_sessions": (AUTH, {}),
+    "training:trainer_session": (LEAD, {"pk": _w("session")}),
+    "training:trainer_session_edit": (LEAD, {"pk": _w("session")}),
+    "training:trainer_attendance": (LEAD, {"pk": _w("session")}),
+    "training:trainer_course_logins": (LEAD, {"pk": _w("session")}),
+    "training:staff_training": (STAFF, {}),
+    "training:staff_trainer_revoke": (STAFF, {"pk": _w("trainer")}),
+    "training:staff_course_account": (STAFF, {"pk": _w("session")}),
 }
 
 
@@ -294,7 +312,8 @@ GUARDED = (
     "projects.ActivityReport", "projects.AccountAlias", "projects.UsageReport",
     "projects.ResearchOutput",
     "resources.Resource", "resources.Cluster", "resources.AccountingImport", "pages.Page",
-    "mfa.Authenticator", "account.EmailAddress",
+    "mfa.Authenticator", "account.EmailAddress", "training.Session", "training.Registration",
+    "training.Trainer", "training.CourseLogin", "training.Feedback",
 )
 
 

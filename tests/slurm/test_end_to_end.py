@@ -2,7 +2,9 @@
 slurmd started by ``.ci/slurm-setup``): grants set by ``slurm_sync`` are enforced by
 Slurm, and ``collect_accounting`` brings the real ``sacct`` output back into the portal;
 an organisation that loses access (membership lapsed, no grace) has its jobs held by Slurm
-after the next sync, and they start once it has paid and the sync has run again.
+after the next sync, and they start once it has paid and the sync has run again; a
+training session's course login computes under its training account during the session's
+window and is refused after it.
 
 Skipped, with the reason, where Slurm is not installed or cannot be started (not root);
 .ci/run installs and starts it, so it always runs in CI. Every wait is bounded.
@@ -15,16 +17,20 @@ import getpass
 import secrets
 import subprocess
 import time
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from members.models import Membership
 from projects.models import Allocation
 from resources.models import Cluster, JobRecord
+from training.services.course_logins import course_logins_create, course_logins_expire
+from training.services.courses import session_course_account_open
 
-from ..factories import allow
+from ..factories import CourseFactory, SessionFactory, StaffFactory, allow
 from .helpers import YEAR, cpu_resource, grant, project
 
 pytestmark = [pytest.mark.slurm, pytest.mark.django_db]
@@ -263,3 +269,80 @@ def test_organisation_without_access_is_held_by_slurm_until_it_pays(slurm_cluste
         run("sacctmgr", "-i", "remove", "account", "where", f"name={account}",
             "cluster=algoric")
         timings.step("access loop: test account removed from Slurm")
+
+
+def submit_as(login: str, account: str) -> subprocess.CompletedProcess:
+    """``sbatch`` run by the Unix user ``login`` (root becomes it with ``runuser``)."""
+    return run("runuser", "-u", login, "--", "sbatch", "-A", account, "-n", "1", "-t", "1",
+               "-o", "/dev/null", "--wrap", "sleep 1")
+
+
+def test_course_login_computes_in_its_session_window_and_is_refused_after(
+        slurm_cluster, organisation, settings):
+    """A session's course account: its course login (a Unix user of this node, as the
+    class's machines would have) runs a job under the training account while the session's
+    window is open; after it, ``expire_course_logins`` deletes the login and ``slurm_sync``
+    removes its association, so Slurm refuses its next job."""
+    timings = slurm_cluster["timings"]
+    settings.TRAINING_ACCESS_DAYS_AFTER = 1
+    organisation.name = "E2E Training"
+    organisation.save()
+    allow(organisation)
+    cpu = cpu_resource("algoric")
+    now = timezone.now()
+    session = SessionFactory(
+        course=CourseFactory(slug=f"e2e{secrets.token_hex(2)}"), trainer=True, capacity=2,
+        starts_at=now - dt.timedelta(minutes=30), ends_at=now + dt.timedelta(hours=2),
+        registration_deadline=now - dt.timedelta(hours=1),
+        core_hours_per_attendee=Decimal(1))
+    account = session_course_account_open(session=session, organisation=organisation,
+                                          resource=cpu, actor=StaffFactory(mfa=True)
+                                          ).slurm_account
+    login = course_logins_create(session=session, count=1, actor=session.trainer)[0]["login"]
+    made = run("useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", login)
+    assert made.returncode == 0, made.stderr
+    timings.step(f"training: session in progress, course account {account}, login {login}")
+    try:
+        applied = sync()
+        assert f"sacctmgr -i add user {login} Account={account} Cluster=algoric" in applied
+        timings.step("training: slurm_sync adds the course login to the training account")
+
+        def attempt():
+            done = submit_as(login, account)
+            if done.returncode == 0:
+                return done.stdout.split()[-1]
+            assert "Invalid account" in done.stderr, done.stderr
+            return None
+
+        job = wait_until(f"slurmctld to know {login} in {account}", attempt, seconds=20,
+                         every=1)
+        assert wait_until("the course login's job to complete",
+                          lambda: job_state(job)[0] == "COMPLETED", seconds=90)
+        timings.step("training: the course login's job ran under the training account")
+
+        # The session was five days ago: its window (end + 1 day) is closed.
+        session.starts_at = now - dt.timedelta(days=5)
+        session.ends_at = session.starts_at + dt.timedelta(hours=3)
+        session.save(update_fields=["starts_at", "ends_at"])
+        assert course_logins_expire() == 1
+        applied = sync()
+        assert any(line.startswith(f"sacctmgr -i remove user where name={login} "
+                                   f"account={account}") for line in applied), applied
+
+        def refused():
+            done = submit_as(login, account)
+            if done.returncode == 0:
+                run("scancel", done.stdout.split()[-1])
+                return None
+            return done
+
+        done = wait_until("slurmctld to refuse the expired course login", refused,
+                          seconds=30, every=1)
+        assert "Invalid account" in done.stderr, done.stderr
+        timings.step("training: after the window the association is gone, sbatch refused")
+    finally:
+        run("scancel", "-A", account)
+        run("sacctmgr", "-i", "remove", "account", "where", f"name={account}",
+            "cluster=algoric")
+        run("userdel", login)
+        timings.step("training: account and Unix user removed")

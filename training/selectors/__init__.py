@@ -1,0 +1,1 @@
+"""Reads of the training app shared by its views, tasks and registries."""

@@ -1,0 +1,1 @@
+"""Every write of the training app: keyword-only ``<entity>_<action>(*, …, actor)``."""

@@ -1,0 +1,1 @@
+"""Training pages: the public agenda, the attendee's, the trainer's and the staff's."""

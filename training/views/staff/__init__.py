@@ -1,0 +1,1 @@
+"""Staff pages of training (verified staff with TOTP)."""
