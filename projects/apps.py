@@ -12,7 +12,9 @@ class ProjectsConfig(AppConfig):
         # Imported here: these modules import the models, which need the app registry
         # ready (Django's app loading).
         from algoric.core import registries
+        from algoric.core.page_cache import register_public_content
 
+        from .models import AccountAlias, Project
         from .selectors import personal_data
         from .selectors.requests import staff_dashboard_requests
         from .services.projects import project_members_remove_for_deleted_user
@@ -25,3 +27,7 @@ class ProjectsConfig(AppConfig):
         registries.register_personal_data("request_comments", personal_data.comments_by)
         registries.register_deletion_blocker(personal_data.deletion_blockers)
         registries.register_deletion_hook(project_members_remove_for_deleted_user)
+
+        # The public pages showing projects and usage are served again at once.
+        register_public_content(Project, "projects")
+        register_public_content(AccountAlias, "usage")

@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from algoric.core.page_cache import current_versions
 from members.models import Membership, Organisation, OrganisationKind, OrganisationMember
 from resources.accounting.selectors import shifted_imports
 from resources.selectors.usage import UsageSums, usage_by_account, usage_sums
@@ -144,8 +145,11 @@ def public_statistics_compute(*, year: int | None = None) -> PublicStatistics:
 
 
 def cache_key(year: int) -> str:
-    """The cache key of the statistics of ``year``."""
-    return f"{CACHE_KEY}:{year}"
+    """The cache key of the statistics of ``year``, with the current versions of the
+    usage, projects and catalogue (:mod:`algoric.core.page_cache`): new summaries, a new
+    project or resource make the next reader's figures new at once."""
+    versions = current_versions(("usage", "projects", "catalogue"))
+    return f"{CACHE_KEY}:{year}:" + ":".join(versions.values())
 
 
 def public_statistics(*, year: int | None = None) -> PublicStatistics:
