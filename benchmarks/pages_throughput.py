@@ -207,8 +207,10 @@ def run(command: list[str], *, env: dict, log: Path, cwd: Path = REPO) -> None:
                                 stderr=subprocess.STDOUT, check=False)
     if result.returncode:
         raise SystemExit(f"step failed ({' '.join(command[:4])} …), see {log}")
-    print(f"  {' '.join(Path(c).name if c.startswith('/') else c for c in command[:4])}"
-          f" … {time.monotonic() - began:.0f} s", flush=True)
+    shown = [Path(c).name if c.startswith("/") else c for c in command[:4]]
+    if "-c" in shown:  # a child script: its first line is enough
+        shown = shown[:2] + ["<child>"]
+    print(f"  {' '.join(shown)} … {time.monotonic() - began:.0f} s", flush=True)
 
 
 def build(args, tmp: Path, url: str, ceiling_url: str) -> dict:
