@@ -284,17 +284,47 @@ def _children(pid: int) -> list[int]:
     return [int(item) for item in text.split()]
 
 
-def server_cpu(master: int, database: str, url: str) -> tuple[float, float]:
-    """CPU seconds so far of the gunicorn workers of ``master``, and of the PostgreSQL
-    backends connected to ``database`` (from ``pg_stat_activity``)."""
-    app = sum(_cpu_of(pid) for pid in _children(master))
-    db = 0.0
+def server_pids(master: int, database: str, url: str) -> list[int]:
+    """The gunicorn workers of ``master`` and the PostgreSQL backends connected to
+    ``database`` (``pg_stat_activity``), as ``[pid, ...]`` (backends negative, to tell them
+    apart)."""
+    pids = _children(master)
     with contextlib.suppress(Exception), psycopg_connect(
             database_url(url, "postgres")) as connection:
         rows = connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s",
                                   [database]).fetchall()
-        db = sum(_cpu_of(row[0]) for row in rows)
+        pids += [-row[0] for row in rows]
+    return pids
+
+
+def cpu_snapshot(pids: list[int]) -> dict[int, float]:
+    """CPU seconds so far (user + system) of each process of ``pids``."""
+    return {pid: _cpu_of(abs(pid)) for pid in pids}
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> tuple[float, float]:
+    """CPU seconds spent between two snapshots by the workers and by the backends, counting
+    only processes present in both (a process that ended or started meanwhile is left out)."""
+    app = db = 0.0
+    for pid, seconds in after.items():
+        if pid in before and seconds >= before[pid]:
+            if pid > 0:
+                app += seconds - before[pid]
+            else:
+                db += seconds - before[pid]
     return app, db
+
+
+def drain(master: int, *, limit: float = 120.0) -> None:
+    """Wait until the workers of ``master`` are idle (under 20 ms of CPU in 0.5 s): requests
+    of a slow page still queued when wrk stopped must not count against the next page."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = cpu_snapshot(_children(master))
+        time.sleep(0.5)
+        after = cpu_snapshot(list(before))
+        if sum(after.values()) - sum(before.values()) < 0.02:
+            return
 
 
 def wrk(url: str, *, seconds: int, headers: dict, script: Path) -> dict:
@@ -335,19 +365,22 @@ def measure(args, pages: dict, ports: dict, masters: dict, databases: dict, tmp:
         print(f"pass {number}/{args.passes} (load average {load_average()})", flush=True)
         for server, name, path, _kind, headers in targets:
             url = f"http://127.0.0.1:{ports[server]}{path}"
-            # One request first: the workers' connections and the page store are warm.
+            # A second of load first: the workers' connections and the page store are warm.
             wrk(url, seconds=1, headers=headers, script=script)
-            app0, db0 = server_cpu(masters[server], databases[server], args.database_url)
+            drain(masters[server])
+            pids = server_pids(masters[server], databases[server], args.database_url)
+            before = cpu_snapshot(pids)
             figures = wrk(url, seconds=args.duration, headers=headers, script=script)
-            app1, db1 = server_cpu(masters[server], databases[server], args.database_url)
+            drain(masters[server])
+            app, db = cpu_spent(before, cpu_snapshot(pids))
             row = results[name]
             row["requests"] += figures["requests"]
             row["failures"] += figures["failures"] + figures["errors"]
             row["seconds"] += figures["duration_us"] / 1e6
             row["p50"] = max(row["p50"], figures["p50_us"] / 1000)
             row["p99"] = max(row["p99"], figures["p99_us"] / 1000)
-            row["app_cpu"] += app1 - app0
-            row["db_cpu"] += db1 - db0
+            row["app_cpu"] += app
+            row["db_cpu"] += db
             print(f"  {name:28} {figures['requests'] / (figures['duration_us'] / 1e6):8.0f} "
                   f"req/s  p50 {figures['p50_us'] / 1000:6.1f} ms  "
                   f"failures {figures['failures'] + figures['errors']}", flush=True)
