@@ -188,10 +188,10 @@ def portal_env(url: str, var: Path, *, production: bool) -> dict:
         "CELERY_TASK_ALWAYS_EAGER": "true",
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(REPO),
     })
     env["DJANGO_SETTINGS_MODULE"] = ("algoric.settings.production" if production
-                                     else "algoric.settings.local")
+                                     else "throughput_build_settings")
+    env["PYTHONPATH"] = f"{REPO}{os.pathsep}{HERE}"
     if production:
         # Never used by the pages measured (nothing is queued); production requires one.
         env["CELERY_BROKER_URL"] = "redis://127.0.0.1:1/0"

@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "algoric.notifications.context_processors.unread_notifications",
                 "algoric.core.staff.staff_context",
+                "algoric.core.context_processors.site_urls",
             ],
         },
     },
