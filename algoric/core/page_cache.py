@@ -19,11 +19,12 @@ versions read *before* the view ran (so a change during rendering makes it stale
 newer than it is). Pages stay at most ``PAGE_CACHE_SECONDS`` in the store.
 
 Answers to anonymous readers say ``Cache-Control: public, max-age=PAGE_CACHE_MAX_AGE``
-and carry an ``ETag`` (MD5 of the body) and ``Last-Modified`` (when rendered): a
-conditional ``GET`` gets ``304 Not Modified``. Signed-in users get the page rendered
-for them, uncached and ``no-store`` (``PrivateNoStoreMiddleware``). A public page's
-template must not use ``{% csrf_token %}`` for anonymous readers (the CSRF cookie would
-be set and the page not stored): the language switch is a link for them.
+and ``Vary: Cookie`` (a signed-in reader is never given the anonymous copy), and carry
+an ``ETag`` (MD5 of the body) and ``Last-Modified`` (when rendered): a conditional
+``GET`` gets ``304 Not Modified``. Signed-in users get the page rendered for them,
+uncached and ``no-store`` (``PrivateNoStoreMiddleware``). A public page's template must
+not use ``{% csrf_token %}`` for anonymous readers (the CSRF cookie would be set and the
+page not stored): the language switch is a link for everyone.
 
 Apps say which of their models are public content in ``AppConfig.ready()`` with
 :func:`register_public_content` (a save or delete of a row bumps the versions).
@@ -42,7 +43,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language_from_path
 
@@ -170,6 +171,9 @@ def _public_headers(response, etag: str, modified: float) -> None:
     response.headers["ETag"] = etag
     response.headers["Last-Modified"] = http_date(modified)
     patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+    # A browser or proxy keeps it for readers without cookies only: once signed in (a
+    # session cookie), the reader gets the page rendered for them.
+    patch_vary_headers(response, ("Cookie",))
 
 
 def public_page(*names: str) -> Callable:

@@ -81,6 +81,7 @@ def test_public_answer_has_caching_headers_and_sets_no_cookie(client, pages):
             assert response.status_code == HTTPStatus.OK, (url, attempt)
             assert "public" in response["Cache-Control"], (url, attempt)
             assert f"max-age={settings.PAGE_CACHE_MAX_AGE}" in response["Cache-Control"]
+            assert "Cookie" in response["Vary"]  # never the anonymous copy once signed in
             assert response["ETag"] == (
                 '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"')
             assert response["Last-Modified"]
