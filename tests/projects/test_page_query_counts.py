@@ -58,11 +58,15 @@ def centre():
                                      status=ResourceRequest.Status.SUBMITTED)
     cell = ResourceRequestCellFactory(row=ResourceRequestRowFactory(request=request, resource=cpu),
                                       year=YEAR)
+    draft = ResourceRequestFactory(project=project, created_by=pi,
+                                   kind=ResourceRequest.Kind.RENEWAL)
+    ResourceRequestCellFactory(row=ResourceRequestRowFactory(request=draft, resource=gpu),
+                               year=YEAR)
     UsageReportFactory(project=project, requested_by=pi, year=YEAR - 1)
     summary(account=project.slurm_account, core_hours=10, user="alice")
     return {"cpu": cpu, "gpu": gpu, "organisation": organisation, "pi": pi,
             "agreement": agreement, "project": project, "request": request, "cell": cell,
-            "staff": StaffFactory(mfa=True), "grown": 0}
+            "draft": draft, "staff": StaffFactory(mfa=True), "grown": 0}
 
 
 def grow(centre: dict, count: int) -> None:
@@ -106,6 +110,7 @@ def pages(centre: dict) -> dict[str, tuple[str, str]]:
         "project usage": ("pi", reverse("projects:project_usage", args=[project.pk])),
         "project reports": ("pi", reverse("projects:reports:project_list", args=[project.pk])),
         "request detail": ("pi", reverse("projects:request_detail", args=[request.pk])),
+        "request form": ("pi", reverse("projects:request_edit", args=[centre["draft"].pk])),
         "staff dashboard": ("staff", reverse("members:staff_dashboard")),
         "staff organisations": ("staff", reverse("members:staff_organisation_list")),
         "staff organisation": ("staff", reverse("members:staff_organisation_review",
