@@ -11,11 +11,16 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: the signals and the registries' callers need the app registry
         # ready (Django's app loading).
+        from algoric.core.page_cache import register_public_content
         from algoric.core.registries import register_notification_events
         from algoric.notifications.models import NotificationCategory as Category
 
         from . import signals  # noqa: F401  (connects allauth's signals)
         from .adapter import ALLAUTH_EVENTS
+        from .models import Organisation
+
+        # Public project pages and statistics name organisations and count them.
+        register_public_content(Organisation, "projects")
 
         # Agreements and membership; agreements to sign or countersign, and the ends of
         # an agreement (access refused), are always sent at once.

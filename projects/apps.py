@@ -12,8 +12,10 @@ class ProjectsConfig(AppConfig):
         # Imported here: these modules import the models, which need the app registry
         # ready (Django's app loading).
         from algoric.core import registries
+        from algoric.core.page_cache import register_public_content
         from algoric.notifications.models import NotificationCategory as Category
 
+        from .models import AccountAlias, Project
         from .selectors import personal_data
         from .selectors.requests import staff_dashboard_requests
         from .services.projects import project_members_remove_for_deleted_user
@@ -44,3 +46,6 @@ class ProjectsConfig(AppConfig):
                                                 events=["usage_report_ready"])
         registries.register_notification_events(Category.OUTPUTS,
                                                 events=["outputs_reminder"])
+        # The public pages showing projects and usage are served again at once.
+        register_public_content(Project, "projects")
+        register_public_content(AccountAlias, "usage")

@@ -1,11 +1,10 @@
-"""Server-rendered SVG charts of usage (matplotlib, no JavaScript).
+"""SVG charts of usage for the yearly PDF reports (matplotlib).
 
 Charts are drawn with matplotlib's object API (one ``Figure`` per chart, no pyplot
-state, so it is safe in threads) and returned as SVG text. Pages show them as
-``<img src="data:image/svg+xml;base64,…" alt="…">``: the Content-Security-Policy
-allows ``data:`` images, while an inline ``<svg>`` would lose matplotlib's ``style``
-attributes (``style-src 'self'``). Every chart sits next to a table with the same
-numbers, which is its accessible version.
+state, so it is safe in threads) and returned as SVG text; the reports embed them as
+``data:`` URIs (:func:`svg_data_uri`). Every chart sits next to a table with the same
+numbers, which is its accessible version. The pages' charts are not drawn here: the
+browser draws them from the numbers the page carries (:mod:`projects.views.charts`).
 """
 
 from __future__ import annotations
@@ -164,34 +163,4 @@ def category_bars_svg(*, labels: Sequence[str], values: Sequence[float], unit: s
         axes.xaxis.set_major_locator(MaxNLocator(nbins=5, min_n_ticks=3))
         axes.set_xlim(0, max([*values, 1.0]) * 1.08)
         axes.set_xlabel(unit)
-        return _svg(figure)
-
-
-def monthly_comparison_svg(*, months: Sequence[dt.date], values: Sequence[float],
-                           previous: Sequence[float], unit: str, legend: dict[str, str],
-                           size: tuple[float, float] = (7.2, 2.9)) -> str:
-    """One amount per month of a year beside the same month of the year before, as
-    grouped bars, SVG text (no XML prologue).
-
-    Args:
-        months: the first days of the year's months, in order.
-        values: the amount of each month of the year, in ``unit``.
-        previous: the amount of the same months a year earlier, in ``unit``.
-        unit: the unit's name for the y axis (e.g. "core-hours").
-        legend: translated labels for the keys ``"current"`` and ``"previous"``.
-        size: width and height of the drawing, inches.
-    """
-    with matplotlib.rc_context(RC):
-        figure, axes = _figure(size)
-        width = 0.4
-        positions = list(range(len(months)))
-        axes.bar([p - width / 2 for p in positions], previous, width, color=LIGHT_BLUE,
-                 edgecolor=BLUE, linewidth=0.6, label=legend["previous"])
-        axes.bar([p + width / 2 for p in positions], values, width, color=BLUE,
-                 label=legend["current"])
-        axes.set_ylim(0, max([*values, *previous, 1.0]) * 1.08)
-        axes.set_xticks(positions, _month_labels(months))
-        axes.set_ylabel(unit)
-        axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2,
-                    fontsize=8, borderaxespad=0.2)
         return _svg(figure)

@@ -13,7 +13,9 @@ class ResourcesConfig(AppConfig):
     def ready(self) -> None:
         # Importing the app's modules needs the app registry ready, hence here.
         from algoric.core import registries
+        from algoric.core.page_cache import register_public_content
 
+        from .models import Cluster, Resource, ResourcePrice
         from .selectors.clusters import cluster_failures
 
         # Failed or overdue Slurm syncs and accounting collections: a dashboard block
@@ -22,3 +24,8 @@ class ResourcesConfig(AppConfig):
             template="resources/staff/_dashboard_clusters.html",
             context=lambda request: {"failures": cluster_failures()}, order=5))
         registries.register_health_check("clusters", cluster_failures)
+
+        # The public pages showing the catalogue are served again at once (those showing
+        # the usage: accounting.services.summaries says when the summaries change).
+        for model in (Resource, ResourcePrice, Cluster):
+            register_public_content(model, "catalogue")

@@ -11,7 +11,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import translation
 
 from .browser.support import (  # noqa: F401  (one definition for every suite that drives Chromium)
@@ -72,6 +72,7 @@ def _clear_cache(request):
     else:
         return
     cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture

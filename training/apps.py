@@ -12,9 +12,11 @@ class TrainingConfig(AppConfig):
         # Imported here: these modules import the models, which need the app registry
         # ready (Django's app loading).
         from algoric.core import registries
+        from algoric.core.page_cache import register_public_content
         from algoric.notifications.models import NotificationCategory as Category
 
         from .demo import demo_training
+        from .models import Course, Event, Registration, Session
         from .selectors.numbers import training_report_section
         from .selectors.personal_data import registrations_of_user
         from .selectors.slurm import training_slurm_members
@@ -29,3 +31,7 @@ class TrainingConfig(AppConfig):
             "training_registration_confirmed", "training_registration_waiting",
             "training_registration_cancelled", "training_feedback_request",
         ], mandatory=["training_registration_promoted", "training_session_reminder"])
+
+        # The agenda's pages are served again at once: entries, and the seats left.
+        for model in (Course, Session, Event, Registration):
+            register_public_content(model, "agenda")

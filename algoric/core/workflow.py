@@ -21,6 +21,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .page_cache import model_changed
+
 
 class TransitionError(ValidationError):
     """A workflow change that is not allowed from the current status, or that lost a race.
@@ -107,6 +109,7 @@ def transition(instance: models.Model, *, to: str, actor, allowed: Mapping[str, 
             raise TransitionError(conflict or _("Someone else changed this meanwhile. Reload "
                                                 "the page."))
         locked.refresh_from_db()
+        model_changed(model)  # public pages showing such rows are served again
         event_model.objects.create(**{_event_foreign_key(event_model, model): locked},
                                    actor=actor, from_status=previous, to_status=to, note=note)
     return Transitioned(instance=locked, previous=previous)

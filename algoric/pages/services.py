@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from algoric.audit.services import audit_record
+from algoric.core.page_cache import content_changed
 
 from .models import Page
 
@@ -30,6 +31,7 @@ def page_update(*, page: Page, data: dict, version: int, actor) -> Page:
     if not updated:
         raise StaleEditError
     page.refresh_from_db()
+    content_changed("pages")  # its public page is served again at once
     audit_record(action="page.updated", actor=actor, target=page,
                  detail={"fields": sorted(values), "version": page.version})
     return page

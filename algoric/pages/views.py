@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from algoric.core.page_cache import KINDS, public_page
 from algoric.core.staff import staff_required
 
 from .forms import PageForm
@@ -14,6 +15,8 @@ from .models import Page
 from .services import StaleEditError, page_update
 
 
+# The home page shows the centre's key figures (projects, usage, catalogue) too.
+@public_page(*KINDS)
 @require_GET
 def page_detail(request, slug: str = "home"):
     """Show page ``slug`` in the active language, its Markdown rendered and sanitised."""

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "algoric.core.middleware.RequestIdMiddleware",
+    "algoric.core.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "algoric.notifications.context_processors.unread_notifications",
                 "algoric.core.staff.staff_context",
+                "algoric.core.context_processors.site_urls",
             ],
         },
     },
@@ -129,7 +131,12 @@ CACHES = {
     "default": env.cache(
         "CACHE_URL", default="dbcache://algoric_cache"
     ),
+    # Public pages for anonymous readers (algoric.core.page_cache; versions in "default").
+    "pages": env.cache("PAGE_CACHE_URL", default="locmemcache://algoric-pages"),
 }
+# Seconds a public page stays in the page cache at most, and its max-age for browsers.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
 
 # --- Accounts -------------------------------------------------------------------------------
 

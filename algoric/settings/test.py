@@ -39,7 +39,11 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "algoric_cache",
-    }
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "algoric-pages-test",
+    },
 }
 # The worker of the worker tests is another process: it is given this folder by name.
 USAGE_REPORTS_DIR = Path(env.str("USAGE_REPORTS_DIR",

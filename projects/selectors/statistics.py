@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from algoric.core.page_cache import current_versions
 from members.models import Membership, Organisation, OrganisationKind, OrganisationMember
 from resources.accounting.selectors import shifted_imports
 from resources.selectors.usage import UsageSums, usage_by_account, usage_sums
@@ -150,8 +151,12 @@ def public_statistics_compute(*, year: int | None = None) -> PublicStatistics:
 
 
 def cache_key(year: int) -> str:
-    """The cache key of the statistics of ``year``."""
-    return f"{CACHE_KEY}:{year}"
+    """The cache key of the statistics of ``year``, with the current versions of the
+    usage, projects (and their outputs), catalogue and agenda (training figures)
+    (:mod:`algoric.core.page_cache`): new summaries, a new project, output or resource, a
+    session's attendance make the next reader's figures new at once."""
+    versions = current_versions(("usage", "projects", "catalogue", "agenda"))
+    return f"{CACHE_KEY}:{year}:" + ":".join(versions.values())
 
 
 def public_statistics(*, year: int | None = None) -> PublicStatistics:

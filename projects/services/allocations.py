@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.page_cache import content_changed
 from algoric.core.staff import require_staff
 from algoric.core.workflow import TransitionError
 from algoric.notifications.services import notify
@@ -118,6 +119,7 @@ def allocations_grant(*, request: ResourceRequest, actor) -> list[Allocation]:
     if changed and project.status == Project.Status.DRAFT:
         Project.objects.filter(pk=project.pk, status=Project.Status.DRAFT).update(
             status=Project.Status.ACTIVE)
+        content_changed("projects")  # counted by the public statistics
     return changed
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.page_cache import content_changed
 from algoric.core.staff import is_verified_staff
 from algoric.notifications.services import notify
 from members.models import OrganisationMember, User
@@ -138,6 +139,7 @@ def project_close(*, project: Project, actor: User) -> Project:
         raise PermissionDenied(_("Only the PI may close the project."))
     Project.objects.filter(pk=project.pk).update(status=Project.Status.CLOSED,
                                                  updated_at=timezone.now())
+    content_changed("projects")  # the public pages show active and closed projects
     project.refresh_from_db()
     if is_verified_staff(actor) and project_role(project=project, user=actor) is None:
         audit_record(action="project.closed", actor=actor, target=project)

@@ -2,8 +2,9 @@
 visitor.
 
 The figures come from ``projects.selectors.statistics`` (cached for a few minutes, a fixed
-number of queries when computed); the chart is drawn once per language for each
-computation of the figures and cached with them.
+number of queries when computed); the chart is drawn in the browser from the numbers the
+page carries (:mod:`projects.views.charts`), above the table that gives them. The whole
+page is kept by the public page cache (:mod:`algoric.core.page_cache`).
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from algoric.core.page_cache import public_page
 from algoric.core.registries import centre_report_sections
 from members.models import OrganisationKind
 
-from ..charts import monthly_comparison_svg, svg_data_uri
 from ..selectors.statistics import PublicStatistics, cache_key, public_statistics
+from .charts import monthly_comparison
 
 
 def _amount(value) -> str:
@@ -28,10 +30,10 @@ def _amount(value) -> str:
 
 
 def _chart(stats: PublicStatistics) -> dict:
-    """The chart of core-hours by month, this year beside last year: its data URI and
-    its text alternative (the table under it gives every number)."""
+    """The chart of core-hours by month, this year beside last year: the id of its data
+    block, its numbers and its text alternative (the table under it gives every number)."""
     this_year, last_year = stats.this_year, stats.last_year
-    svg = monthly_comparison_svg(
+    data = monthly_comparison(
         months=[row["month"] for row in this_year.by_month],
         values=[row["core_hours"] for row in this_year.by_month],
         previous=[row["core_hours"] for row in last_year.by_month],
@@ -42,18 +44,10 @@ def _chart(stats: PublicStatistics) -> dict:
             "gives the figures.") % {
         "year": this_year.year, "total": _amount(this_year.totals.core_hours),
         "previous": last_year.year, "previous_total": _amount(last_year.totals.core_hours)}
-    return {"uri": svg_data_uri(svg), "alt": alt}
+    return {"id": "statistics-chart", "data": data, "alt": alt}
 
 
-def chart_for(stats: PublicStatistics) -> dict:
-    """The chart of ``stats`` in the active language, from the cache when it was already
-    drawn for this computation of the figures."""
-    key = (f"{cache_key(stats.year)}:chart:{get_language()}:"
-           f"{stats.computed_at.timestamp():.6f}")
-    return cache.get_or_set(key, lambda: _chart(stats),
-                            timeout=settings.PUBLIC_STATISTICS_CACHE_SECONDS)
-
-
+@public_page("usage", "catalogue", "projects", "agenda")
 @require_GET
 def public_statistics_view(request):
     """Members, organisations by kind, active projects, core-hours and GPU-hours of this
@@ -67,7 +61,7 @@ def public_statistics_view(request):
               for current, previous in zip(stats.this_year.by_month, stats.last_year.by_month,
                                            strict=True)]
     return render(request, "projects/public_statistics.html", {
-        "stats": stats, "by_kind": by_kind, "months": months, "chart": chart_for(stats),
+        "stats": stats, "by_kind": by_kind, "months": months, "chart": _chart(stats),
         "cache_minutes": max(1, settings.PUBLIC_STATISTICS_CACHE_SECONDS // 60),
         "extra_sections": cache.get_or_set(
             f"{cache_key(stats.year)}:registered:{get_language()}:"

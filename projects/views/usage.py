@@ -1,9 +1,10 @@
 """A project's usage page: its use of its grants in a year, for its members and staff.
 
 Every figure comes from ``projects.selectors.usage`` (sums of the ``resources`` usage
-summaries, a fixed number of queries per page). Charts are SVG drawn on the server
-(``projects.charts``), each next to the table that gives its numbers. The staff's usage
-pages are in :mod:`projects.views.staff.usage`.
+summaries, a fixed number of queries per page). Charts are drawn in the browser from the
+numbers the page carries (:mod:`projects.views.charts`), each above the table that gives
+its numbers and stands for it without JavaScript. The staff's usage pages are in
+:mod:`projects.views.staff.usage`.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from django.views.decorators.http import require_GET
 
 from resources.accounting.selectors import shifted_imports
 
-from ..charts import grant_chart_svg, svg_data_uri
 from ..forms.usage import YearForm
 from ..models import Allocation
 from ..selectors.projects import project_for_user
 from ..selectors.usage import default_year
 from ..selectors.usage import project_usage as project_usage_for_year
+from .charts import grant_chart
 
 ALLOCATION_BADGES = {
     Allocation.Status.ACTIVE: "text-bg-success",
@@ -40,11 +41,12 @@ def _legend() -> dict[str, str]:
             "granted": _("Granted for the year")}
 
 
-def _resource_chart(use, year: int) -> dict:
-    """The chart of one resource row: its data URI and its text alternative."""
-    svg = grant_chart_svg(months=[m.month for m in use.months], used=[m.used for m in use.months],
-                          granted=use.granted, unit=use.unit, legend=_legend(),
-                          elapsed=sum(not m.future for m in use.months))
+def _resource_chart(use, year: int, number: int) -> dict:
+    """The chart of one resource row: the id of its data block, its numbers
+    (:func:`projects.views.charts.grant_chart`) and its text alternative."""
+    data = grant_chart(months=[m.month for m in use.months], used=[m.used for m in use.months],
+                       granted=use.granted, unit=use.unit, legend=_legend(),
+                       elapsed=sum(not m.future for m in use.months))
     if use.granted is not None:
         alt = _("Chart of %(resource)s in %(year)s: %(used)s %(unit)s used of %(granted)s "
                 "granted, month by month. The table below gives the figures.") % {
@@ -54,7 +56,7 @@ def _resource_chart(use, year: int) -> dict:
         alt = _("Chart of %(resource)s in %(year)s: %(used)s %(unit)s used, nothing granted, "
                 "month by month. The table below gives the figures.") % {
             "resource": use.label, "year": year, "used": figure_text(use.used), "unit": use.unit}
-    return {"uri": svg_data_uri(svg), "alt": alt}
+    return {"id": f"usage-chart-{number}", "data": data, "alt": alt}
 
 
 @login_required
@@ -67,8 +69,8 @@ def project_usage(request, pk: int):
     year = YearForm(request.GET).year_or(default_year())
     usage = project_usage_for_year(project=project, year=year)
     rows = []
-    for use in usage.resources:
-        rows.append({"use": use, "chart": _resource_chart(use, year),
+    for number, use in enumerate(usage.resources, start=1):
+        rows.append({"use": use, "chart": _resource_chart(use, year, number),
                      "badge": ALLOCATION_BADGES.get(use.allocation.status, "")
                      if use.allocation else ""})
     clusters = {place.split("/")[0] for use in usage.resources for place in use.partitions}

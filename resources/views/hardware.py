@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from algoric.core.page_cache import public_page
 from algoric.pages.markdown import render_markdown
 from algoric.pages.models import Page
 
@@ -14,6 +15,7 @@ from ..energy import MEMORY_WATTS_PER_GB, co2e_kg, energy_constants, energy_kwh
 from ..selectors.catalogue import public_hardware_table
 
 
+@public_page("pages", "catalogue")
 @require_GET
 def hardware(request):
     """The public "hardware and resources" page: the staff-edited ``hardware`` page, then

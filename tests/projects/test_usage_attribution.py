@@ -317,7 +317,9 @@ def test_staff_dashboard_shows_the_year_and_links_unmatched_accounts(client, sta
     assert response.status_code == HTTPStatus.OK
     assert reverse("projects:staff_unmatched_accounts") in content
     assert reverse("projects:project_usage", args=[project.pk]) in content
-    assert content.count('src="data:image/svg+xml;base64,') == 2  # core-hours and GPU-hours
+    # Core-hours and GPU-hours, drawn in the browser from their JSON blocks.
+    assert '<script id="usage-chart-core-hours" type="application/json">' in content
+    assert '<script id="usage-chart-gpu-hours" type="application/json">' in content
     assert response.context["usage"].unmatched == 1
 
 

@@ -1,6 +1,7 @@
 """The project usage page: its numbers (from hand-made usage summaries), who may see it,
 its charts, and a query count that does not grow with the summaries."""
 
+import json
 import re
 from decimal import Decimal
 from http import HTTPStatus
@@ -125,11 +126,20 @@ def test_usage_page_shows_the_figures(client, filled):
     assert "7,5 kg CO2e" in text  # 146 × 51.28 / 1000 = 7.49
     assert "29,20 €" in text
     assert "alice" in text and "TIMEOUT" in text
-    # One chart per resource row, each an image with a text alternative.
-    images = re.findall(r'<img class="img-fluid[^>]*src="data:image/svg\+xml;base64,[^"]+"'
-                        r' alt="([^"]+)"', text)
-    assert len(images) == 3
-    assert all(alt.strip() for alt in images)
+    # One chart per resource row, drawn in the browser from its numbers: a hidden figure
+    # with a labelled canvas, and a JSON block; no image drawn on the server.
+    labels = re.findall(r'<canvas role="img" aria-label="([^"]+)"></canvas>', text)
+    assert len(labels) == 3
+    assert all(label.strip() for label in labels)
+    assert text.count('<figure class="usage-chart my-2" data-usage-chart="usage-chart-') == 3
+    assert "data:image/svg+xml" not in text
+    blocks = re.findall(r'<script id="usage-chart-(\d+)" type="application/json">(.*?)</script>',
+                        text, re.DOTALL)
+    assert [number for number, _ in blocks] == ["1", "2", "3"]
+    charts = [json.loads(block) for _, block in blocks]
+    assert all(len(chart["labels"]) == 12 for chart in charts)
+    assert any(dataset["dashed"] for chart in charts for dataset in chart["datasets"])
+    assert "js/usage-charts.js" in text and "vendor/chartjs/chart.umd.min.js" in text
     # The constants and their sources.
     assert "51,28" in text
     assert "<svg" not in text  # no inline SVG: its style attributes would break the CSP

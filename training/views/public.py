@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from algoric.core.feedback import show_errors
+from algoric.core.page_cache import public_page
 
 from ..models import Registration
 from ..selectors.access import live_registration, waiting_position
@@ -24,6 +25,7 @@ PAST_SHOWN = 20
 
 
 @require_GET
+@public_page("agenda")
 def agenda(request):
     """Upcoming sessions and events, then the latest past ones; the iCalendar link."""
     return render(request, "training/agenda.html", {
@@ -31,6 +33,7 @@ def agenda(request):
 
 
 @require_GET
+@public_page("agenda")
 def agenda_ics(request):
     """The agenda as an iCalendar feed (every published entry), in the page's language."""
     body = agenda_ical(entries=all_agenda_entries(), language=translation.get_language())
@@ -40,6 +43,7 @@ def agenda_ics(request):
 
 
 @require_GET
+@public_page("agenda")
 def session_detail(request, pk: int):
     """A session's public page; a signed-in person sees their place and may register."""
     session = public_session(pk=pk)
@@ -51,6 +55,7 @@ def session_detail(request, pk: int):
 
 
 @require_GET
+@public_page("agenda")
 def event_detail(request, pk: int):
     """An event's public page."""
     return render(request, "training/event_detail.html", {"event": public_event(pk=pk)})

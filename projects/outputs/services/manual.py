@@ -6,7 +6,6 @@ never duplicated."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from algoric.audit.services import audit_record
+from algoric.core.page_cache import content_changed
 from algoric.core.staff import is_verified_staff
 
 from ...models import Project, ProjectMember, ResearchOutput
-from ...selectors.statistics import public_statistics_forget
 from ..identifiers import (
     normalise_arxiv_id,
     normalise_doi,
@@ -148,9 +147,10 @@ def _complete(output: ResearchOutput, clean: dict) -> bool:
 
 
 def outputs_changed() -> None:
-    """Forget the cached public statistics once the current transaction commits (their
-    output figures changed)."""
-    transaction.on_commit(partial(public_statistics_forget))
+    """Say that the public pages showing outputs changed: the public project pages and the
+    statistics (whose cached figures are keyed by the same content versions) are served
+    afresh, at once and again when the current transaction commits."""
+    content_changed("projects")
 
 
 def research_output_record(*, project: Project, data: dict, source: str, actor,

@@ -2,8 +2,8 @@
 that match no project (each mapping is one service call).
 
 Every figure comes from ``projects.selectors.usage`` (sums of the ``resources`` usage
-summaries, a fixed number of queries per page); charts are SVG drawn on the server
-(``projects.charts``), each next to the table that gives its numbers.
+summaries, a fixed number of queries per page); charts are drawn in the browser from the
+numbers the page carries (:mod:`projects.views.charts`), above the table that gives them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from algoric.core.feedback import form_error_texts, show_errors
 from algoric.core.staff import staff_required
 from resources.accounting.selectors import shifted_imports
 
-from ...charts import GREEN, monthly_bars_svg, svg_data_uri
 from ...forms.usage import AccountAliasForm, YearForm
 from ...models import AccountAlias, Project
 from ...selectors.usage import (
@@ -33,6 +32,7 @@ from ...selectors.usage import (
     unmatched_accounts,
 )
 from ...services import usage as services
+from ..charts import GREEN, monthly_bars
 from ..usage import figure_text
 
 
@@ -45,20 +45,22 @@ def staff_dashboard(request):
     usage = centre_usage(year=year)
     months = [item["month"] for item in usage.by_month]
     charts = [{
+        "id": "usage-chart-core-hours",
         "title": _("Core-hours per month"),
-        "uri": svg_data_uri(monthly_bars_svg(
+        "data": monthly_bars(
             months=months, values=[item["sums"].core_hours for item in usage.by_month],
-            unit=_("core-hours"))),
+            unit=_("core-hours"), label=_("Core-hours per month")),
         "alt": _("Chart of the core-hours used each month of %(year)s, %(total)s in all. "
                  "The table below gives the figures.") % {
             "year": year, "total": figure_text(usage.totals.core_hours)},
     }]
     if usage.totals.gpu_hours:
         charts.append({
+            "id": "usage-chart-gpu-hours",
             "title": _("GPU-hours per month"),
-            "uri": svg_data_uri(monthly_bars_svg(
+            "data": monthly_bars(
                 months=months, values=[item["sums"].gpu_hours for item in usage.by_month],
-                unit=_("GPU-hours"), colour=GREEN)),
+                unit=_("GPU-hours"), label=_("GPU-hours per month"), colour=GREEN),
             "alt": _("Chart of the GPU-hours used each month of %(year)s, %(total)s in all. "
                      "The table below gives the figures.") % {
                 "year": year, "total": figure_text(usage.totals.gpu_hours)},

@@ -13,6 +13,8 @@ from django.db.models import Case, Count, DateField, Max, Min, Q, Sum, Value, Wh
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from algoric.core.page_cache import content_changed
+
 from ..models import AccountingImport, JobRecord, UsageSummary
 from ..selectors import job_wait_seconds
 
@@ -66,6 +68,8 @@ def usage_summaries_add(*, accounting_import: AccountingImport,
     that query may walk the end-time index). Returns the number of summary rows touched.
     """
     jobs = JobRecord.objects.filter(accounting_import=accounting_import)
+    # The public statistics read the summaries: their pages are served again after commit.
+    content_changed("usage")
     if end_span is None:
         span = jobs.aggregate(first=Min("end_time"), last=Max("end_time"))
         if span["first"] is None:
