@@ -21,11 +21,11 @@ from algoric.pages.models import Page
 from algoric.pages.services import page_update
 from algoric.pages.views import page_detail
 from projects.models import Project
+from projects.outputs.services.manual import research_output_record
 from projects.services.projects import project_close
 from projects.views.public import public_project_detail, public_project_list
 from projects.views.statistics import public_statistics_view
 from resources.accounting.services.imports import accounting_import_create, accounting_import_run
-from projects.outputs.services.manual import research_output_record
 from resources.views.hardware import hardware
 from training.services.registrations import registration_create
 from training.views.public import agenda, agenda_ics, event_detail, session_detail
