@@ -37,7 +37,7 @@ from members.models import (
     TermsTemplate,
     User,
 )
-from members.validators import luhn_is_valid
+from members.validators import luhn_complete
 from projects.models import (
     AccountAlias,
     Allocation,
@@ -143,13 +143,10 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 
 def siret_for(n: int) -> str:
-    """A 14-digit SIRET number passing the Luhn check, distinct for each ``n``."""
-    stem = f"7321{n:09d}"
-    for last in range(10):
-        candidate = stem + str(last)
-        if luhn_is_valid(candidate):
-            return candidate
-    raise AssertionError("unreachable")
+    """A 14-digit SIRET number whose SIREN and SIRET both pass the Luhn check (as
+    ``stdnum.fr.siret`` checks), distinct for each ``n`` below 10 million."""
+    siren = luhn_complete(f"7{n:07d}")
+    return luhn_complete(f"{siren}0001")
 
 
 class OrganisationMemberFactory(factory.django.DjangoModelFactory):

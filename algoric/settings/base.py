@@ -12,6 +12,7 @@ import environ
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from .identity import identity_settings
 from .schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -332,6 +333,9 @@ SLURM_SYNC = env.bool("SLURM_SYNC", default=False)
 # Every 15 minutes: run sacct on this machine and import the jobs (every cluster).
 ACCOUNTING_COLLECT = env.bool("ACCOUNTING_COLLECT", default=False)
 CELERY_BEAT_SCHEDULE = beat_schedule(slurm_sync=SLURM_SYNC, accounting_collect=ACCOUNTING_COLLECT)
+
+# --- The association's identity on quotes, invoices, receipts: settings/identity.py --------
+vars().update(identity_settings(env))
 
 # --- Energy model (resources.energy; Green Algorithms) --------------------------------------
 # Each constant comes with the text that says where it comes from. An empty *_SOURCE

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from .base import *  # noqa: F401,F403
+from .identity import with_demo_identity
 from .base import CELERY_TASK_ALWAYS_EAGER, DATABASES, VAR_DIR, env
 
 DEBUG = False
@@ -49,3 +50,7 @@ STORAGES = {
     "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The association's identity: made-up values wherever the environment sets none.
+vars().update(with_demo_identity({name: value for name, value in vars().copy().items()
+                                  if name.startswith(("ASSOCIATION_", "INVOICE_"))}))
