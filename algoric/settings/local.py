@@ -4,8 +4,8 @@ DEBUG is on unless ``DJANGO_DEBUG`` says otherwise; everything else comes from `
 """
 
 from .base import *  # noqa: F401,F403
-from .identity import with_demo_identity
 from .base import VAR_DIR, env
+from .identity import with_demo_identity
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 

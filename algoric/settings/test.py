@@ -9,8 +9,8 @@ import os
 from pathlib import Path
 
 from .base import *  # noqa: F401,F403
-from .identity import with_demo_identity
 from .base import CELERY_TASK_ALWAYS_EAGER, DATABASES, VAR_DIR, env
+from .identity import with_demo_identity
 
 DEBUG = False
 
