@@ -23,6 +23,7 @@ from django.utils import timezone
 from algoric.audit.models import AuditEvent
 from algoric.notifications.models import Notification
 from algoric.pages.models import Page
+from billing.models import Invoice, InvoiceLine
 from members.models import (
     Agreement,
     AgreementEvent,
@@ -628,6 +629,35 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     body = "Bonjour,\n\nLa convention de votre organisation a été soumise.\n"
     language = "fr"
     status = Notification.Status.PENDING
+
+
+# --- Billing ---------------------------------------------------------------------------------
+
+class InvoiceFactory(factory.django.DjangoModelFactory):
+    """A draft invoice to an SME (no lines: add them with ``InvoiceLineFactory``)."""
+
+    class Meta:
+        model = Invoice
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    language = "fr"
+
+
+class InvoiceLineFactory(factory.django.DjangoModelFactory):
+    """A line of a draft invoice: one day of support at 480 €, VAT-exempt."""
+
+    class Meta:
+        model = InvoiceLine
+
+    invoice = factory.SubFactory(InvoiceFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    label = "Accompagnement (1 jour)"
+    quantity = Decimal("1")
+    unit = "jour"
+    unit_price = Decimal("480.00")
+    vat_rate = Decimal("0.00")
+    net_amount = factory.LazyAttribute(lambda o: (o.quantity * o.unit_price).quantize(
+        Decimal("0.01")))
 
 
 # --- Builders of several rows ---------------------------------------------------------------

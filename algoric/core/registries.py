@@ -10,7 +10,8 @@ asks the registry. No import goes upward (CONVENTIONS.md, layers).
 - :func:`register_personal_data` — a section of a member's personal-data export;
 - :func:`register_deletion_blocker` — reasons why an account cannot be deleted yet;
 - :func:`register_deletion_hook` — a step of an account's deletion;
-- :func:`register_health_check` — a list of problems shown by ``/healthz``.
+- :func:`register_health_check` — a list of problems shown by ``/healthz``;
+- :func:`register_demo_builder` — a step of the demonstration centre (``demo_centre``).
 
 Each ``register_*`` is idempotent (registering the same thing again replaces it), so a
 second ``ready()`` (tests, reloads) changes nothing.
@@ -42,6 +43,7 @@ _PERSONAL_DATA: dict[str, Callable[[Any], Any]] = {}
 _DELETION_BLOCKERS: dict[str, Callable[[Any], list[str]]] = {}
 _DELETION_HOOKS: dict[str, Callable[[Any], None]] = {}
 _HEALTH_CHECKS: dict[str, Callable[[], list]] = {}
+_DEMO_BUILDERS: dict[str, tuple[int, Callable[..., Any]]] = {}
 
 
 def _key(function: Callable) -> str:
@@ -100,3 +102,17 @@ def register_health_check(name: str, check: Callable[[], list]) -> None:
 def health_checks() -> dict[str, Callable[[], list]]:
     """The registered health checks, ``{name: check}``."""
     return dict(_HEALTH_CHECKS)
+
+
+def register_demo_builder(name: str, builder: Callable[..., Any], *, order: int = 50) -> None:
+    """Add a step to the demonstration centre: ``builder(*, staff, year, log)`` runs after
+    the centre's own steps (``staff``: the user who makes the demo's decisions; ``year``:
+    this year; ``log``: a callable taking a line of text) and returns a dict of counts of
+    what it created (``{"invoices": 3}``). Smaller ``order`` runs first."""
+    _DEMO_BUILDERS[name] = (order, builder)
+
+
+def demo_builders() -> list[tuple[str, Callable[..., Any]]]:
+    """The registered demo steps, ``[(name, builder)]`` in order."""
+    return [(name, builder) for name, (_order, builder)
+            in sorted(_DEMO_BUILDERS.items(), key=lambda item: (item[1][0], item[0]))]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "members",
     "resources",
     "projects",
+    "billing",
     "algoric.notifications",
     "algoric.pages",
     "algoric.audit",

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BillingConfig(AppConfig):
+    """Quotes, invoices, payments and receipts: above ``projects`` in the app stack."""
+
+    name = "billing"
+    verbose_name = _("Billing")
+
+    def ready(self) -> None:
+        # Imported here: these modules import the models, which need the app registry
+        # ready (Django's app loading).
+        from algoric.core import registries
+
+        from . import checks  # noqa: F401  (registers the deployment check)
+        from .demo import demo_billing
+
+        registries.register_demo_builder("billing", demo_billing, order=50)
