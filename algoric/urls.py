@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("members.urls")),
     path("", include("resources.urls")),
     path("", include("projects.urls")),
+    path("", include("billing.urls")),
     path("", include("algoric.pages.urls")),
     prefix_default_language=False,
 )

@@ -146,6 +146,31 @@ def invoice_add_usage(*, invoice: Invoice, actor) -> list[InvoiceLine]:
 
 
 @transaction.atomic
+def invoice_draft(*, organisation: Organisation, actor, membership_year: int | None = None,
+                  period_start: dt.date | None = None, period_end: dt.date | None = None,
+                  note: str = "") -> Invoice:
+    """A new draft with its lines (staff only): the membership fee of ``membership_year``
+    when given, the computing used from ``period_start`` to ``period_end`` when given.
+    All or nothing. Raises ``PermissionDenied``, ``ValidationError`` (no membership that
+    year, and those of :func:`invoice_create`, :func:`invoice_add_membership_fee`,
+    :func:`invoice_add_usage`)."""
+    membership = None
+    if membership_year:
+        membership = Membership.objects.filter(organisation=organisation,
+                                               year=membership_year).first()
+        if membership is None:
+            raise ValidationError(_("This organisation has no membership that year."))
+    invoice = invoice_create(organisation=organisation, membership=membership,
+                             period_start=period_start, period_end=period_end, note=note,
+                             actor=actor)
+    if membership is not None:
+        invoice_add_membership_fee(invoice=invoice, actor=actor)
+    if period_start:
+        invoice_add_usage(invoice=invoice, actor=actor)
+    return invoice
+
+
+@transaction.atomic
 def invoice_issue(*, invoice: Invoice, actor, issued_on: dt.date | None = None) -> Invoice:
     """Issue a draft (staff only): give it the next number of its series and year, fix
     its totals and copy the seller's and buyer's details — one transaction.

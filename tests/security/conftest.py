@@ -57,6 +57,8 @@ class World:
     terms: object
     membership: object
     page: object
+    invoice: object
+    quote: object
 
 
 def signed_pdf_bytes() -> bytes:
@@ -77,6 +79,7 @@ def build_world(staff_with_mfa) -> World:
     submitted request with a comment, active agreement with a signed copy, pending
     invitations, report, allocation) and the attacker organisation ``other_org``."""
     from algoric.pages.models import Page
+    from billing.models import Invoice, InvoiceLine, Quote
     from members.models import Agreement, Invitation, Membership
     from projects.models import (
         AccountAlias,
@@ -160,7 +163,22 @@ def build_world(staff_with_mfa) -> World:
     page, _created = Page.objects.get_or_create(
         slug="home", defaults={"title_fr": "Accueil", "title_en": "Home",
                                "body_fr": "Bienvenue.", "body_en": "Welcome."})
+    invoice = Invoice.objects.create(organisation=org, membership=membership,
+                                     note=f"Note {MARKER}", created_by=staff_with_mfa)
+    InvoiceLine.objects.create(invoice=invoice, position=1, label=f"Cotisation {MARKER}",
+                               quantity=1, unit_price=250, net_amount=250)
+    Invoice.objects.filter(pk=invoice.pk).update(
+        status="paid", number=f"F-{today.year}-0999", issued_on=today, due_on=today,
+        paid_on=today, total_net=250, total_gross=250,
+        buyer={"name": org.name, "address": org.address, "kind": org.kind},
+        seller={"name": "Association Algoric", "iban": "FR7630006000011234567890189"})
+    invoice.refresh_from_db()
+    quote = Quote.objects.create(
+        number=f"D-{today.year}-0999", organisation=org, request=request, issued_on=today,
+        valid_until=today + dt.timedelta(days=30), buyer={"name": org.name},
+        seller={"name": "Association Algoric"})
     return World(
+        invoice=invoice, quote=quote,
         org=org, other_org=other_org, representative=representative, plain=plain,
         outsider=outsider, staff_nomfa=StaffFactory(), staff=staff_with_mfa,
         project=project, other_project=other_project, request=request, comment=comment,

@@ -188,6 +188,21 @@ URLS: dict[str, tuple[str, dict]] = {
     "pages:privacy": (PUBLIC, {}),
     "pages:staff_list": (STAFF, {}),
     "pages:staff_edit": (STAFF, {"slug": _w("page", "slug")}),
+    # billing: invoices for representatives, quotes for them and the project's leads
+    "billing:organisation_invoices": (LEAD, {"pk": _w("org")}),
+    "billing:invoice_pdf": (LEAD, {"pk": _w("invoice")}),
+    "billing:receipt_pdf": (LEAD, {"pk": _w("invoice")}),
+    "billing:quote_request": (LEAD, {"pk": _w("request")}),
+    "billing:quote_pdf": (LEAD, {"pk": _w("quote")}),
+    "billing:quote_accept": (LEAD, {"pk": _w("quote")}),
+    "billing:staff_invoice_list": (STAFF, {}),
+    "billing:staff_invoice_create": (STAFF, {}),
+    "billing:staff_exports": (STAFF, {}),
+    "billing:staff_invoice_detail": (STAFF, {"pk": _w("invoice")}),
+    "billing:staff_invoice_add_line": (STAFF, {"pk": _w("invoice")}),
+    "billing:staff_invoice_issue": (STAFF, {"pk": _w("invoice")}),
+    "billing:staff_invoice_payment": (STAFF, {"pk": _w("invoice")}),
+    "billing:staff_invoice_credit": (STAFF, {"pk": _w("invoice")}),
 }
 
 
@@ -279,6 +294,7 @@ GUARDED = (
     "projects.ResourceRequest", "projects.ResourceRequestCell", "projects.RequestComment",
     "projects.Allocation", "projects.AccountAlias", "projects.UsageReport",
     "resources.Resource", "resources.Cluster", "resources.AccountingImport", "pages.Page",
+    "billing.Invoice", "billing.InvoiceLine", "billing.Payment", "billing.Quote",
     "mfa.Authenticator", "account.EmailAddress",
 )
 
