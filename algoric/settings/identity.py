@@ -48,6 +48,9 @@ def identity_settings(env) -> dict:
         AGREEMENT_SIGNING_KEY=env.str("AGREEMENT_SIGNING_KEY", default=""),
         AGREEMENT_SIGNING_KEY_PASSPHRASE=env.str("AGREEMENT_SIGNING_KEY_PASSPHRASE",
                                                  default=""),
+        # PEM files of the certificate authorities whose signatures on uploaded agreements
+        # are shown as trusted (comma-separated paths).
+        AGREEMENT_SIGNATURE_TRUST_ROOTS=env.list("AGREEMENT_SIGNATURE_TRUST_ROOTS", default=[]),
     )
     return values
 
