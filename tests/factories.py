@@ -23,7 +23,15 @@ from django.utils import timezone
 from algoric.audit.models import AuditEvent
 from algoric.notifications.models import Notification
 from algoric.pages.models import Page
-from billing.models import Invoice, InvoiceLine
+from billing.models import (
+    Invoice,
+    InvoiceCounter,
+    InvoiceEvent,
+    InvoiceLine,
+    Payment,
+    Quote,
+    QuoteLine,
+)
 from members.models import (
     Agreement,
     AgreementEvent,
@@ -658,6 +666,68 @@ class InvoiceLineFactory(factory.django.DjangoModelFactory):
     vat_rate = Decimal("0.00")
     net_amount = factory.LazyAttribute(lambda o: (o.quantity * o.unit_price).quantize(
         Decimal("0.01")))
+
+
+class InvoiceCounterFactory(factory.django.DjangoModelFactory):
+    """The invoice counter of a year (``F`` series), no number given yet."""
+
+    class Meta:
+        model = InvoiceCounter
+        django_get_or_create = ("series", "year")
+
+    series = "F"
+    year = factory.LazyFunction(this_year)
+
+
+class InvoiceEventFactory(factory.django.DjangoModelFactory):
+    """A draft invoice's creation in its history."""
+
+    class Meta:
+        model = InvoiceEvent
+
+    invoice = factory.SubFactory(InvoiceFactory)
+    to_status = Invoice.Status.DRAFT
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    """A bank transfer of 100 € received today (rows only: the services check the invoice)."""
+
+    class Meta:
+        model = Payment
+
+    invoice = factory.SubFactory(InvoiceFactory)
+    amount = Decimal("100.00")
+    paid_on = factory.LazyFunction(timezone.localdate)
+    reference = factory.Sequence(lambda n: f"VIR-{n}")
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    """A quote for a resource request of an SME's project, valid 30 days (no lines)."""
+
+    class Meta:
+        model = Quote
+
+    number = factory.Sequence(lambda n: f"D-{this_year()}-{n + 1:04d}")
+    request = factory.SubFactory(ResourceRequestFactory)
+    organisation = factory.SelfAttribute("request.project.organisation")
+    issued_on = factory.LazyFunction(timezone.localdate)
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+
+
+class QuoteLineFactory(factory.django.DjangoModelFactory):
+    """100 000 core-hours at 0.0125 € on a quote."""
+
+    class Meta:
+        model = QuoteLine
+
+    quote = factory.SubFactory(QuoteFactory)
+    label = "CPU Bretagne"
+    year = factory.LazyFunction(this_year)
+    quantity = Decimal("100000")
+    unit = "heures-cœurs"
+    unit_price = Decimal("0.0125")
+    vat_rate = Decimal("0.00")
+    net_amount = Decimal("1250.00")
 
 
 # --- Builders of several rows ---------------------------------------------------------------

@@ -110,7 +110,8 @@ class Invoice(models.Model):
     buyer = models.JSONField(_("buyer"), default=dict, blank=True)
     pdf = models.FileField(_("PDF"), storage=private_storage, blank=True, max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
-                                   on_delete=models.SET_NULL, null=True, related_name="+")
+                                   on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"),
                                   on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+")
@@ -237,7 +238,8 @@ class Payment(models.Model):
                               default=Method.TRANSFER)
     reference = models.CharField(_("reference"), max_length=100)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
-                                    on_delete=models.SET_NULL, null=True, related_name="+")
+                                    on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:

@@ -43,11 +43,12 @@ class Quote(models.Model):
                                     default=Decimal("0.00"))
     total_gross = models.DecimalField(_("total including VAT (EUR)"), max_digits=12,
                                       decimal_places=2, default=Decimal("0.00"))
-    seller = models.JSONField(_("seller"), default=dict)
-    buyer = models.JSONField(_("buyer"), default=dict)
+    seller = models.JSONField(_("seller"), default=dict, blank=True)
+    buyer = models.JSONField(_("buyer"), default=dict, blank=True)
     pdf = models.FileField(_("PDF"), storage=private_storage, blank=True, max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("made by"),
-                                   on_delete=models.SET_NULL, null=True, related_name="+")
+                                   on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("accepted by"),
