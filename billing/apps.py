@@ -15,5 +15,9 @@ class BillingConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the deployment check)
         from .demo import demo_billing
+        from .selectors.invoices import staff_dashboard_billing
 
         registries.register_demo_builder("billing", demo_billing, order=50)
+        registries.register_dashboard_section(registries.DashboardSection(
+            template="billing/staff/_dashboard_billing.html",
+            context=lambda request: staff_dashboard_billing(), order=20))

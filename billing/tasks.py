@@ -10,6 +10,7 @@ from django.db import transaction
 
 from .models import Invoice
 from .services.documents import invoice_pdf_store
+from .services.periodic import usage_invoices_draft_due
 from .services.reminders import invoices_send_overdue_reminders
 
 logger = logging.getLogger(__name__)
@@ -46,3 +47,10 @@ def invoice_pdf_enqueue_on_commit(invoice: Invoice) -> None:
 def send_overdue_invoice_reminders() -> int:
     """Remind representatives of invoices past their due date (daily)."""
     return invoices_send_overdue_reminders()
+
+
+@shared_task(acks_late=True)
+def draft_usage_invoices() -> int:
+    """Draft the usage invoices of the periods that ended with last month (daily; a
+    period is drafted once). Returns how many drafts were made."""
+    return len(usage_invoices_draft_due())

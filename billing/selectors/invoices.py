@@ -92,3 +92,15 @@ def unpaid_invoices(*, today: dt.date | None = None) -> list[UnpaidInvoice]:
             invoice=invoice, due=due, age_days=(today - invoice.issued_on).days,
             overdue_days=max((today - invoice.due_on).days, 0) if invoice.due_on else 0))
     return result
+
+
+def staff_dashboard_billing(*, limit: int = 10) -> dict:
+    """The staff dashboard's block: drafts waiting to be issued (``drafts``, oldest first,
+    at most ``limit``; ``draft_count``) and invoices past their due date (``overdue``:
+    :class:`UnpaidInvoice` items, most overdue first)."""
+    drafts = Invoice.objects.filter(status=Invoice.Status.DRAFT).select_related(
+        "organisation").order_by("created_at")
+    overdue = sorted((unpaid for unpaid in unpaid_invoices() if unpaid.overdue_days > 0),
+                     key=lambda unpaid: -unpaid.overdue_days)
+    return {"drafts": list(drafts[:limit]), "draft_count": drafts.count(),
+            "overdue": overdue[:limit], "overdue_count": len(overdue)}

@@ -49,10 +49,12 @@ def invoice_create(*, organisation: Organisation, actor, membership: Membership 
                    note: str = "") -> Invoice:
     """Create a draft invoice to ``organisation`` (staff only), in its language.
 
+    ``actor`` ``None`` is the system (the beat task that drafts periodic usage invoices).
     Raises ``PermissionDenied`` for non-staff, ``ValidationError`` for a period that ends
     before it starts or a membership of another organisation.
     """
-    require_staff(actor)
+    if actor is not None:
+        require_staff(actor)
     if period_start and period_end and period_end < period_start:
         raise ValidationError(_("The period ends before it starts."))
     if membership is not None and membership.organisation_id != organisation.pk:
@@ -74,10 +76,11 @@ def invoice_add_line(*, invoice: Invoice, label: str, quantity: Decimal, unit_pr
     (EUR, excluding VAT) at ``vat_rate`` percent (default: the association's, see
     :func:`billing.selectors.identity.default_vat_rate`); its amount is rounded half up.
 
-    Raises ``PermissionDenied``, ``ValidationError`` (issued invoice, empty label,
-    negative amount, rate outside 0–100).
+    ``actor`` ``None`` is the system. Raises ``PermissionDenied``, ``ValidationError``
+    (issued invoice, empty label, negative amount, rate outside 0–100).
     """
-    require_staff(actor)
+    if actor is not None:
+        require_staff(actor)
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     _require_draft(invoice)
     label = (label or "").strip()

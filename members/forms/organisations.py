@@ -26,8 +26,8 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["kind", "name", "siret", "research_code", "vat_number", "chorus_service_code",
-                  "purchase_order_number", "address", "postal_code", "city", "country",
-                  "website", "contact_email", "language"]
+                  "purchase_order_number", "usage_invoicing", "address", "postal_code", "city",
+                  "country", "website", "contact_email", "language"]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "kind": _("A company is an SME; choose “Individual member” if you join in your "

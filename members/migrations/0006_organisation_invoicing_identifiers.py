@@ -26,4 +26,9 @@ class Migration(migrations.Migration):
             name='vat_number',
             field=models.CharField(blank=True, help_text='Optional; printed on invoices (e.g. FR40303265045).', max_length=20, validators=[members.validators.validate_vat_number], verbose_name='intra-EU VAT number'),
         ),
+        migrations.AddField(
+            model_name='organisation',
+            name='usage_invoicing',
+            field=models.CharField(blank=True, choices=[('monthly', 'every month'), ('quarterly', 'every quarter'), ('yearly', 'every year')], help_text='For organisations that pay for computing: how often the computing used is invoiced. Empty: not invoiced.', max_length=16, verbose_name='computing invoiced'),
+        ),
     ]

@@ -61,6 +61,13 @@ class Organisation(models.Model):
         help_text=_("Public bodies: the purchase order (engagement) number to quote on "
                     "invoices."),
     )
+    usage_invoicing = models.CharField(
+        _("computing invoiced"), max_length=16, blank=True,
+        choices=[("monthly", _("every month")), ("quarterly", _("every quarter")),
+                 ("yearly", _("every year"))],
+        help_text=_("For organisations that pay for computing: how often the computing used "
+                    "is invoiced. Empty: not invoiced."),
+    )
     address = models.TextField(_("postal address"), max_length=500)
     postal_code = models.CharField(_("postal code"), max_length=10)
     city = models.CharField(_("city"), max_length=100)

@@ -25,7 +25,8 @@ from .memberships import membership_open_if_fee_known
 Role = OrganisationMember.Role
 INVITATION_SALT = "members.invitation"
 ORGANISATION_FIELDS = ("kind", "name", "siret", "research_code", "vat_number",
-                       "chorus_service_code", "purchase_order_number", "address", "postal_code",
+                       "chorus_service_code", "purchase_order_number", "usage_invoicing",
+                       "address", "postal_code",
                        "city", "country", "website", "contact_email", "language")
 
 
