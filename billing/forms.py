@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Organisation
 
@@ -12,7 +13,12 @@ from .models import Payment
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker: its value must be ISO 8601 (``YYYY-MM-DD``)."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's argument name
+        super().__init__(attrs=attrs, format=format)
 
 
 class InvoiceCreateForm(forms.Form):
@@ -42,8 +48,8 @@ class LineForm(forms.Form):
     """A free line (training, support…): label, quantity and unit, unit price, VAT rate."""
 
     label = forms.CharField(label=_("Label"), max_length=300)
-    quantity = forms.DecimalField(label=_("Quantity"), min_value=0, max_digits=14,
-                                  decimal_places=4)
+    quantity = forms.DecimalField(label=pgettext_lazy("invoice line", "Quantity"), min_value=0,
+                                  max_digits=14, decimal_places=4)
     unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
     unit_price = forms.DecimalField(label=_("Unit price excl. VAT (EUR)"), min_value=0,
                                     max_digits=12, decimal_places=4)
