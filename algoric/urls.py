@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("", include("resources.urls")),
     path("", include("projects.urls")),
     path("", include("training.urls")),
+    path("", include("billing.urls")),
     path("", include("algoric.pages.urls")),
     prefix_default_language=False,
 )

@@ -1,10 +1,16 @@
-"""Validators: passwords (beyond Django's), SIRET, RNSR and UAI codes, cluster logins."""
+"""Validators: passwords (beyond Django's), SIRET, SIREN, VAT numbers, RNSR and UAI codes,
+cluster logins. Official identifiers are checked by ``python-stdnum``."""
 
 import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from stdnum import luhn
+from stdnum.eu import vat
+from stdnum.exceptions import InvalidFormat, InvalidLength
+from stdnum.exceptions import ValidationError as ValidationError_
+from stdnum.fr import siren, siret
 
 
 class MaximumLengthValidator:
@@ -44,43 +50,64 @@ class MaximumLengthValidator:
 def luhn_is_valid(digits: str) -> bool:
     """Return whether the string of digits passes the Luhn (mod 10) check.
 
-    Source: ISO/IEC 7812-1, annex B; INSEE uses it for SIREN and SIRET numbers.
+    Source: ISO/IEC 7812-1, annex B; INSEE uses it for SIREN and SIRET numbers. The
+    check is ``python-stdnum``'s (``stdnum.luhn``).
     """
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
+    return luhn.is_valid(digits)
 
 
-#: SIRET of La Poste establishments: SIREN 356000000 does not follow the Luhn rule;
-#: INSEE checks them by the sum of the digits being a multiple of 5.
-LA_POSTE_SIREN = "356000000"
+def luhn_complete(digits: str) -> str:
+    """``digits`` followed by the Luhn check digit that makes the whole valid
+    (``stdnum.luhn.calc_check_digit``): a SIREN from 8 digits, a SIRET from 13."""
+    return digits + luhn.calc_check_digit(digits)
 
 
 def validate_siret(value: str) -> None:
-    """Check a French SIRET: 14 digits (spaces ignored) passing the Luhn check.
+    """Check a French SIRET: 14 digits (spaces ignored), its check digit and its SIREN's.
 
-    Raises ``ValidationError`` (code ``siret_format`` or ``siret_checksum``). The
-    La Poste exception (SIREN 356 000 000, digit sum multiple of 5) is accepted, as
-    INSEE documents it.
+    The check is ``python-stdnum``'s (``stdnum.fr.siret``), which also knows the La Poste
+    exception INSEE documents (SIREN 356 000 000: the sum of the digits is a multiple of 5).
+    Raises ``ValidationError`` (code ``siret_format`` or ``siret_checksum``).
     """
-    digits = value.replace(" ", "")
-    if not re.fullmatch(r"\d{14}", digits):
-        raise ValidationError(_("A SIRET number has exactly 14 digits."), code="siret_format")
-    if digits.startswith(LA_POSTE_SIREN):
-        valid = sum(int(c) for c in digits) % 5 == 0
-    else:
-        valid = luhn_is_valid(digits)
-    if not valid:
+    try:
+        siret.validate(value.replace(" ", ""))
+    except (InvalidFormat, InvalidLength) as error:
+        raise ValidationError(_("A SIRET number has exactly 14 digits."),
+                              code="siret_format") from error
+    except ValidationError_ as error:
         raise ValidationError(
             _("This SIRET number is not valid (its check digit does not match)."),
             code="siret_checksum",
-        )
+        ) from error
+
+
+def validate_siren(value: str) -> None:
+    """Check a French SIREN: 9 digits (spaces ignored) passing the Luhn check
+    (``stdnum.fr.siren``). Raises ``ValidationError`` (code ``siren``)."""
+    try:
+        siren.validate(value.replace(" ", ""))
+    except ValidationError_ as error:
+        raise ValidationError(_("This SIREN number is not valid (9 digits, with a check "
+                                "digit)."), code="siren") from error
+
+
+def validate_vat_number(value: str) -> None:
+    """Check an intra-EU VAT number (``FR`` + 2 check digits + SIREN, ``DE…``, …) with
+    ``stdnum.eu.vat``: country prefix, format and check digits of that country's rule.
+    Empty is allowed. Raises ``ValidationError`` (code ``vat_number``)."""
+    if not value:
+        return
+    try:
+        vat.validate(value)
+    except ValidationError_ as error:
+        raise ValidationError(
+            _("This is not a valid intra-EU VAT number (a country code such as FR, then the "
+              "number, e.g. FR40303265045)."), code="vat_number") from error
+
+
+def normalise_vat_number(value: str) -> str:
+    """The VAT number in its compact form (upper case, no spaces or dots), or ``""``."""
+    return vat.compact(value) if value else ""
 
 
 def validate_research_code(value: str) -> None:

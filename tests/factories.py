@@ -23,6 +23,15 @@ from django.utils import timezone
 from algoric.audit.models import AuditEvent
 from algoric.notifications.models import Notification, NotificationPreference
 from algoric.pages.models import Page
+from billing.models import (
+    Invoice,
+    InvoiceCounter,
+    InvoiceEvent,
+    InvoiceLine,
+    Payment,
+    Quote,
+    QuoteLine,
+)
 from members.models import (
     Agreement,
     AgreementEvent,
@@ -37,7 +46,7 @@ from members.models import (
     TermsTemplate,
     User,
 )
-from members.validators import luhn_is_valid
+from members.validators import luhn_complete
 from projects.models import (
     AccountAlias,
     ActivityReport,
@@ -156,13 +165,10 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 
 def siret_for(n: int) -> str:
-    """A 14-digit SIRET number passing the Luhn check, distinct for each ``n``."""
-    stem = f"7321{n:09d}"
-    for last in range(10):
-        candidate = stem + str(last)
-        if luhn_is_valid(candidate):
-            return candidate
-    raise AssertionError("unreachable")
+    """A 14-digit SIRET number whose SIREN and SIRET both pass the Luhn check (as
+    ``stdnum.fr.siret`` checks), distinct for each ``n`` below 10 million."""
+    siren = luhn_complete(f"7{n:07d}")
+    return luhn_complete(f"{siren}0001")
 
 
 class OrganisationMemberFactory(factory.django.DjangoModelFactory):
@@ -723,6 +729,95 @@ class NotificationPreferenceFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     category = "requests"
     delivery = NotificationPreference.Delivery.WEEKLY
+# --- Billing ---------------------------------------------------------------------------------
+
+class InvoiceFactory(factory.django.DjangoModelFactory):
+    """A draft invoice to an SME (no lines: add them with ``InvoiceLineFactory``)."""
+
+    class Meta:
+        model = Invoice
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    language = "fr"
+
+
+class InvoiceLineFactory(factory.django.DjangoModelFactory):
+    """A line of a draft invoice: one day of support at 480 €, VAT-exempt."""
+
+    class Meta:
+        model = InvoiceLine
+
+    invoice = factory.SubFactory(InvoiceFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    label = "Accompagnement (1 jour)"
+    quantity = Decimal("1")
+    unit = "jour"
+    unit_price = Decimal("480.00")
+    vat_rate = Decimal("0.00")
+    net_amount = factory.LazyAttribute(lambda o: (o.quantity * o.unit_price).quantize(
+        Decimal("0.01")))
+
+
+class InvoiceCounterFactory(factory.django.DjangoModelFactory):
+    """The invoice counter of a year (``F`` series), no number given yet."""
+
+    class Meta:
+        model = InvoiceCounter
+        django_get_or_create = ("series", "year")
+
+    series = "F"
+    year = factory.LazyFunction(this_year)
+
+
+class InvoiceEventFactory(factory.django.DjangoModelFactory):
+    """A draft invoice's creation in its history."""
+
+    class Meta:
+        model = InvoiceEvent
+
+    invoice = factory.SubFactory(InvoiceFactory)
+    to_status = Invoice.Status.DRAFT
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    """A bank transfer of 100 € received today (rows only: the services check the invoice)."""
+
+    class Meta:
+        model = Payment
+
+    invoice = factory.SubFactory(InvoiceFactory)
+    amount = Decimal("100.00")
+    paid_on = factory.LazyFunction(timezone.localdate)
+    reference = factory.Sequence(lambda n: f"VIR-{n}")
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    """A quote for a resource request of an SME's project, valid 30 days (no lines)."""
+
+    class Meta:
+        model = Quote
+
+    number = factory.Sequence(lambda n: f"D-{this_year()}-{n + 1:04d}")
+    request = factory.SubFactory(ResourceRequestFactory)
+    organisation = factory.SelfAttribute("request.project.organisation")
+    issued_on = factory.LazyFunction(timezone.localdate)
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+
+
+class QuoteLineFactory(factory.django.DjangoModelFactory):
+    """100 000 core-hours at 0.0125 € on a quote."""
+
+    class Meta:
+        model = QuoteLine
+
+    quote = factory.SubFactory(QuoteFactory)
+    label = "CPU Bretagne"
+    year = factory.LazyFunction(this_year)
+    quantity = Decimal("100000")
+    unit = "heures-cœurs"
+    unit_price = Decimal("0.0125")
+    vat_rate = Decimal("0.00")
+    net_amount = Decimal("1250.00")
 
 
 # --- Builders of several rows ---------------------------------------------------------------

@@ -23,7 +23,7 @@ class TrainingConfig(AppConfig):
 
         registries.register_slurm_extra_members(training_slurm_members)
         registries.register_centre_report_section("training", training_report_section)
-        registries.register_demo_builder(demo_training)
+        registries.register_demo_builder("training", demo_training, order=40)
         registries.register_personal_data("training_registrations", registrations_of_user)
         # Notifications: a seat that frees up and the reminder of the day before cannot wait
         # for a weekly digest; the rest follows the person's choice for training.

@@ -23,10 +23,12 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_default_timezone())
 
 
-def demo_training(*, today: dt.date, staff, log=lambda line: None) -> dict[str, int]:
+def demo_training(*, today: dt.date, staff, year: int | None = None,
+                  log=lambda line: None) -> dict[str, int]:
     """Create the demonstration's course, sessions, registrations and events around
     ``today``, once (a second run finds the course and writes nothing). ``staff``
-    teaches the sessions. Returns ``{kind: count created}``."""
+    teaches the sessions; ``year`` (the demonstration's year) is ``today``'s. Returns
+    ``{kind: count created}``."""
     if Course.objects.filter(slug=COURSE_SLUG).exists():
         return {}
     log("Training: a course, two sessions, a forum and a school visit …")

@@ -67,7 +67,7 @@ _HEALTH_CHECKS: dict[str, Callable[[], list]] = {}
 _NOTIFICATION_EVENTS: dict[str, NotificationEvent] = {}
 _SLURM_EXTRA_MEMBERS: dict[str, Callable[..., dict[str, set[str]]]] = {}
 _CENTRE_REPORT_SECTIONS: dict[str, Callable[..., Any]] = {}
-_DEMO_BUILDERS: dict[str, Callable[..., Any]] = {}
+_DEMO_BUILDERS: dict[str, tuple[int, Callable[..., Any]]] = {}
 
 
 def _key(function: Callable) -> str:
@@ -187,13 +187,16 @@ def centre_report_sections(*, year: int) -> list[dict]:
             for name, provider in _CENTRE_REPORT_SECTIONS.items()]
 
 
-def register_demo_builder(builder: Callable[..., Any]) -> None:
-    """Add a step to ``demo_centre``, run after its own: ``builder(today=date, staff=User,
-    log=callable)`` creates what it needs (idempotent: a second run writes nothing) and
-    returns ``{kind: count created}`` or ``None``."""
-    _DEMO_BUILDERS[_key(builder)] = builder
+def register_demo_builder(name: str, builder: Callable[..., Any], *, order: int = 50) -> None:
+    """Add a step to the demonstration centre: ``builder(*, staff, year, today, log)`` runs
+    after the centre's own steps (``staff``: the user who makes the demo's decisions;
+    ``year``: this year; ``today``: the demonstration's date; ``log``: a callable taking a
+    line of text); it is idempotent (a second run writes nothing) and returns a dict of
+    counts of what it created (``{"invoices": 3}``). Smaller ``order`` runs first."""
+    _DEMO_BUILDERS[name] = (order, builder)
 
 
-def demo_builders() -> list[Callable[..., Any]]:
-    """The registered demo steps, in registration order."""
-    return list(_DEMO_BUILDERS.values())
+def demo_builders() -> list[tuple[str, Callable[..., Any]]]:
+    """The registered demo steps, ``[(name, builder)]`` in order."""
+    return [(name, builder) for name, (_order, builder)
+            in sorted(_DEMO_BUILDERS.items(), key=lambda item: (item[1][0], item[0]))]

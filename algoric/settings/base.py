@@ -12,6 +12,8 @@ import environ
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from .identity import identity_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -51,6 +53,7 @@ INSTALLED_APPS = [
     "resources",
     "projects",
     "training",
+    "billing",
     "algoric.notifications",
     "algoric.pages",
     "algoric.audit",
@@ -309,6 +312,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The portal's own rules (retention, outbox, grants, Slurm, energy, statistics, outputs,
 # training).
 from .portal import *  # noqa: E402,F401,F403
+
+# --- The association's identity on quotes, invoices, receipts: settings/identity.py --------
+vars().update(identity_settings(env))
 
 # --- Health check (/healthz, algoric.operations.health) ------------------------------------
 

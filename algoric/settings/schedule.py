@@ -47,6 +47,14 @@ def beat_schedule(*, slurm_sync: bool, accounting_collect: bool) -> dict[str, di
             "task": "members.tasks.send_membership_reminders",
             "schedule": crontab(hour=8, minute=15),
         },
+        "invoices-usage-drafts": {
+            "task": "billing.tasks.draft_usage_invoices",
+            "schedule": crontab(hour=6, minute=30),
+        },
+        "invoices-overdue-reminders": {
+            "task": "billing.tasks.send_overdue_invoice_reminders",
+            "schedule": crontab(hour=9, minute=0),
+        },
         "usage-thresholds": {
             "task": "projects.tasks.check_usage_thresholds",
             "schedule": crontab(minute=20),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .base import *  # noqa: F401,F403
 from .base import CELERY_TASK_ALWAYS_EAGER, DATABASES, VAR_DIR, env
+from .identity import with_demo_identity
 
 DEBUG = False
 
@@ -53,3 +54,7 @@ STORAGES = {
     "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The association's identity: made-up values wherever the environment sets none.
+vars().update(with_demo_identity({name: value for name, value in vars().copy().items()
+                                  if name.startswith(("ASSOCIATION_", "INVOICE_"))}))

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Organisation, OrganisationMember
-from ..validators import validate_siret
+from ..validators import normalise_vat_number, validate_siret
 
 
 class OrganisationForm(forms.ModelForm):
@@ -25,7 +25,8 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["kind", "name", "siret", "research_code", "address", "postal_code", "city",
+        fields = ["kind", "name", "siret", "research_code", "vat_number", "chorus_service_code",
+                  "purchase_order_number", "usage_invoicing", "address", "postal_code", "city",
                   "country", "website", "contact_email", "language"]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
@@ -44,6 +45,10 @@ class OrganisationForm(forms.ModelForm):
         if value:
             validate_siret(value)
         return value
+
+    def clean_vat_number(self) -> str:
+        """The VAT number in its compact form (the model validator checks it)."""
+        return normalise_vat_number(self.cleaned_data["vat_number"].strip())
 
     def clean_research_code(self) -> str:
         """Upper-case and strip the RNSR/UAI code (the model validator checks its format)."""

@@ -117,6 +117,12 @@ class Agreement(models.Model):
     signed_pdf = models.FileField(_("signed copy (PDF)"), storage=private_storage, blank=True,
                                   max_length=200)
     signed_filename = models.CharField(_("uploaded file name"), max_length=120, blank=True)
+    signature_report = models.JSONField(
+        _("digital signatures of the signed copy"), default=list, blank=True,
+        help_text=_("What pyHanko found in the uploaded copy: signer, time, changes after."))
+    countersigned_pdf = models.FileField(
+        _("countersigned agreement (PDF)"), storage=private_storage, blank=True,
+        max_length=200)
     signed_uploaded_at = models.DateTimeField(_("signed copy uploaded"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL,

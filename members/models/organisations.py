@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..validators import validate_research_code, validate_siret
+from ..validators import validate_research_code, validate_siret, validate_vat_number
 
 
 class OrganisationKind(models.TextChoices):
@@ -47,6 +47,26 @@ class Organisation(models.Model):
     research_code = models.CharField(
         _("RNSR or UAI code"), max_length=10, blank=True, validators=[validate_research_code],
         help_text=_("Optional, for laboratories (RNSR) and schools (UAI)."),
+    )
+    vat_number = models.CharField(
+        _("intra-EU VAT number"), max_length=20, blank=True, validators=[validate_vat_number],
+        help_text=_("Optional; printed on invoices (e.g. FR40303265045)."),
+    )
+    chorus_service_code = models.CharField(
+        _("Chorus Pro service code"), max_length=100, blank=True,
+        help_text=_("Public bodies: the service code invoices are addressed to in Chorus Pro."),
+    )
+    purchase_order_number = models.CharField(
+        _("purchase order number"), max_length=50, blank=True,
+        help_text=_("Public bodies: the purchase order (engagement) number to quote on "
+                    "invoices."),
+    )
+    usage_invoicing = models.CharField(
+        _("computing invoiced"), max_length=16, blank=True,
+        choices=[("monthly", _("every month")), ("quarterly", _("every quarter")),
+                 ("yearly", _("every year"))],
+        help_text=_("For organisations that pay for computing: how often the computing used "
+                    "is invoiced. Empty: not invoiced."),
     )
     address = models.TextField(_("postal address"), max_length=500)
     postal_code = models.CharField(_("postal code"), max_length=10)

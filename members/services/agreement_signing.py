@@ -33,6 +33,7 @@ from .agreements import (
     agreement_notify_staff,
     agreement_transition,
 )
+from .pades import countersigning_configured, pdf_countersign, pdf_signatures
 
 security_log = logging.getLogger("algoric.security")
 Status = Agreement.Status
@@ -101,13 +102,14 @@ def agreement_upload_signed(*, agreement: Agreement, uploaded, actor: User) -> A
         raise TransitionError(_("The signed copy can be uploaded only once the agreement is "
                                 "approved."))
     data = validate_signed_pdf(uploaded)
+    report = signature_report(data)
     storage = Agreement._meta.get_field("signed_pdf").storage
     name = storage.save(f"agreements/signed/{uuid.uuid4().hex}.pdf", ContentFile(data))
     try:
         agreement, _previous = agreement_transition(
             agreement=current, to=Status.SIGNED, actor=actor,
             fields={"signed_pdf": name, "signed_filename": _safe_filename(uploaded.name),
-                    "signed_uploaded_at": timezone.now()},
+                    "signed_uploaded_at": timezone.now(), "signature_report": report},
         )
     except Exception:
         storage.delete(name)
@@ -150,11 +152,43 @@ def agreement_countersign(*, agreement: Agreement, actor: User,
             )
     except IntegrityError as exc:
         raise ValidationError(_("This organisation already has an active agreement.")) from exc
+    _store_countersigned_pdf(agreement, actor=actor)
     agreement_notify_representatives(agreement, "agreement_activated")
     audit_record(action="agreement.countersigned", actor=actor, target=agreement,
                  detail={"starts_on": starts_on, "ends_on": ends_on})
     security_log.info("agreement countersigned: %s by user=%s", agreement.number, actor.pk)
     return agreement
+
+
+def signature_report(data: bytes) -> list[dict]:
+    """The digital signatures found in an uploaded copy, as stored on the agreement
+    (:func:`members.services.pades.pdf_signatures`); ``[]`` for a scan or a file pyHanko
+    cannot read (the copy itself was already checked to be a PDF)."""
+    try:
+        return [report.as_dict() for report in pdf_signatures(data)]
+    except ValueError:
+        return []
+
+
+def _store_countersigned_pdf(agreement: Agreement, *, actor: User) -> None:
+    """Sign the signed copy (or, without one, the generated PDF) with the association's
+    certificate and store it as the agreement's record — when the certificate is set."""
+    if not countersigning_configured():
+        return
+    source = agreement.signed_pdf or agreement.pdf
+    if not source:
+        return
+    with source.open("rb") as handle:
+        data = handle.read()
+    signed = pdf_countersign(data, reason=_("Countersigned by the association for agreement "
+                                            "%(number)s") % {"number": agreement.number})
+    storage = Agreement._meta.get_field("countersigned_pdf").storage
+    name = storage.save(f"agreements/countersigned/{uuid.uuid4().hex}.pdf",
+                        ContentFile(signed))
+    Agreement.objects.filter(pk=agreement.pk).update(countersigned_pdf=name)
+    agreement.countersigned_pdf = name
+    audit_record(action="agreement.countersigned_pdf", actor=actor, target=agreement,
+                 detail={"file": name})
 
 
 def add_one_year(day: dt.date) -> dt.date:

@@ -17,14 +17,16 @@ from algoric.core.staff import is_verified_staff
 from algoric.notifications.services import notify
 
 from ..models import Invitation, Organisation, OrganisationMember, User
-from ..models.organisations import KINDS_WITH_RESEARCH_CODE, KINDS_WITH_SIRET
+from ..models.organisations import KINDS_WITH_RESEARCH_CODE, KINDS_WITH_SIRET, OrganisationKind
 from ..selectors.permissions import require_representative
 from .invitations import invitation_lock_for_acceptance, signed_invitation_get
 from .memberships import membership_open_if_fee_known
 
 Role = OrganisationMember.Role
 INVITATION_SALT = "members.invitation"
-ORGANISATION_FIELDS = ("kind", "name", "siret", "research_code", "address", "postal_code",
+ORGANISATION_FIELDS = ("kind", "name", "siret", "research_code", "vat_number",
+                       "chorus_service_code", "purchase_order_number", "usage_invoicing",
+                       "address", "postal_code",
                        "city", "country", "website", "contact_email", "language")
 
 
@@ -35,6 +37,8 @@ def _check_identifiers(data: dict) -> None:
         errors["siret"] = _("A SIRET number is required for a company.")
     if data.get("research_code") and kind not in KINDS_WITH_RESEARCH_CODE:
         errors["research_code"] = _("Only laboratories and schools give an RNSR or UAI code.")
+    if data.get("chorus_service_code") and kind != OrganisationKind.PUBLIC_BODY:
+        errors["chorus_service_code"] = _("Only public bodies give a Chorus Pro service code.")
     if errors:
         raise ValidationError(errors)
 

@@ -204,14 +204,20 @@ def agreement_pdf(request, pk: int):
 @login_required
 @require_GET
 def agreement_signed_pdf(request, pk: int):
-    """Download the signed copy, as a PDF attachment (anyone in the organisation)."""
+    """Download the signed copy, as a PDF attachment (anyone in the organisation): the
+    copy countersigned by the association (PAdES) once there is one, the agreement's
+    record; else the copy the representative uploaded."""
     agreement = agreement_for_user(user=request.user, pk=pk)
-    if not agreement.signed_pdf:
+    countersigned = bool(agreement.countersigned_pdf)
+    document = agreement.countersigned_pdf if countersigned else agreement.signed_pdf
+    if not document:
         raise Http404
     try:
-        handle = agreement.signed_pdf.open("rb")
+        handle = document.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
     audit_record(action="agreement.downloaded", category=AuditEvent.Category.SECURITY,
-                 target=agreement, request=request, detail={"file": "signed"})
-    return download_response(handle, filename=f"{agreement.number}-signed.pdf")
+                 target=agreement, request=request,
+                 detail={"file": "countersigned" if countersigned else "signed"})
+    suffix = "countersigned" if countersigned else "signed"
+    return download_response(handle, filename=f"{agreement.number}-{suffix}.pdf")

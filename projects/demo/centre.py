@@ -151,13 +151,14 @@ class DemoCentre(OrganisationSteps, ProjectSteps, LifecycleSteps, OutputSteps, R
             started = time.monotonic()
             step()
             self.result.seconds[name] = time.monotonic() - started
-        # What the apps above this one add to the demonstration (training, …).
-        for builder in registries.demo_builders():
+        # Steps of the apps above this one (training, billing…), registered in their ready().
+        for name, builder in registries.demo_builders():
             started = time.monotonic()
-            for kind, count in (builder(today=self.today, staff=self._staff,
-                                        log=self.log) or {}).items():
+            created = builder(staff=self._staff, year=self.year, today=self.today,
+                              log=self.log) or {}
+            for kind, count in created.items():
                 self.result.created[kind] += count
-            self.result.seconds[builder.__module__] = time.monotonic() - started
+            self.result.seconds[name] = time.monotonic() - started
         public_statistics_forget(year=self.year)
         return self.result
 

@@ -30,7 +30,7 @@ from members.services import (
     organisation_create,
 )
 from members.services.organisations import invitation_token
-from members.validators import luhn_is_valid
+from members.validators import luhn_complete
 
 from .people import ORGANISATIONS, PEOPLE_PASSWORD, email_of
 
@@ -41,9 +41,10 @@ SIGNATORY_TITLES = {"sme": "Gérante", "lab": "Directeur du laboratoire",
 
 
 def siret_for(index: int) -> str:
-    """A made-up SIRET (14 digits, passes the Luhn check) distinct for each ``index``."""
-    stem = f"8990{index:09d}"
-    return next(stem + str(last) for last in range(10) if luhn_is_valid(stem + str(last)))
+    """A made-up SIRET (14 digits; its SIREN and itself pass the Luhn check, as
+    ``stdnum.fr.siret`` checks) distinct for each ``index`` below 10 million."""
+    siren = luhn_complete(f"8{index:07d}")
+    return luhn_complete(f"{siren}0001")
 
 
 class OrganisationSteps:

@@ -116,7 +116,8 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
 def usage_sums(*, group_by: Sequence[str], year: int | None = None,
                accounts: AccountSelection | None = None,
                clusters: Iterable[str] | None = None,
-               excluding: AccountSelection | None = None) -> list[dict]:
+               excluding: AccountSelection | None = None,
+               months: tuple[dt.date, dt.date] | None = None) -> list[dict]:
     """Sums of usage grouped by some summary columns — one query.
 
     Args:
@@ -126,6 +127,8 @@ def usage_sums(*, group_by: Sequence[str], year: int | None = None,
         accounts: only these accounts; ``None`` for the whole centre.
         clusters: only these clusters; ``None`` for all.
         excluding: leave these accounts out (filtered in the database, before the sums).
+        months: ``(first, end)``: only the months from ``first`` up to ``end`` excluded
+            (first days of months, e.g. a quarter to invoice); ``None`` for all.
 
     Returns a list of dicts: the group columns, then ``jobs``, ``core_hours``,
     ``gpu_hours``, ``energy_kwh_measured``, ``energy_kwh_estimated`` (kWh) and
@@ -140,6 +143,8 @@ def usage_sums(*, group_by: Sequence[str], year: int | None = None,
     if year is not None:
         start, end = year_bounds(year)
         rows = rows.filter(month__gte=start, month__lt=end)
+    if months is not None:
+        rows = rows.filter(month__gte=months[0], month__lt=months[1])
     if accounts is not None:
         rows = rows.filter(accounts.q())
     if clusters is not None:

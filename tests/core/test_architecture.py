@@ -1,8 +1,8 @@
 """The shape of the code (docs/architecture.md): one layout per app, no import cycle.
 
-The layer contract itself (``projects`` above ``resources`` above ``members`` above
-``algoric``) is checked by ``lint-imports`` with the contract in ``pyproject.toml`` (CI);
-these tests check what the contract cannot say.
+The layer contract itself (``billing`` above ``projects`` above ``resources`` above
+``members`` above ``algoric``) is checked by ``lint-imports`` with the contract in
+``pyproject.toml`` (CI); these tests check what the contract cannot say.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import grimp
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-PACKAGES = ("algoric", "members", "resources", "projects", "training")
+PACKAGES = ("algoric", "members", "resources", "projects", "training", "billing")
 #: The apps and the project-level apps, whose roots must not grow suffixed siblings.
-APP_ROOTS = ("members", "resources", "projects", "training", "resources/accounting",
+APP_ROOTS = ("members", "resources", "projects", "training", "billing",
+             "resources/accounting",
              "projects/reports", "projects/outputs", "algoric/audit", "algoric/notifications",
              "algoric/pages", "algoric/operations", "algoric/core")
 #: Lines above which a module must be split by subject (CONVENTIONS.md: ~400).

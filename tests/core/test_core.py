@@ -119,7 +119,9 @@ def test_the_apps_fill_the_registries_when_ready():
     templates = [section["template"] for section in registries.dashboard_sections(
         RequestFactory().get("/"))]
     assert templates == ["resources/staff/_dashboard_clusters.html",
-                         "projects/staff/_dashboard_requests.html"]  # by their order
+                         "projects/staff/_dashboard_requests.html",
+                         "billing/staff/_dashboard_billing.html"]  # by their order
+    assert [name for name, _builder in registries.demo_builders()] == ["training", "billing"]
     assert len(registries.deletion_blocker_checks()) >= 1
     assert len(registries.deletion_hooks()) >= 1
 

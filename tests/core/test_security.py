@@ -69,6 +69,11 @@ def _production_env(**extra):
         "DATABASE_URL": "postgres://algoric@127.0.0.1:5432/algoric",
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
         "EMAIL_URL": "smtp://127.0.0.1:1025",
+        # The association's identity (billing's deployment check): made-up, valid values.
+        "ASSOCIATION_LEGAL_NAME": "Association (check)", "ASSOCIATION_ADDRESS": "Check",
+        "ASSOCIATION_POSTAL_CODE": "56400", "ASSOCIATION_CITY": "Auray",
+        "ASSOCIATION_SIREN": "123456782", "ASSOCIATION_SIRET": "12345678200010",
+        "ASSOCIATION_IBAN": "FR1420041010050500013M02606", "ASSOCIATION_BIC": "TESTFRPP",
         **extra,
     })
     return env
@@ -80,6 +85,18 @@ def test_production_settings_pass_check_deploy():
         cwd=BASE_DIR, env=_production_env(), capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_check_deploy_refuses_a_missing_or_demonstration_identity():
+    env = _production_env(ASSOCIATION_IBAN="FR7630006000011234567890189")
+    del env["ASSOCIATION_SIRET"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert "ASSOCIATION_SIRET is not set" in result.stderr
+    assert "ASSOCIATION_IBAN still holds the demonstration value" in result.stderr
 
 
 def test_production_settings_refuse_missing_secret():

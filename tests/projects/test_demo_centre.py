@@ -14,6 +14,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from billing.models import Invoice, Payment
 from members.models import Agreement, Membership, Organisation, OrganisationKind, User
 from projects.demo import traces
 from projects.demo.centre import DemoCentre
@@ -68,6 +69,8 @@ def snapshot() -> dict:
     from algoric.notifications.models import Notification
 
     counts["notifications"] = Notification.objects.count()
+    counts["invoices"] = sorted(Invoice.objects.values_list("pk", "number", "status"))
+    counts["payments"] = Payment.objects.count()
     return counts
 
 
@@ -141,6 +144,16 @@ def test_the_association_is_believable_and_a_second_run_changes_nothing(tmp_path
         "doi", flat=True))
     assert outputs.filter(kind="dataset").exists()
     assert outputs.filter(kind="software").exclude(swhid="").exists()
+    # Billing (a registered demo step): this year's membership invoices, paid ones paid,
+    # one SME's usage invoice with a payment, each with its Factur-X PDF.
+    invoiced = Membership.objects.filter(year=YEAR, fee__gt=0).exclude(status="waived")
+    assert set(Invoice.objects.filter(membership__isnull=False).values_list(
+        "membership_id", flat=True)) == set(invoiced.values_list("pk", flat=True))
+    assert not Invoice.objects.filter(membership__status="paid").exclude(status="paid").exists()
+    usage = Invoice.objects.get(membership__isnull=True, kind="invoice")
+    assert usage.organisation.kind == "sme" and usage.lines.filter(kind="usage").exists()
+    assert usage.payments.exists()
+    assert all(invoice.pdf for invoice in Invoice.objects.all())
     # Demo people can log in.
     pi = User.objects.get(email="mairie@demo.algoric.org")
     assert pi.check_password("demo-people-Gwened-2026")

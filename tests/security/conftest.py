@@ -62,6 +62,8 @@ class World:
     membership: object
     page: object
     output: object
+    invoice: object = None
+    quote: object = None
     session: object = None
     event: object = None
     registration: object = None
@@ -86,6 +88,7 @@ def build_world(staff_with_mfa) -> World:
     submitted request with a comment, active agreement with a signed copy, pending
     invitations, report, allocation) and the attacker organisation ``other_org``."""
     from algoric.pages.models import Page
+    from billing.models import Invoice, InvoiceLine, Quote
     from members.models import Agreement, Invitation, Membership
     from projects.models import (
         AccountAlias,
@@ -182,7 +185,22 @@ def build_world(staff_with_mfa) -> World:
     session = SessionFactory(trainer=True)
     registration = RegistrationFactory(session=session, user=representative)
     event = EventFactory()
+    invoice = Invoice.objects.create(organisation=org, membership=membership,
+                                     note=f"Note {MARKER}", created_by=staff_with_mfa)
+    InvoiceLine.objects.create(invoice=invoice, position=1, label=f"Cotisation {MARKER}",
+                               quantity=1, unit_price=250, net_amount=250)
+    Invoice.objects.filter(pk=invoice.pk).update(
+        status="paid", number=f"F-{today.year}-0999", issued_on=today, due_on=today,
+        paid_on=today, total_net=250, total_gross=250,
+        buyer={"name": org.name, "address": org.address, "kind": org.kind},
+        seller={"name": "Association Algoric", "iban": "FR7630006000011234567890189"})
+    invoice.refresh_from_db()
+    quote = Quote.objects.create(
+        number=f"D-{today.year}-0999", organisation=org, request=request, issued_on=today,
+        valid_until=today + dt.timedelta(days=30), buyer={"name": org.name},
+        seller={"name": "Association Algoric"})
     return World(
+        invoice=invoice, quote=quote,
         session=session, event=event, registration=registration, trainer=session.trainer,
         org=org, other_org=other_org, representative=representative, plain=plain,
         outsider=outsider, staff_nomfa=StaffFactory(), staff=staff_with_mfa,

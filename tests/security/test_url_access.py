@@ -219,6 +219,21 @@ URLS: dict[str, tuple[str, dict]] = {
     "training:staff_training": (STAFF, {}),
     "training:staff_trainer_revoke": (STAFF, {"pk": _w("trainer")}),
     "training:staff_course_account": (STAFF, {"pk": _w("session")}),
+    # billing: invoices for representatives, quotes for them and the project's leads
+    "billing:organisation_invoices": (LEAD, {"pk": _w("org")}),
+    "billing:invoice_pdf": (LEAD, {"pk": _w("invoice")}),
+    "billing:receipt_pdf": (LEAD, {"pk": _w("invoice")}),
+    "billing:quote_request": (LEAD, {"pk": _w("request")}),
+    "billing:quote_pdf": (LEAD, {"pk": _w("quote")}),
+    "billing:quote_accept": (LEAD, {"pk": _w("quote")}),
+    "billing:staff_invoice_list": (STAFF, {}),
+    "billing:staff_invoice_create": (STAFF, {}),
+    "billing:staff_exports": (STAFF, {}),
+    "billing:staff_invoice_detail": (STAFF, {"pk": _w("invoice")}),
+    "billing:staff_invoice_add_line": (STAFF, {"pk": _w("invoice")}),
+    "billing:staff_invoice_issue": (STAFF, {"pk": _w("invoice")}),
+    "billing:staff_invoice_payment": (STAFF, {"pk": _w("invoice")}),
+    "billing:staff_invoice_credit": (STAFF, {"pk": _w("invoice")}),
 }
 
 
@@ -312,6 +327,7 @@ GUARDED = (
     "projects.ActivityReport", "projects.AccountAlias", "projects.UsageReport",
     "projects.ResearchOutput",
     "resources.Resource", "resources.Cluster", "resources.AccountingImport", "pages.Page",
+    "billing.Invoice", "billing.InvoiceLine", "billing.Payment", "billing.Quote",
     "mfa.Authenticator", "account.EmailAddress", "training.Session", "training.Registration",
     "training.Trainer", "training.CourseLogin", "training.Feedback",
 )

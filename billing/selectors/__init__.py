@@ -1,0 +1,1 @@
+"""Reads of billing: the association's identity, invoices, usage to invoice, quotes."""

@@ -1,0 +1,1 @@
+"""Writes of billing: invoices and credit notes, payments, quotes, documents, exports."""

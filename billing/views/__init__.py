@@ -1,0 +1,1 @@
+"""Views of billing: documents for organisations; staff pages in ``views/staff/``."""

@@ -1,0 +1,1 @@
+"""Staff pages of billing: invoices, payments, credit notes, quotes, exports."""
