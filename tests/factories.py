@@ -23,6 +23,8 @@ from django.utils import timezone
 from algoric.audit.models import AuditEvent
 from algoric.notifications.models import Notification
 from algoric.pages.models import Page
+from api.models import PersonalAccessToken
+from api.models.tokens import secret_hash
 from members.models import (
     Agreement,
     AgreementEvent,
@@ -631,6 +633,36 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     body = "Bonjour,\n\nLa convention de votre organisation a été soumise.\n"
     language = "fr"
     status = Notification.Status.PENDING
+
+
+# --- API (api) -----------------------------------------------------------------------------
+
+class PersonalAccessTokenFactory(factory.django.DjangoModelFactory):
+    """A read token of a member, valid 90 days; the token itself is ``.secret``
+    (``expired=True``: expired yesterday; ``revoked=True``: revoked an hour ago)."""
+
+    class Meta:
+        model = PersonalAccessToken
+        skip_postgeneration_save = True
+
+    class Params:
+        expired = factory.Trait(
+            created_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=91)),
+            expires_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1)))
+        revoked = factory.Trait(
+            revoked_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1)))
+
+    user = factory.SubFactory(UserFactory)
+    name = "carnet d'usage"
+    scopes = factory.LazyFunction(lambda: ["read"])
+    lookup = factory.Sequence(lambda n: f"t{n:07d}")
+    hash = factory.LazyAttribute(lambda o: secret_hash(f"alg_{o.lookup}_test-secret"))
+    created_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=90))
+
+    @factory.post_generation
+    def secret(self, create, extracted, **kwargs):
+        self.secret = f"alg_{self.lookup}_test-secret"
 
 
 # --- Builders of several rows ---------------------------------------------------------------

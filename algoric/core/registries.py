@@ -10,7 +10,8 @@ asks the registry. No import goes upward (CONVENTIONS.md, layers).
 - :func:`register_personal_data` — a section of a member's personal-data export;
 - :func:`register_deletion_blocker` — reasons why an account cannot be deleted yet;
 - :func:`register_deletion_hook` — a step of an account's deletion;
-- :func:`register_health_check` — a list of problems shown by ``/healthz``.
+- :func:`register_health_check` — a list of problems shown by ``/healthz``;
+- :func:`register_profile_section` — a block of the member's profile page.
 
 Each ``register_*`` is idempotent (registering the same thing again replaces it), so a
 second ``ready()`` (tests, reloads) changes nothing.
@@ -37,7 +38,22 @@ class DashboardSection:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class ProfileSection:
+    """A block of the member's profile page (``members:profile``).
+
+    ``template``: the template to include (its key in the registry); ``context``: a
+    callable taking the request and returning the template's context (a dict);
+    ``order``: smaller first.
+    """
+
+    template: str
+    context: Callable[[Any], dict]
+    order: int = 50
+
+
 _DASHBOARD: dict[str, DashboardSection] = {}
+_PROFILE: dict[str, ProfileSection] = {}
 _PERSONAL_DATA: dict[str, Callable[[Any], Any]] = {}
 _DELETION_BLOCKERS: dict[str, Callable[[Any], list[str]]] = {}
 _DELETION_HOOKS: dict[str, Callable[[Any], None]] = {}
@@ -57,6 +73,17 @@ def dashboard_sections(request) -> list[dict]:
     """The registered sections in order, each as ``{"template": …, "context": {…}}``."""
     return [{"template": section.template, "context": section.context(request)}
             for section in sorted(_DASHBOARD.values(), key=lambda s: (s.order, s.template))]
+
+
+def register_profile_section(section: ProfileSection) -> None:
+    """Add ``section`` to the member's profile page (once per template)."""
+    _PROFILE[section.template] = section
+
+
+def profile_sections(request) -> list[dict]:
+    """The registered profile sections in order, each as ``{"template": …, "context": {…}}``."""
+    return [{"template": section.template, "context": section.context(request)}
+            for section in sorted(_PROFILE.values(), key=lambda s: (s.order, s.template))]
 
 
 def register_personal_data(name: str, provider: Callable[[Any], Any]) -> None:

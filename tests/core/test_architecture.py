@@ -1,6 +1,6 @@
 """The shape of the code (docs/architecture.md): one layout per app, no import cycle.
 
-The layer contract itself (``projects`` above ``resources`` above ``members`` above
+The layer contract itself (``api`` above ``projects`` above ``resources`` above ``members`` above
 ``algoric``) is checked by ``lint-imports`` with the contract in ``pyproject.toml`` (CI);
 these tests check what the contract cannot say.
 """
@@ -15,9 +15,9 @@ import grimp
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-PACKAGES = ("algoric", "members", "resources", "projects")
+PACKAGES = ("algoric", "members", "resources", "projects", "api")
 #: The apps and the project-level apps, whose roots must not grow suffixed siblings.
-APP_ROOTS = ("members", "resources", "projects", "resources/accounting", "projects/reports",
+APP_ROOTS = ("api", "members", "resources", "projects", "resources/accounting", "projects/reports",
              "algoric/audit", "algoric/notifications", "algoric/pages", "algoric/operations",
              "algoric/core")
 #: Lines above which a module must be split by subject (CONVENTIONS.md: ~400).

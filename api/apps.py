@@ -1,0 +1,27 @@
+"""The API app: registers the token section of the profile page and the tokens' part of
+the personal-data export."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    name = "api"
+    verbose_name = _("API")
+
+    def ready(self):
+        # Imported here: the registries' providers and the schema extensions need the
+        # models loaded (Django's app loading).
+        from algoric.core.registries import (
+            ProfileSection,
+            register_personal_data,
+            register_profile_section,
+        )
+
+        from . import schema  # noqa: F401  (registers the OpenAPI extensions)
+        from .selectors.tokens import token_personal_data
+        from .views.tokens import profile_section_context
+
+        register_profile_section(ProfileSection(template="api/profile_tokens.html",
+                                                context=profile_section_context))
+        register_personal_data("api_tokens", token_personal_data)

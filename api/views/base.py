@@ -1,0 +1,92 @@
+"""What every API view shares: token authentication, scopes, throttling (also of
+refused tokens, per address), conditional answers (ETag, Last-Modified), and the
+Django forms of the pages fed with JSON."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from rest_framework import exceptions, generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..throttling import AddressRateThrottle
+
+
+class ApiMixin:
+    """Flags read by :class:`api.permissions.TokenScope`: ``public`` (anyone, a token or
+    not) and ``staff_only`` (the ``staff`` scope and verified staff). A refused token
+    still counts against its address's rate, so tokens cannot be guessed at speed."""
+
+    public = False
+    staff_only = False
+
+    def initial(self, request, *args, **kwargs):
+        try:
+            super().initial(request, *args, **kwargs)
+        except exceptions.AuthenticationFailed:
+            throttle = AddressRateThrottle()
+            if not throttle.allow_request(request, self):
+                self.throttled(request, throttle.wait())
+            raise
+
+
+class ApiView(ApiMixin, APIView):
+    """A plain API view."""
+
+
+class GenericApiView(ApiMixin, generics.GenericAPIView):
+    """A generic API view (lists with pagination, filters and ordering)."""
+
+
+class ListApiView(ApiMixin, generics.ListAPIView):
+    """A paginated, filterable, ordered list of ``model``: its rows come from
+    :meth:`rows` (an access helper of the pages), none while the schema is generated."""
+
+    model = None
+
+    def rows(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return self.rows()
+
+
+def form_data(rows: list[dict], *, prefix: str) -> dict[str, str]:
+    """The posted fields of a request table from JSON rows: ``{"resource": id,
+    "justification": str, "amounts": [{"year": y, "amount": "…"}]}`` becomes
+    ``<prefix>-<resource>-<year>`` and ``justification-<resource>`` (what the page posts
+    to ``RequestTableForm`` or ``DecisionForm``)."""
+    data: dict[str, str] = {}
+    for row in rows:
+        resource = row["resource"]
+        if row.get("justification"):
+            data[f"justification-{resource}"] = row["justification"]
+        for cell in row.get("amounts", []):
+            data[f"{prefix}-{resource}-{cell['year']}"] = str(cell["amount"])
+    return data
+
+
+def conditional(request, data, *, last_modified=None) -> Response:
+    """``data`` as a 200 answer with an ``ETag`` (SHA-256 of its JSON) and, when given,
+    ``Last-Modified`` (an aware datetime); 304 without a body when the client's
+    ``If-None-Match`` matches the ETag (or, without it, ``If-Modified-Since`` is not
+    older than ``last_modified``)."""
+    body = json.dumps(data, sort_keys=True, default=str).encode()
+    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
+    headers = {"ETag": etag}
+    if last_modified is not None:
+        headers["Last-Modified"] = http_date(last_modified.timestamp())
+    match = request.headers.get("If-None-Match")
+    if match is not None:
+        if etag in [tag.strip() for tag in match.split(",")] or match.strip() == "*":
+            return Response(status=304, headers=headers)
+    elif last_modified is not None and request.headers.get("If-Modified-Since"):
+        since = parse_http_date_safe(request.headers["If-Modified-Since"])
+        if since is not None and int(last_modified.timestamp()) <= since:
+            return Response(status=304, headers=headers)
+    return Response(data, headers=headers)
