@@ -6,9 +6,9 @@ right caller with the right scope succeeds."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Callable
 
 import pytest
 from django.urls import reverse
