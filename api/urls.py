@@ -2,9 +2,10 @@
 endpoint whatever the language), and the token pages of the profile
 (:data:`token_page_patterns`, namespace ``api_tokens``, inside ``i18n_patterns``)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from .views import catalogue, members, projects, reports, requests, schema, staff, tokens
+from .views.base import NotFoundView
 
 app_name = "api"
 
@@ -75,6 +76,8 @@ urlpatterns = [
          name="staff_import_list"),
     path("staff/accounting-imports/<int:pk>/", staff.StaffAccountingImportDetail.as_view(),
          name="staff_import_detail"),
+    # Anything else under /api/v1/: a JSON 404, not the site's page.
+    re_path(r"^", NotFoundView.as_view(), name="not_found"),
 ]
 
 #: The token pages of the profile (translated URLs, sessions and CSRF like every page).

@@ -31,6 +31,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     """An organisation, with the caller's role in it (``null`` for staff who are not in it)."""
 
     my_role = serializers.CharField(read_only=True, allow_null=True, default=None)
+    website = serializers.CharField(read_only=True, help_text="A URL, or empty.")
 
     class Meta:
         model = Organisation

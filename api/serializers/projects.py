@@ -13,6 +13,7 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     my_role = serializers.CharField(read_only=True, allow_null=True, default=None)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    dmp_url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
 
     class Meta:
         model = Project

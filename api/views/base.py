@@ -8,11 +8,28 @@ import hashlib
 import json
 
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..throttling import AddressRateThrottle
+
+#: Largest id a path or a filter may name (a 64-bit database key); past it, 404 or 400
+#: rather than an overflow in the database driver.
+MAX_ID = 2**63 - 1
+
+
+def id_filter(field_name: str | None = None) -> filters.NumberFilter:
+    """A filter on an object's id, between 1 and :data:`MAX_ID` (400 outside)."""
+    return filters.NumberFilter(field_name=field_name, min_value=1, max_value=MAX_ID,
+                                decimal_places=0)
+
+
+def year_filter() -> filters.NumberFilter:
+    """A filter on a calendar year, 2000 to 2100 (400 outside)."""
+    return filters.NumberFilter(min_value=2000, max_value=2100, decimal_places=0)
 
 
 class ApiMixin:
@@ -24,6 +41,8 @@ class ApiMixin:
     staff_only = False
 
     def initial(self, request, *args, **kwargs):
+        if any(isinstance(value, int) and value > MAX_ID for value in kwargs.values()):
+            raise exceptions.NotFound()
         try:
             super().initial(request, *args, **kwargs)
         except exceptions.AuthenticationFailed:
@@ -35,6 +54,21 @@ class ApiMixin:
 
 class ApiView(ApiMixin, APIView):
     """A plain API view."""
+
+
+class NotFoundView(ApiView):
+    """Every other path under ``/api/v1/``: 404 in the API's error shape (not the
+    site's HTML page), whatever the method."""
+
+    public = True
+
+    @extend_schema(exclude=True)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound()
 
 
 class GenericApiView(ApiMixin, generics.GenericAPIView):

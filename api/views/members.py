@@ -22,7 +22,7 @@ from ..serializers.members import (
     OrganisationSerializer,
     UserSerializer,
 )
-from .base import ApiView, ListApiView
+from .base import ApiView, ListApiView, year_filter
 
 
 class MeView(ApiView):
@@ -39,6 +39,15 @@ class OrganisationFilter(filters.FilterSet):
     class Meta:
         model = Organisation
         fields = ["kind"]
+
+
+class MembershipFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=Membership.Status.choices)
+    year = year_filter()
+
+    class Meta:
+        model = Membership
+        fields = ["status", "year"]
 
 
 class OrganisationList(ListApiView):
@@ -98,7 +107,7 @@ class OrganisationMembershipList(_OrganisationChildren):
     model = Membership
 
     serializer_class = MembershipSerializer
-    filterset_fields = ["status", "year"]
+    filterset_class = MembershipFilter
     ordering_fields = ["year"]
     ordering = ["-year"]
 

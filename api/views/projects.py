@@ -38,12 +38,12 @@ from ..serializers.projects import (
     ProjectWriteSerializer,
 )
 from ..serializers.usage import ProjectUsageSerializer
-from .base import ApiView, ListApiView, conditional
+from .base import ApiView, ListApiView, conditional, id_filter, year_filter
 
 
 class ProjectFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=Project.Status.choices)
-    organisation = filters.NumberFilter(field_name="organisation_id")
+    organisation = id_filter("organisation_id")
 
     class Meta:
         model = Project
@@ -166,8 +166,8 @@ class ProjectMemberList(ListApiView):
 
 class AllocationFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=Allocation.Status.choices)
-    year = filters.NumberFilter()
-    resource = filters.NumberFilter(field_name="resource_id")
+    year = year_filter()
+    resource = id_filter("resource_id")
 
     class Meta:
         model = Allocation

@@ -24,14 +24,14 @@ from projects.reports.selectors import report_for_user, reports_for_user
 from projects.reports.views import FILE_KEY, MEDIA_TYPES
 
 from ..serializers.catalogue import UsageReportSerializer
-from .base import ApiView, ListApiView, conditional
+from .base import ApiView, ListApiView, conditional, id_filter, year_filter
 
 
 class ReportFilter(filters.FilterSet):
     scope = filters.ChoiceFilter(choices=UsageReport.Scope.choices)
     status = filters.ChoiceFilter(choices=UsageReport.Status.choices)
-    year = filters.NumberFilter()
-    project = filters.NumberFilter(field_name="project_id")
+    year = year_filter()
+    project = id_filter("project_id")
 
     class Meta:
         model = UsageReport

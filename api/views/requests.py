@@ -29,7 +29,7 @@ from ..serializers.requests import (
     RequestTableInSerializer,
     ResourceRequestSerializer,
 )
-from .base import ApiView, ListApiView, form_data
+from .base import ApiView, ListApiView, form_data, id_filter
 
 
 def request_queryset():
@@ -63,7 +63,7 @@ def _save(resource_request, form, user) -> None:
 class RequestFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=ResourceRequest.Status.choices)
     kind = filters.ChoiceFilter(choices=ResourceRequest.Kind.choices)
-    project = filters.NumberFilter(field_name="project_id")
+    project = id_filter("project_id")
 
     class Meta:
         model = ResourceRequest

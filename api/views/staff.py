@@ -44,7 +44,8 @@ from ..serializers.staff import (
     PaymentInSerializer,
     ReasonInSerializer,
 )
-from .base import ApiView, ListApiView, form_data
+from .base import ApiView, ListApiView, form_data, id_filter
+from .members import MembershipFilter
 from .projects import AllocationFilter
 from .requests import RequestFilter, request_queryset
 
@@ -95,13 +96,20 @@ class StaffOrganisationList(StaffList):
         return Organisation.objects.all()
 
 
+class StaffMembershipFilter(MembershipFilter):
+    organisation = id_filter("organisation_id")
+
+    class Meta(MembershipFilter.Meta):
+        fields = ["organisation", "status", "year"]
+
+
 class StaffMembershipList(StaffList):
     """Every membership (filter by ``organisation``, ``year``, ``status``)."""
 
     model = Membership
 
     serializer_class = MembershipSerializer
-    filterset_fields = ["organisation", "year", "status"]
+    filterset_class = StaffMembershipFilter
     ordering_fields = ["year", "created_at"]
     ordering = ["-year", "organisation_id"]
 
