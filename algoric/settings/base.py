@@ -12,6 +12,7 @@ import environ
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from .api import SPECTACULAR_SETTINGS, api_settings  # noqa: F401
 from .schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -49,9 +50,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_filters",
     "django_tables2",
-    "rest_framework",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
+    "rest_framework", "drf_spectacular", "drf_spectacular_sidecar",
     "members",
     "resources",
     "projects",
@@ -370,51 +369,8 @@ ENERGY_HEAT_RECOVERY_SOURCE = env.str(
     "ENERGY_HEAT_RECOVERY_SOURCE", default=""
 )
 
-# --- REST API (api/) ------------------------------------------------------------------------
-
-# Rates of the API (Django REST framework's "number/period" form): per personal access
-# token, and per client address for requests without a token.
-API_THROTTLE_TOKEN_RATE = env.str("API_THROTTLE_TOKEN_RATE", default="600/min")
-API_THROTTLE_ADDRESS_RATE = env.str("API_THROTTLE_ADDRESS_RATE", default="120/min")
-# Days a new personal access token lasts unless its owner chooses, and at most.
-API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
-API_TOKEN_MAX_DAYS = 365
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.PersonalAccessTokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
-    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle",
-                                 "api.throttling.AddressRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"token": API_THROTTLE_TOKEN_RATE,
-                               "address": API_THROTTLE_ADDRESS_RATE},
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
-    "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend",
-                                "rest_framework.filters.OrderingFilter"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Algoric portal API",
-    "DESCRIPTION": "The portal's API: projects, resource requests, usage, reports, the "
-                   "catalogue, and the staff's work. See docs/api.md.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "SCHEMA_PATH_PREFIX_TRIM": False,
-    "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {
-        "OrganisationKindEnum": "members.models.OrganisationKind.choices",
-        "ResourceKindEnum": "resources.models.ResourceKind.choices",
-        "RequestKindEnum": "projects.models.requests.ResourceRequest.Kind",
-    },
-    "PREPROCESSING_HOOKS": ["api.schema.include_api_paths"],
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
-                             "api.schema.add_shared_parts"],
-}
+# --- REST API (api/): the settings and their environment variables in settings/api.py ------
+vars().update(api_settings(env=env, num_proxies=ALLAUTH_TRUSTED_PROXY_COUNT))
 
 # --- Public statistics (projects.selectors.statistics) ---------------------------------------
 
