@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 #: Every token starts with this, so a leaked one is recognised by secret scanners.
 TOKEN_PREFIX = "alg_"  # noqa: S105  (a public prefix, not a secret)
@@ -24,9 +25,9 @@ class Scope(models.TextChoices):
     """What a token may do: read (GET), write (create, edit, submit), staff (the staff's
     endpoints; only for verified staff)."""
 
-    READ = "read", _("read")
-    WRITE = "write", _("write")
-    STAFF = "staff", _("staff")
+    READ = "read", pgettext_lazy("API token scope", "read")
+    WRITE = "write", pgettext_lazy("API token scope", "write")
+    STAFF = "staff", pgettext_lazy("API token scope", "staff")
 
 
 class TokenQuerySet(models.QuerySet):
