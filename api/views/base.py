@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -50,6 +51,20 @@ class ApiMixin:
             if not throttle.allow_request(request, self):
                 self.throttled(request, throttle.wait())
             raise
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Answers to a token are private: never kept by a shared cache. Those with a
+        validator (ETag, Last-Modified) may be kept by the client and revalidated
+        (``private, no-cache``); the others are not stored at all (``no-store``)."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(request, "auth", None) is not None and not response.has_header(
+                "Cache-Control"):
+            if response.has_header("ETag") or response.has_header("Last-Modified"):
+                patch_cache_control(response, private=True, no_cache=True)
+            else:
+                add_never_cache_headers(response)
+                patch_cache_control(response, private=True)
+        return response
 
 
 class ApiView(ApiMixin, APIView):

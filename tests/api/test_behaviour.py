@@ -157,6 +157,10 @@ def test_usage_has_an_etag_and_answers_304_when_unchanged(client, world, token):
     url = reverse("api:project_usage", kwargs={"pk": world.project.pk})
     first = client.get(url, **bearer(given))
     etag = first.headers["ETag"]
+    assert "private" in first.headers["Cache-Control"]
+    assert "no-cache" in first.headers["Cache-Control"]
+    me = client.get(reverse("api:me"), **bearer(given))
+    assert "no-store" in me.headers["Cache-Control"] and "private" in me.headers["Cache-Control"]
     unchanged = client.get(url, HTTP_IF_NONE_MATCH=etag, **bearer(given))
     assert unchanged.status_code == HTTPStatus.NOT_MODIFIED and unchanged.content == b""
     summary(account=world.project.slurm_account, month=1, core_hours=12.0)
