@@ -15,6 +15,7 @@ from ..factories import (
     FeeScheduleFactory,
     OrganisationFactory,
     OrganisationMemberFactory,
+    PersonalAccessTokenFactory,
     StaffFactory,
     TermsTemplateFactory,
     UserFactory,
@@ -57,6 +58,7 @@ class World:
     terms: object
     membership: object
     page: object
+    api_token: object
 
 
 def signed_pdf_bytes() -> bytes:
@@ -168,7 +170,8 @@ def build_world(staff_with_mfa) -> World:
         project_invitation=project_invitation, project_member=project_member,
         org_member=colleague_link, report=report, centre_report=centre_report,
         accounting_import=accounting_import, cluster=cluster, alias=alias,
-        resource=resource, terms=terms, membership=membership, page=page)
+        resource=resource, terms=terms, membership=membership, page=page,
+        api_token=PersonalAccessTokenFactory(user=representative, name=f"Jeton {MARKER}"))
 
 
 @pytest.fixture
