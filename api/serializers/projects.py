@@ -29,7 +29,7 @@ class ProjectWriteSerializer(serializers.Serializer):
     ``ProjectForm`` (its messages come back in ``fields``). ``organisation`` only on
     creation. ``slurm_account``: empty to let the portal choose (creation)."""
 
-    organisation = serializers.IntegerField(required=False)
+    organisation = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     title = serializers.CharField(max_length=200)
     acronym = serializers.CharField(max_length=30)
     summary = serializers.CharField(max_length=4000)

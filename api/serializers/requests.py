@@ -5,6 +5,9 @@ from rest_framework import serializers
 
 from projects.models import ResourceRequest
 
+#: Largest id a caller may name (a 64-bit database key).
+MAX_ID = 2**63 - 1
+
 
 class CellSerializer(serializers.Serializer):
     """One year of a row: ``requested`` (and ``granted`` once decided), in the
@@ -42,16 +45,17 @@ class AmountInSerializer(serializers.Serializer):
     """An amount asked for (or granted) for one year: a decimal number as text or number
     (``"1500"``, ``"2.5"``); the page's rules apply (``parse_amount``)."""
 
-    year = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
     amount = serializers.CharField(max_length=100, allow_blank=True)
 
 
 class RowInSerializer(serializers.Serializer):
     """One resource's amounts per year and its justification."""
 
-    resource = serializers.IntegerField()
-    justification = serializers.CharField(required=False, allow_blank=True, default="")
-    amounts = AmountInSerializer(many=True)
+    resource = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    justification = serializers.CharField(required=False, allow_blank=True, default="",
+                                          max_length=4000)
+    amounts = AmountInSerializer(many=True, max_length=20)
 
 
 class RequestTableInSerializer(serializers.Serializer):
@@ -60,7 +64,7 @@ class RequestTableInSerializer(serializers.Serializer):
     not in the catalogue are refused with their reason)."""
 
     justification = serializers.CharField(required=False, allow_blank=True, default="")
-    rows = RowInSerializer(many=True, required=False, default=list)
+    rows = RowInSerializer(many=True, required=False, default=list, max_length=200)
 
 
 class RequestCreateInSerializer(RequestTableInSerializer):
@@ -75,9 +79,9 @@ class DecisionInSerializer(serializers.Serializer):
     the granted amounts per resource and year, the note, the version seen; for an
     emergency, its end and the access override with its reason."""
 
-    granted = RowInSerializer(many=True)
+    granted = RowInSerializer(many=True, max_length=200)
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    version = serializers.IntegerField()
+    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     emergency_ends_on = serializers.DateField(required=False, allow_null=True, default=None)
     access_override = serializers.BooleanField(required=False, default=False)
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -86,5 +90,5 @@ class DecisionInSerializer(serializers.Serializer):
 class NoteVersionInSerializer(serializers.Serializer):
     """A staff rejection or return for changes: the note and the version seen."""
 
-    note = serializers.CharField()
-    version = serializers.IntegerField()
+    note = serializers.CharField(max_length=4000)
+    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)

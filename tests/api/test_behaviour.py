@@ -55,7 +55,7 @@ def test_a_bad_table_creates_no_draft(client, world, token):
     before = ResourceRequest.objects.count()
     response = post(client, "api:project_request_create", {
         "kind": "supplement", "justification": "x", "rows": [
-            {"resource": world.resource.pk, "amounts": [{"year": 1999, "amount": "10"},
+            {"resource": world.resource.pk, "amounts": [{"year": 2099, "amount": "10"},
                                                          {"year": world.project.starts_on.year,
                                                           "amount": "-4"}]}]},
         given, pk=world.project.pk)
