@@ -110,3 +110,9 @@ def token_touch(*, token: PersonalAccessToken) -> None:
         return
     PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now
+
+
+def tokens_delete_for_account_deletion(user) -> None:
+    """Deletion step of an account (``algoric.core.registries.register_deletion_hook``):
+    its tokens are deleted with it (they name it and could open the API)."""
+    PersonalAccessToken.objects.filter(user=user).delete()

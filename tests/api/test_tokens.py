@@ -20,6 +20,7 @@ from api.models import PersonalAccessToken
 from api.models.tokens import secret_hash
 from api.selectors.tokens import token_for_secret
 from api.services.tokens import token_revoke, tokens_create
+from members.services.users import user_delete_account
 
 from ..factories import PersonalAccessTokenFactory, StaffFactory, UserFactory
 
@@ -187,3 +188,10 @@ def test_personal_data_export_lists_tokens_without_their_secret(client):
     response = client.get(reverse("members:personal_data_download"))
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert b"api_tokens" in body and token.secret.encode() not in body
+
+
+@pytest.mark.django_db
+def test_deleting_an_account_deletes_its_tokens():
+    token = PersonalAccessTokenFactory()
+    user_delete_account(user=token.user)
+    assert not PersonalAccessToken.objects.filter(pk=token.pk).exists()
