@@ -72,7 +72,7 @@ def tokens(world, token, settings) -> list[dict]:
 
 @schema.parametrize()
 @hypothesis_settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
-                     suppress_health_check=list(HealthCheck))
+                     database=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, live_server, world, tokens):
     identifier = case.path_parameters.get("id") if case.path_parameters else None
     if isinstance(identifier, int) and identifier % 2 == 0:
