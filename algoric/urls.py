@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 from algoric.core import views
 from algoric.operations.views import healthz
+from api.urls import token_page_patterns
 from resources.accounting.api import accounting_api_view
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -19,12 +20,15 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/accounting/", accounting_api_view, name="accounting_api"),
+    # The REST API: one URL per endpoint in every language (not in i18n_patterns).
+    path("api/v1/", include("api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("account/notifications/", include("algoric.notifications.urls")),
     path("staff/audit/", include("algoric.audit.urls")),
+    path("", include(token_page_patterns)),
     path("", include("members.urls")),
     path("", include("resources.urls")),
     path("", include("projects.urls")),

@@ -23,6 +23,8 @@ from django.utils import timezone
 from algoric.audit.models import AuditEvent
 from algoric.notifications.models import Notification, NotificationPreference
 from algoric.pages.models import Page
+from api.models import PersonalAccessToken
+from api.models.tokens import secret_hash
 from billing.models import (
     Invoice,
     InvoiceCounter,
@@ -818,6 +820,36 @@ class QuoteLineFactory(factory.django.DjangoModelFactory):
     unit_price = Decimal("0.0125")
     vat_rate = Decimal("0.00")
     net_amount = Decimal("1250.00")
+
+
+# --- API (api) -----------------------------------------------------------------------------
+
+class PersonalAccessTokenFactory(factory.django.DjangoModelFactory):
+    """A read token of a member, valid 90 days; the token itself is ``.secret``
+    (``expired=True``: expired yesterday; ``revoked=True``: revoked an hour ago)."""
+
+    class Meta:
+        model = PersonalAccessToken
+        skip_postgeneration_save = True
+
+    class Params:
+        expired = factory.Trait(
+            created_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=91)),
+            expires_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1)))
+        revoked = factory.Trait(
+            revoked_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1)))
+
+    user = factory.SubFactory(UserFactory)
+    name = "carnet d'usage"
+    scopes = factory.LazyFunction(lambda: ["read"])
+    lookup = factory.Sequence(lambda n: f"t{n:07d}")
+    hash = factory.LazyAttribute(lambda o: secret_hash(f"alg_{o.lookup}_test-secret"))
+    created_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=90))
+
+    @factory.post_generation
+    def secret(self, create, extracted, **kwargs):
+        self.secret = f"alg_{self.lookup}_test-secret"
 
 
 # --- Builders of several rows ---------------------------------------------------------------

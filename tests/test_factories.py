@@ -14,7 +14,7 @@ from django.apps import apps
 from . import factories
 
 #: Apps of the portal by label; every app under ``algoric/`` counts too.
-PORTAL_APPS = ("members", "resources", "projects", "training", "billing")
+PORTAL_APPS = ("members", "resources", "projects", "training", "billing", "api")
 
 
 def portal_models() -> list:

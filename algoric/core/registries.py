@@ -19,6 +19,7 @@ asks the registry. No import goes upward (CONVENTIONS.md, layers).
 - :func:`register_centre_report_section` — figures added to the centre's activity
   report (``projects.reports.centre``) and the public statistics;
 - :func:`register_demo_builder` — a step run at the end of ``demo_centre``.
+- :func:`register_profile_section` — a block of the member's profile page.
 
 Each ``register_*`` is idempotent (registering the same thing again replaces it), so a
 second ``ready()`` (tests, reloads) changes nothing.
@@ -59,7 +60,22 @@ class NotificationEvent:
     mandatory: bool = False
 
 
+@dataclass(frozen=True)
+class ProfileSection:
+    """A block of the member's profile page (``members:profile``).
+
+    ``template``: the template to include (its key in the registry); ``context``: a
+    callable taking the request and returning the template's context (a dict);
+    ``order``: smaller first.
+    """
+
+    template: str
+    context: Callable[[Any], dict]
+    order: int = 50
+
+
 _DASHBOARD: dict[str, DashboardSection] = {}
+_PROFILE: dict[str, ProfileSection] = {}
 _PERSONAL_DATA: dict[str, Callable[[Any], Any]] = {}
 _DELETION_BLOCKERS: dict[str, Callable[[Any], list[str]]] = {}
 _DELETION_HOOKS: dict[str, Callable[[Any], None]] = {}
@@ -83,6 +99,17 @@ def dashboard_sections(request) -> list[dict]:
     """The registered sections in order, each as ``{"template": …, "context": {…}}``."""
     return [{"template": section.template, "context": section.context(request)}
             for section in sorted(_DASHBOARD.values(), key=lambda s: (s.order, s.template))]
+
+
+def register_profile_section(section: ProfileSection) -> None:
+    """Add ``section`` to the member's profile page (once per template)."""
+    _PROFILE[section.template] = section
+
+
+def profile_sections(request) -> list[dict]:
+    """The registered profile sections in order, each as ``{"template": …, "context": {…}}``."""
+    return [{"template": section.template, "context": section.context(request)}
+            for section in sorted(_PROFILE.values(), key=lambda s: (s.order, s.template))]
 
 
 def register_personal_data(name: str, provider: Callable[[Any], Any]) -> None:

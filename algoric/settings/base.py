@@ -12,6 +12,7 @@ import environ
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from .api import SPECTACULAR_SETTINGS, api_settings  # noqa: F401
 from .identity import identity_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -49,11 +50,13 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_filters",
     "django_tables2",
+    "rest_framework", "drf_spectacular", "drf_spectacular_sidecar",
     "members",
     "resources",
     "projects",
     "training",
     "billing",
+    "api",
     "algoric.notifications",
     "algoric.pages",
     "algoric.audit",
@@ -315,6 +318,9 @@ from .portal import *  # noqa: E402,F401,F403
 
 # --- The association's identity on quotes, invoices, receipts: settings/identity.py --------
 vars().update(identity_settings(env))
+
+# --- REST API (api/): the settings and their environment variables in settings/api.py ------
+vars().update(api_settings(env=env, num_proxies=ALLAUTH_TRUSTED_PROXY_COUNT))
 
 # --- Health check (/healthz, algoric.operations.health) ------------------------------------
 

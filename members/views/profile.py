@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from algoric.core.feedback import add_service_errors
+from algoric.core.registries import profile_sections
 from algoric.notifications.forms import NotificationPreferenceForm
 from algoric.notifications.services import notification_preferences_set
 
@@ -21,8 +22,9 @@ NOTIFICATIONS_SUBMIT = "save_notifications"
 
 @login_required
 def profile(request):
-    """Show and edit the signed-in member's profile (name, language, cluster login) and,
-    in a second form, how they receive each category of messages.
+    """Show and edit the signed-in member's profile (name, language, cluster login), in a
+    second form how they receive each category of messages, and the blocks other apps
+    register (``algoric.core.registries.register_profile_section``: the API tokens).
 
     A POST with the ``save_notifications`` button saves the notification choices; any
     other POST the profile. After a change of language the page reloads in the chosen
@@ -49,5 +51,6 @@ def profile(request):
         return redirect(translate_url(reverse("members:profile"), user.language))
     return render(request, "members/user_profile.html",
                   {"form": form, "notifications_form": preferences,
-                   "notifications_submit": NOTIFICATIONS_SUBMIT},
+                   "notifications_submit": NOTIFICATIONS_SUBMIT,
+                   "sections": profile_sections(request)},
                   status=400 if posted is not None else 200)

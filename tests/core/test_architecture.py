@@ -1,8 +1,9 @@
 """The shape of the code (docs/architecture.md): one layout per app, no import cycle.
 
-The layer contract itself (``billing`` above ``projects`` above ``resources`` above
-``members`` above ``algoric``) is checked by ``lint-imports`` with the contract in
-``pyproject.toml`` (CI); these tests check what the contract cannot say.
+The layer contract itself (``api`` above ``training`` and ``billing`` above ``projects``
+above ``resources`` above ``members`` above ``algoric``) is checked by ``lint-imports``
+with the contract in ``pyproject.toml`` (CI); these tests check what the contract cannot
+say.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ import grimp
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-PACKAGES = ("algoric", "members", "resources", "projects", "training", "billing")
+PACKAGES = ("algoric", "members", "resources", "projects", "training", "billing", "api")
 #: The apps and the project-level apps, whose roots must not grow suffixed siblings.
-APP_ROOTS = ("members", "resources", "projects", "training", "billing",
+APP_ROOTS = ("api", "members", "resources", "projects", "training", "billing",
              "resources/accounting",
              "projects/reports", "projects/outputs", "algoric/audit", "algoric/notifications",
              "algoric/pages", "algoric/operations", "algoric/core")

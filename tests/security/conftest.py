@@ -16,6 +16,7 @@ from ..factories import (
     FeeScheduleFactory,
     OrganisationFactory,
     OrganisationMemberFactory,
+    PersonalAccessTokenFactory,
     RegistrationFactory,
     SessionFactory,
     StaffFactory,
@@ -62,6 +63,7 @@ class World:
     membership: object
     page: object
     output: object
+    api_token: object = None
     invoice: object = None
     quote: object = None
     session: object = None
@@ -209,7 +211,8 @@ def build_world(staff_with_mfa) -> World:
         project_invitation=project_invitation, project_member=project_member,
         org_member=colleague_link, report=report, centre_report=centre_report,
         accounting_import=accounting_import, cluster=cluster, alias=alias,
-        resource=resource, terms=terms, membership=membership, page=page, output=output)
+        resource=resource, terms=terms, membership=membership, page=page, output=output,
+        api_token=PersonalAccessTokenFactory(user=representative, name=f"Jeton {MARKER}"))
 
 
 @pytest.fixture

@@ -30,8 +30,14 @@ from .test_url_access import (
 pytestmark = pytest.mark.django_db
 
 FOREIGN = "https://evil.example"
-#: Views that accept a POST without a session: the push API checks a bearer token.
+#: Views that accept a POST without a session: the push API and the REST API (``api:…``)
+#: check a bearer token and ignore cookies.
 CSRF_EXEMPT = {"accounting_api"}
+
+
+def csrf_exempt(name: str) -> bool:
+    """Whether the URL named ``name`` is one of the token-only APIs."""
+    return name in CSRF_EXEMPT or name.startswith("api:")
 
 
 def owner_client(kind: str, world, *, enforce=True) -> Client:
@@ -53,7 +59,7 @@ def every_path(world):
                 continue  # the object pages: one per model is enough for CSRF
             yield route, ADMIN, "/" + route
             continue
-        if name not in URLS or name in CSRF_EXEMPT:
+        if name not in URLS or csrf_exempt(name):
             continue  # an unknown URL fails test_every_url_pattern_is_known
         kind, builders = URLS[name]
         yield name, kind, reverse(name, kwargs={k: b(world) for k, b in builders.items()})
@@ -91,6 +97,20 @@ def test_the_push_api_ignores_cookies_and_needs_its_token(world):
                            content_type="text/plain", headers={"Origin": FOREIGN})
     assert response.status_code == HTTPStatus.UNAUTHORIZED
     assert API in URLS["accounting_api"]
+
+
+def test_the_rest_api_ignores_the_session_cookie(world):
+    """A signed-in browser on another site cannot act through the REST API: without a
+    bearer token every call answers 401, whatever cookie it carries."""
+    before = fingerprint()
+    client = owner_client("lead", world)
+    for name, kwargs in [("api:project_list", {}),
+                         ("api:request_submit", {"pk": world.request.pk}),
+                         ("api:request_withdraw", {"pk": world.request.pk})]:
+        response = client.post(reverse(name, kwargs=kwargs), data="{}",
+                               content_type="application/json", headers={"Origin": FOREIGN})
+        assert response.status_code == HTTPStatus.UNAUTHORIZED, name
+    assert fingerprint() == before
 
 
 def test_a_valid_token_from_the_site_is_accepted(world):

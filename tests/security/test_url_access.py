@@ -37,7 +37,7 @@ LEAD = "lead"            # an action of the victim's representative or PI only
 TOKEN = "token"          # a link with a signed token (tested forged)
 STAFF = "staff"          # staff with MFA only
 ADMIN = "admin"          # the Django admin
-API = "api"              # the accounting push API (bearer token)
+API = "api"              # the accounting push and /api/v1/ (bearer token; a session is not one)
 
 
 def _w(attr, field="pk"):
@@ -192,6 +192,49 @@ URLS: dict[str, tuple[str, dict]] = {
     "projects:outputs:hal": (OBJ, {"pk": _w("project")}),
     "projects:outputs:remove": (LEAD, {"pk": _w("project"), "output_pk": _w("output")}),
     "projects:outputs:staff_list": (STAFF, {}),
+    # the REST API: a session is not a token (401); tests/api checks the tokens
+    "api:me": (API, {}),
+    "api:organisation_agreements": (API, {"pk": _w("org")}),
+    "api:organisation_detail": (API, {"pk": _w("org")}),
+    "api:organisation_list": (API, {}),
+    "api:organisation_members": (API, {"pk": _w("org")}),
+    "api:organisation_memberships": (API, {"pk": _w("org")}),
+    "api:project_allocations": (API, {"pk": _w("project")}),
+    "api:project_detail": (API, {"pk": _w("project")}),
+    "api:project_list": (API, {}),
+    "api:project_members": (API, {"pk": _w("project")}),
+    "api:project_request_create": (API, {"pk": _w("project")}),
+    "api:project_usage": (API, {"pk": _w("project")}),
+    "api:report_detail": (API, {"pk": _w("report")}),
+    "api:report_download": (API, {"pk": _w("report"), "key": lambda w: "pdf-fr"}),
+    "api:report_list": (API, {}),
+    "api:request_detail": (API, {"pk": _w("request")}),
+    "api:request_list": (API, {}),
+    "api:request_submit": (API, {"pk": _w("request")}),
+    "api:request_withdraw": (API, {"pk": _w("request")}),
+    "api:staff_agreement_approve": (API, {"pk": _w("agreement")}),
+    "api:staff_agreement_countersign": (API, {"pk": _w("agreement")}),
+    "api:staff_allocation_list": (API, {}),
+    "api:staff_allocation_resume": (API, {"pk": _w("allocation")}),
+    "api:staff_allocation_suspend": (API, {"pk": _w("allocation")}),
+    "api:staff_import_detail": (API, {"pk": _w("accounting_import")}),
+    "api:staff_import_list": (API, {}),
+    "api:staff_membership_list": (API, {}),
+    "api:staff_membership_payment": (API, {"pk": _w("membership")}),
+    "api:staff_organisation_list": (API, {}),
+    "api:staff_request_decide": (API, {"pk": _w("request")}),
+    "api:staff_request_list": (API, {}),
+    "api:staff_request_reject": (API, {"pk": _w("request")}),
+    "api:staff_request_return": (API, {"pk": _w("request")}),
+    "api:staff_request_review": (API, {"pk": _w("request")}),
+    "api:catalogue": (PUBLIC, {}),
+    "api:statistics": (PUBLIC, {}),
+    "api:schema": (PUBLIC, {}),
+    "api:docs": (PUBLIC, {}),
+    "api:not_found": (PUBLIC, {}),
+    # the token section of the profile page
+    "api_tokens:create": (AUTH, {}),
+    "api_tokens:revoke": (OBJ, {"pk": _w("api_token")}),
     # public pages
     "pages:home": (PUBLIC, {}),
     "pages:missions": (PUBLIC, {}),
@@ -327,6 +370,7 @@ GUARDED = (
     "projects.ActivityReport", "projects.AccountAlias", "projects.UsageReport",
     "projects.ResearchOutput",
     "resources.Resource", "resources.Cluster", "resources.AccountingImport", "pages.Page",
+    "api.PersonalAccessToken",
     "billing.Invoice", "billing.InvoiceLine", "billing.Payment", "billing.Quote",
     "mfa.Authenticator", "account.EmailAddress", "training.Session", "training.Registration",
     "training.Trainer", "training.CourseLogin", "training.Feedback",

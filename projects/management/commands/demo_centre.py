@@ -90,3 +90,7 @@ class Command(BaseCommand):
         for local, role in SHOWN_LOGINS:
             self.stdout.write(f"  {email_of(local):34} {PEOPLE_PASSWORD:30} {role}")
         self.stdout.write(f"  (every other …@demo.algoric.org person: {PEOPLE_PASSWORD})")
+        member = next(email for email, *_rest, is_staff in DEMO_USERS if not is_staff)
+        self.stdout.write(
+            f"API (docs/api.md, /api/v1/docs/): `manage.py create_api_token {member} --scope "
+            f"read` prints a read token of the PI of HOULE (a token is shown only when made).")

@@ -1,0 +1,1 @@
+"""Views of the API, by subject; the token pages of the profile in :mod:`.tokens`."""
