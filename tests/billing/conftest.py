@@ -1,6 +1,7 @@
 """Fixtures of the billing tests: verified staff, an SME with its representative."""
 
 import pytest
+from django.utils import translation
 
 from members.models import OrganisationMember
 
@@ -22,3 +23,11 @@ def sme(db):
 def representative(sme):
     return OrganisationMemberFactory(organisation=sme,
                                      role=OrganisationMember.Role.REPRESENTATIVE).user
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The tests read the messages in English (the site's default language is French):
+    services speak the active language, and ``reverse`` gives the ``/en/`` pages."""
+    with translation.override("en"):
+        yield

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from algoric.core import registries
 from algoric.notifications.models import Notification, NotificationCategory
@@ -103,8 +103,9 @@ def test_registering_an_event_is_one_line_and_idempotent(monkeypatch):
     registries.register_notification_events("outputs", events=["outputs_new_event"])
     registries.register_notification_events("outputs", events=["outputs_new_event"])
     assert registries.notification_event("outputs_new_event").category == "outputs"
-    assert ("outputs", "Research outputs") in [
-        (value, str(label)) for value, label in notification_choice_categories()]
+    with translation.override("en"):
+        assert ("outputs", "Research outputs") in [
+            (value, str(label)) for value, label in notification_choice_categories()]
 
 
 def test_only_categories_with_an_optional_event_offer_a_choice():

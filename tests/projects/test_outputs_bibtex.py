@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from algoric.audit.models import AuditEvent
 from projects.models import ResearchOutput
@@ -22,6 +23,14 @@ EXPORT = Path(__file__).parent / "data" / "outputs_export.bib"
 #: one repeats the first article's DOI in upper case with a resolver prefix, two are
 #: refused by the checks (a DOI that is not one, no year) and one cannot be parsed.
 ENTRIES, ADDED, REPEATED, REFUSED = 39, 35, 1, 3
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The outcomes are read in English (the site's default language is French)."""
+    with translation.override("en"):
+        yield
+
 
 
 @pytest.fixture

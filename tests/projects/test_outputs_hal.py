@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import requests
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from algoric.audit.models import AuditEvent
 from projects.models import ResearchOutput
@@ -41,6 +42,14 @@ class RecordedSession:
         if self.error is not None:
             raise self.error
         return self.answer
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The outcomes are read in English (the site's default language is French)."""
+    with translation.override("en"):
+        yield
+
 
 
 @pytest.fixture
