@@ -4,7 +4,17 @@ endpoint whatever the language), and the token pages of the profile
 
 from django.urls import path, re_path
 
-from .views import catalogue, members, projects, reports, requests, schema, staff, tokens
+from .views import (
+    catalogue,
+    members,
+    outputs,
+    projects,
+    reports,
+    requests,
+    schema,
+    staff,
+    tokens,
+)
 from .views.base import NotFoundView
 
 app_name = "api"
@@ -33,6 +43,10 @@ urlpatterns = [
     path("projects/<int:pk>/usage/", projects.ProjectUsage.as_view(), name="project_usage"),
     path("projects/<int:pk>/requests/", requests.ProjectRequestCreate.as_view(),
          name="project_request_create"),
+    path("projects/<int:pk>/outputs/", outputs.ProjectOutputList.as_view(),
+         name="project_outputs"),
+    path("projects/<int:pk>/outputs/<int:output_pk>/", outputs.ProjectOutputDetail.as_view(),
+         name="project_output_detail"),
     path("requests/", requests.RequestList.as_view(), name="request_list"),
     path("requests/<int:pk>/", requests.RequestDetail.as_view(), name="request_detail"),
     path("requests/<int:pk>/submit/", requests.RequestSubmit.as_view(), name="request_submit"),
@@ -76,6 +90,7 @@ urlpatterns = [
          name="staff_import_list"),
     path("staff/accounting-imports/<int:pk>/", staff.StaffAccountingImportDetail.as_view(),
          name="staff_import_detail"),
+    path("staff/outputs/", outputs.StaffOutputList.as_view(), name="staff_output_list"),
     # Anything else under /api/v1/: a JSON 404, not the site's page.
     re_path(r"^", NotFoundView.as_view(), name="not_found"),
 ]

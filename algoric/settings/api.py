@@ -68,6 +68,8 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "members.models.OrganisationKind.choices",
         "ResourceKindEnum": "resources.models.ResourceKind.choices",
         "RequestKindEnum": "projects.models.requests.ResourceRequest.Kind",
+        "OutputKindEnum": "projects.models.outputs.ResearchOutput.Kind",
+        "OutputSourceEnum": "projects.models.outputs.ResearchOutput.Source",
     },
     "PREPROCESSING_HOOKS": ["api.schema.include_api_paths"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",

@@ -25,6 +25,7 @@ from ..factories import (
     OrganisationMemberFactory,
     PersonalAccessTokenFactory,
     ProjectFactory,
+    ResearchOutputFactory,
     ResourceFactory,
     ResourceRequestCellFactory,
     ResourceRequestFactory,
@@ -54,6 +55,7 @@ class World:
     submitted_agreement: Agreement
     signed_agreement: Agreement
     accounting_import: object
+    output: object
 
 
 def bearer(token) -> dict:
@@ -101,6 +103,7 @@ def world(organisation, staff_with_mfa, no_pdf) -> World:
         signed_agreement=AgreementFactory(organisation=organisation, renewed_from=active,
                                           status=Agreement.Status.SIGNED),
         accounting_import=AccountingImportFactory(),
+        output=ResearchOutputFactory(projects=[project]),
     )
 
 
