@@ -14,6 +14,7 @@ from .views import (
     schema,
     staff,
     tokens,
+    training,
 )
 from .views.base import NotFoundView
 
@@ -60,6 +61,16 @@ urlpatterns = [
     # Public
     path("catalogue/", catalogue.CatalogueList.as_view(), name="catalogue"),
     path("statistics/", catalogue.PublicStatisticsView.as_view(), name="statistics"),
+    # Agenda and training
+    path("agenda/", training.AgendaList.as_view(), name="agenda"),
+    path("agenda/sessions/<int:pk>/", training.SessionDetail.as_view(), name="session_detail"),
+    path("agenda/sessions/<int:pk>/register/", training.SessionRegister.as_view(),
+         name="session_register"),
+    path("agenda/events/<int:pk>/", training.EventDetail.as_view(), name="event_detail"),
+    path("training/registrations/", training.RegistrationList.as_view(),
+         name="registration_list"),
+    path("training/registrations/<int:pk>/cancel/", training.RegistrationCancel.as_view(),
+         name="registration_cancel"),
     # Staff
     path("staff/organisations/", staff.StaffOrganisationList.as_view(),
          name="staff_organisation_list"),

@@ -70,6 +70,7 @@ SPECTACULAR_SETTINGS = {
         "RequestKindEnum": "projects.models.requests.ResourceRequest.Kind",
         "OutputKindEnum": "projects.models.outputs.ResearchOutput.Kind",
         "OutputSourceEnum": "projects.models.outputs.ResearchOutput.Source",
+        "RegistrationStatusEnum": "training.models.registrations.Registration.Status",
     },
     "PREPROCESSING_HOOKS": ["api.schema.include_api_paths"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",

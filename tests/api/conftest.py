@@ -20,16 +20,19 @@ from ..factories import (
     AccountingImportFactory,
     AgreementFactory,
     AllocationFactory,
+    EventFactory,
     MembershipFactory,
     OrganisationFactory,
     OrganisationMemberFactory,
     PersonalAccessTokenFactory,
     ProjectFactory,
+    RegistrationFactory,
     ResearchOutputFactory,
     ResourceFactory,
     ResourceRequestCellFactory,
     ResourceRequestFactory,
     ResourceRequestRowFactory,
+    SessionFactory,
     UsageReportFactory,
     allow,
     this_year,
@@ -56,6 +59,9 @@ class World:
     signed_agreement: Agreement
     accounting_import: object
     output: object
+    session: object
+    event: object
+    registration: object
 
 
 def bearer(token) -> dict:
@@ -104,6 +110,9 @@ def world(organisation, staff_with_mfa, no_pdf) -> World:
                                           status=Agreement.Status.SIGNED),
         accounting_import=AccountingImportFactory(),
         output=ResearchOutputFactory(projects=[project]),
+        session=SessionFactory(),
+        event=EventFactory(),
+        registration=RegistrationFactory(user=pi),
     )
 
 
