@@ -5,6 +5,7 @@ endpoint whatever the language), and the token pages of the profile
 from django.urls import path, re_path
 
 from .views import (
+    billing,
     catalogue,
     members,
     outputs,
@@ -58,6 +59,10 @@ urlpatterns = [
     path("reports/<int:pk>/", reports.ReportDetail.as_view(), name="report_detail"),
     path("reports/<int:pk>/files/<str:key>/", reports.ReportDownload.as_view(),
          name="report_download"),
+    # Invoices
+    path("invoices/", billing.InvoiceList.as_view(), name="invoice_list"),
+    path("invoices/<int:pk>/", billing.InvoiceDetail.as_view(), name="invoice_detail"),
+    path("invoices/<int:pk>/pdf/", billing.InvoicePdf.as_view(), name="invoice_pdf"),
     # Public
     path("catalogue/", catalogue.CatalogueList.as_view(), name="catalogue"),
     path("statistics/", catalogue.PublicStatisticsView.as_view(), name="statistics"),
@@ -102,6 +107,7 @@ urlpatterns = [
     path("staff/accounting-imports/<int:pk>/", staff.StaffAccountingImportDetail.as_view(),
          name="staff_import_detail"),
     path("staff/outputs/", outputs.StaffOutputList.as_view(), name="staff_output_list"),
+    path("staff/invoices/", billing.StaffInvoiceList.as_view(), name="staff_invoice_list"),
     # Anything else under /api/v1/: a JSON 404, not the site's page.
     re_path(r"^", NotFoundView.as_view(), name="not_found"),
 ]
