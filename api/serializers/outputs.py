@@ -12,6 +12,7 @@ class ResearchOutputSerializer(serializers.ModelSerializer):
 
     doi_url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
     hal_url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
+    url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
 
     class Meta:
         model = ResearchOutput

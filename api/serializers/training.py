@@ -79,7 +79,9 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    """A published event of the agenda."""
+    """A published event of the agenda (``registration_url``: a URL, or empty)."""
+
+    registration_url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
 
     class Meta:
         model = Event
