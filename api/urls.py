@@ -4,7 +4,19 @@ endpoint whatever the language), and the token pages of the profile
 
 from django.urls import path, re_path
 
-from .views import catalogue, members, projects, reports, requests, schema, staff, tokens
+from .views import (
+    billing,
+    catalogue,
+    members,
+    outputs,
+    projects,
+    reports,
+    requests,
+    schema,
+    staff,
+    tokens,
+    training,
+)
 from .views.base import NotFoundView
 
 app_name = "api"
@@ -33,6 +45,10 @@ urlpatterns = [
     path("projects/<int:pk>/usage/", projects.ProjectUsage.as_view(), name="project_usage"),
     path("projects/<int:pk>/requests/", requests.ProjectRequestCreate.as_view(),
          name="project_request_create"),
+    path("projects/<int:pk>/outputs/", outputs.ProjectOutputList.as_view(),
+         name="project_outputs"),
+    path("projects/<int:pk>/outputs/<int:output_pk>/", outputs.ProjectOutputDetail.as_view(),
+         name="project_output_detail"),
     path("requests/", requests.RequestList.as_view(), name="request_list"),
     path("requests/<int:pk>/", requests.RequestDetail.as_view(), name="request_detail"),
     path("requests/<int:pk>/submit/", requests.RequestSubmit.as_view(), name="request_submit"),
@@ -43,9 +59,23 @@ urlpatterns = [
     path("reports/<int:pk>/", reports.ReportDetail.as_view(), name="report_detail"),
     path("reports/<int:pk>/files/<str:key>/", reports.ReportDownload.as_view(),
          name="report_download"),
+    # Invoices
+    path("invoices/", billing.InvoiceList.as_view(), name="invoice_list"),
+    path("invoices/<int:pk>/", billing.InvoiceDetail.as_view(), name="invoice_detail"),
+    path("invoices/<int:pk>/pdf/", billing.InvoicePdf.as_view(), name="invoice_pdf"),
     # Public
     path("catalogue/", catalogue.CatalogueList.as_view(), name="catalogue"),
     path("statistics/", catalogue.PublicStatisticsView.as_view(), name="statistics"),
+    # Agenda and training
+    path("agenda/", training.AgendaList.as_view(), name="agenda"),
+    path("agenda/sessions/<int:pk>/", training.SessionDetail.as_view(), name="session_detail"),
+    path("agenda/sessions/<int:pk>/register/", training.SessionRegister.as_view(),
+         name="session_register"),
+    path("agenda/events/<int:pk>/", training.EventDetail.as_view(), name="event_detail"),
+    path("training/registrations/", training.RegistrationList.as_view(),
+         name="registration_list"),
+    path("training/registrations/<int:pk>/cancel/", training.RegistrationCancel.as_view(),
+         name="registration_cancel"),
     # Staff
     path("staff/organisations/", staff.StaffOrganisationList.as_view(),
          name="staff_organisation_list"),
@@ -76,6 +106,8 @@ urlpatterns = [
          name="staff_import_list"),
     path("staff/accounting-imports/<int:pk>/", staff.StaffAccountingImportDetail.as_view(),
          name="staff_import_detail"),
+    path("staff/outputs/", outputs.StaffOutputList.as_view(), name="staff_output_list"),
+    path("staff/invoices/", billing.StaffInvoiceList.as_view(), name="staff_invoice_list"),
     # Anything else under /api/v1/: a JSON 404, not the site's page.
     re_path(r"^", NotFoundView.as_view(), name="not_found"),
 ]

@@ -68,6 +68,17 @@ def invoices_of_organisation(organisation: Organisation) -> QuerySet[Invoice]:
                                                                          "-number")
 
 
+def invoices_of_representative(*, user) -> QuerySet[Invoice]:
+    """The issued invoices and credit notes of every organisation ``user`` represents
+    (what their organisations' invoice pages show, staff or not), newest first, with
+    amounts and their organisation — one query."""
+    represented = OrganisationMember.objects.filter(
+        user=user, role=OrganisationMember.Role.REPRESENTATIVE).values("organisation_id")
+    return invoices_with_amounts(
+        Invoice.objects.issued().filter(organisation_id__in=represented)
+        .select_related("organisation")).order_by("-issued_on", "-number")
+
+
 @dataclass(frozen=True)
 class UnpaidInvoice:
     """An invoice not paid in full: ``due`` EUR left, ``age_days`` since it was issued,

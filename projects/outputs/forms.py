@@ -48,6 +48,10 @@ class ResearchOutputForm(forms.ModelForm):
     def validate_unique(self):
         """Left to the recording service, which links a known output instead."""
 
+    def validate_constraints(self):
+        """Left to the recording service too: the unique DOI and HAL id of a known output
+        link it (the year's range is checked by :meth:`clean_year`)."""
+
 
 class BibtexUploadForm(forms.Form):
     """A BibTeX file (``.bib``, UTF-8, at most ``OUTPUTS_BIBTEX_MAX_BYTES``)."""

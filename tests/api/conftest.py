@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from billing.models import Invoice
+from billing.services.invoices import invoice_add_line, invoice_create, invoice_issue
 from members.models import Agreement, Membership
 from projects.models import Project, ResourceRequest, UsageReport
 
@@ -20,15 +23,19 @@ from ..factories import (
     AccountingImportFactory,
     AgreementFactory,
     AllocationFactory,
+    EventFactory,
     MembershipFactory,
     OrganisationFactory,
     OrganisationMemberFactory,
     PersonalAccessTokenFactory,
     ProjectFactory,
+    RegistrationFactory,
+    ResearchOutputFactory,
     ResourceFactory,
     ResourceRequestCellFactory,
     ResourceRequestFactory,
     ResourceRequestRowFactory,
+    SessionFactory,
     UsageReportFactory,
     allow,
     this_year,
@@ -54,11 +61,32 @@ class World:
     submitted_agreement: Agreement
     signed_agreement: Agreement
     accounting_import: object
+    output: object
+    session: object
+    event: object
+    registration: object
+    invoice: Invoice
+    draft_invoice: Invoice
 
 
 def bearer(token) -> dict:
     """The test client's keyword for ``Authorization: Bearer <token>``."""
     return {"HTTP_AUTHORIZATION": f"Bearer {token.secret}"}
+
+
+def issued_invoice(organisation, staff) -> Invoice:
+    """An issued invoice of ``organisation`` (one day of support, 480 EUR) whose PDF is
+    already stored (a stand-in file: no PDF is made in these tests)."""
+    invoice = invoice_create(organisation=organisation, actor=staff)
+    invoice_add_line(invoice=invoice, label="Accompagnement", quantity=Decimal(1),
+                     unit_price=Decimal(480), actor=staff)
+    invoice = invoice_issue(invoice=invoice, actor=staff)
+    storage = Invoice._meta.get_field("pdf").storage
+    name = storage.save(f"invoices/api-test-{invoice.pk}.pdf",
+                        ContentFile(b"%PDF-1.7 api test"))
+    Invoice.objects.filter(pk=invoice.pk).update(pdf=name)
+    invoice.pdf = name
+    return invoice
 
 
 def request_with_row(project, resource, **kwargs) -> ResourceRequest:
@@ -101,6 +129,12 @@ def world(organisation, staff_with_mfa, no_pdf) -> World:
         signed_agreement=AgreementFactory(organisation=organisation, renewed_from=active,
                                           status=Agreement.Status.SIGNED),
         accounting_import=AccountingImportFactory(),
+        output=ResearchOutputFactory(projects=[project]),
+        session=SessionFactory(),
+        event=EventFactory(),
+        registration=RegistrationFactory(user=pi),
+        invoice=issued_invoice(organisation, staff_with_mfa),
+        draft_invoice=invoice_create(organisation=organisation, actor=staff_with_mfa),
     )
 
 

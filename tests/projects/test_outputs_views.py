@@ -90,6 +90,17 @@ def test_a_doi_recorded_for_another_project_is_linked_not_duplicated(pi_client, 
 
 
 @pytest.mark.django_db
+def test_a_doi_recorded_exactly_as_typed_is_linked_too(pi_client, houle, organisation):
+    """The form leaves the unique DOI to the recording service, which links the output."""
+    derive = make_project(organisation, acronym="DERIVE", slurm_account="derive")
+    known = ResearchOutputFactory(doi="10.1016/j.x.2024.5", projects=[derive])
+    response = pi_client.post(en("projects:outputs:add", houle.pk),
+                              _form(doi="10.1016/j.x.2024.5"), follow=True)
+    assert "now linked to this one too" in response.content.decode()
+    assert set(known.projects.all()) == {houle, derive}
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(("field", "value", "error"), [
     ("doi", "not-a-doi", "is not a DOI"),
     ("hal_id", "hal_0123", "is not a HAL id"),
