@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import http.client
 import json
 import os
 import re
@@ -99,6 +100,7 @@ import json, sys
 import django
 django.setup()
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count
 from django.urls import reverse
@@ -108,7 +110,9 @@ from projects.models import Project, ProjectMember, ResourceRequest
 def session(user):
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    # The backend that authenticated the session must be a configured one (the first:
+    # ModelBackend with the course-login window), or Django treats the reader as anonymous.
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key
@@ -339,6 +343,26 @@ def wrk(url: str, *, seconds: int, headers: dict, script: Path) -> dict:
     return json.loads(match.group(1))
 
 
+def check_signed_in(url: str, headers: dict) -> None:
+    """Refuse to measure a signed-in page that does not answer as signed in: one GET without
+    following redirects must give 200 and a private answer (the public page cache marks what
+    it serves to anonymous readers ``Cache-Control: public``).
+
+    Raises ``SystemExit`` with the status and the header when it does not."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request("GET", parts.path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        control = response.getheader("Cache-Control", "")
+    finally:
+        connection.close()
+    if response.status != 200 or "public" in control:
+        raise SystemExit(f"{url} does not answer as signed in (status {response.status}, "
+                         f"Cache-Control {control!r}): the session is not accepted")
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -361,6 +385,9 @@ def measure(args, pages: dict, ports: dict, masters: dict, databases: dict, tmp:
                       "failures": 0, "seconds": 0.0, "p50": 0.0, "p99": 0.0, "app_cpu": 0.0,
                       "db_cpu": 0.0}
                for server, name, path, kind, _headers in targets}
+    for server, _name, path, kind, headers in targets:
+        if server == "portal" and kind == "signed-in":
+            check_signed_in(f"http://127.0.0.1:{ports[server]}{path}", headers)
     for number in range(1, args.passes + 1):
         print(f"pass {number}/{args.passes} (load average {load_average()})", flush=True)
         for server, name, path, _kind, headers in targets:
