@@ -96,6 +96,18 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def _record_failed_request(problems: PageProblems, request) -> None:
+    """Record a failed request, except the favicon fetch the browser cancels itself.
+
+    Chromium fetches ``/static/img/favicon.svg`` after the document and aborts the fetch
+    (``net::ERR_ABORTED``) when the page navigates away first; the icon was served, the
+    page is fine. Any other failure, and any other failure of the favicon, is recorded.
+    """
+    if request.url.endswith("/static/img/favicon.svg") and request.failure == "net::ERR_ABORTED":
+        return
+    problems.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
+
+
 @pytest.fixture
 def public_pages(transactional_db):
     """Make sure the public pages created by the ``pages`` data migrations exist.
@@ -182,12 +194,7 @@ def browser_page(request, chromium, screenshot_dir):
         ),
     )
     page.on("pageerror", lambda exc: problems.page_errors.append(str(exc)))
-    page.on(
-        "requestfailed",
-        lambda request: problems.failed_requests.append(
-            f"{request.method} {request.url}: {request.failure}"
-        ),
-    )
+    page.on("requestfailed", lambda request: _record_failed_request(problems, request))
     page.on(
         "response",
         lambda response: (
