@@ -108,6 +108,27 @@ def _record_failed_request(problems: PageProblems, request) -> None:
     problems.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
 
 
+def watch_page(page, problems: PageProblems) -> None:
+    """Record on ``problems`` what goes wrong on ``page``: console errors, uncaught
+    exceptions, failed requests (see ``_record_failed_request``) and answers of 400 or more."""
+    page.on(
+        "console",
+        lambda msg: (
+            msg.type == "error"
+            and problems.console_errors.append(f"{msg.text} @ {msg.location.get('url', '')}")
+        ),
+    )
+    page.on("pageerror", lambda exc: problems.page_errors.append(str(exc)))
+    page.on("requestfailed", lambda request: _record_failed_request(problems, request))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and problems.error_responses.append(f"{response.status} {response.url}")
+        ),
+    )
+
+
 @pytest.fixture
 def public_pages(transactional_db):
     """Make sure the public pages created by the ``pages`` data migrations exist.
@@ -186,22 +207,7 @@ def browser_page(request, chromium, screenshot_dir):
     context.add_init_script(_CSP_LISTENER)
 
     page = context.new_page()
-    page.on(
-        "console",
-        lambda msg: (
-            msg.type == "error"
-            and problems.console_errors.append(f"{msg.text} @ {msg.location.get('url', '')}")
-        ),
-    )
-    page.on("pageerror", lambda exc: problems.page_errors.append(str(exc)))
-    page.on("requestfailed", lambda request: _record_failed_request(problems, request))
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400
-            and problems.error_responses.append(f"{response.status} {response.url}")
-        ),
-    )
+    watch_page(page, problems)
     page.problems = problems
     try:
         yield page

@@ -38,7 +38,7 @@ from members.models import (
     TermsTemplate,
 )
 from members.validators import validate_siret
-from tests.browser.support import _CSP_LISTENER, TIMEOUT_MS, PageProblems
+from tests.browser.support import _CSP_LISTENER, TIMEOUT_MS, PageProblems, watch_page
 from tests.factories import PASSWORD, StaffFactory, TermsTemplateFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -137,25 +137,7 @@ def open_page(request, chromium, screenshot_dir):
         )
         context.add_init_script(_CSP_LISTENER)
         page = context.new_page()
-        page.on(
-            "console",
-            lambda msg: (
-                msg.type == "error"
-                and problems.console_errors.append(f"{msg.text} @ {msg.location.get('url', '')}")
-            ),
-        )
-        page.on("pageerror", lambda exc: problems.page_errors.append(str(exc)))
-        page.on(
-            "requestfailed",
-            lambda req: problems.failed_requests.append(f"{req.method} {req.url}: {req.failure}"),
-        )
-        page.on(
-            "response",
-            lambda response: (
-                response.status >= 400
-                and problems.error_responses.append(f"{response.status} {response.url}")
-            ),
-        )
+        watch_page(page, problems)
         page.problems = problems
         opened.append((name, context, page))
         return page
