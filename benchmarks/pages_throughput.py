@@ -249,6 +249,17 @@ def build(args, tmp: Path, url: str, ceiling_url: str) -> dict:
     return pages
 
 
+def refresh(tmp: Path, pages: dict) -> dict:
+    """Bring kept databases and static files up to the code (``--reuse``): migrations and
+    ``collectstatic`` only, the data and the sessions stay. Returns ``pages`` unchanged."""
+    log = tmp / "build.log"
+    manage = [PYTHON, str(REPO / "manage.py")]
+    production = pages["env"]["portal"]
+    run(manage + ["migrate", "--noinput"], env=production, log=log)
+    run(manage + ["collectstatic", "--noinput"], env=production, log=log)
+    return pages
+
+
 def psycopg_connect(url: str):
     import psycopg
 
@@ -460,6 +471,12 @@ def main() -> int:
                         help="seconds of wrk per page and pass (default 10; quick 3)")
     parser.add_argument("--passes", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="keep the built state (static files, sessions) in this folder "
+                             "instead of a temporary one")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --workdir and databases kept by an earlier --keep run: "
+                             "skip the build (migrate and collectstatic only)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
@@ -476,14 +493,29 @@ def main() -> int:
     ceiling_name = f"{name}_ceiling"
     url, ceiling_url = args.database_url, database_url(args.database_url, ceiling_name)
     processes = []
-    with tempfile.TemporaryDirectory(prefix="algoric-throughput-") as folder:
+    if args.reuse and not args.workdir:
+        print("--reuse needs --workdir", file=sys.stderr)
+        return 2
+    with contextlib.ExitStack() as stack:
+        if args.workdir:
+            args.workdir.mkdir(parents=True, exist_ok=True)
+            folder = str(args.workdir.resolve())
+        else:
+            folder = stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="algoric-throughput-"))
         tmp = Path(folder)
+        state = tmp / "state.json"
         try:
-            print(f"building the data ({'quick' if args.quick else 'full'}) in {name}, "
-                  f"{ceiling_name}", flush=True)
-            recreate(url, name)
-            recreate(url, ceiling_name)
-            pages = build(args, tmp, url, ceiling_url)
+            if args.reuse and state.exists():
+                print(f"reusing the data in {name}, {ceiling_name} ({state})", flush=True)
+                pages = refresh(tmp, json.loads(state.read_text()))
+            else:
+                print(f"building the data ({'quick' if args.quick else 'full'}) in {name}, "
+                      f"{ceiling_name}", flush=True)
+                recreate(url, name)
+                recreate(url, ceiling_name)
+                pages = build(args, tmp, url, ceiling_url)
+                state.write_text(json.dumps(pages))
             ports = {"portal": load_run.free_port(), "ceiling": load_run.free_port()}
             portal = gunicorn("algoric.wsgi:application", env=pages["env"]["portal"],
                               port=ports["portal"], log=tmp / "portal.log", cwd=REPO)

@@ -2,7 +2,8 @@
 (``django-filter`` filter sets) and the figures shown beside each row — the access status
 of each organisation today and the use of each allocation.
 
-Every figure is read in a fixed number of queries, whatever the number of projects:
+Every figure is read in a fixed number of queries, whatever the number of projects, and
+for the rows of the page only unless a filter on access or use or an export needs them all:
 access statuses through :func:`members.services.organisation_access_statuses` (batch),
 use through :func:`projects.selectors.usage.allocation_use` (the usage summaries, as the
 usage dashboard reads them) — once per year that has allocations.
@@ -11,6 +12,7 @@ usage dashboard reads them) — once per year that has allocations.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,7 +25,7 @@ from members.services import AccessStatus, organisation_access_statuses
 from resources.models import Resource, ResourceKind
 
 from ..models import Allocation, Project, ProjectMember
-from .usage import allocation_use, default_year
+from .usage import account_attribution, allocation_use, default_year
 
 #: Use of a grant (in %) from which a row is "near" its grant (filter ``usage=near``).
 NEAR_PERCENT = 80
@@ -93,31 +95,44 @@ class ListFigures:
         return _percent(self.allocation_used(allocation), allocation.amount)
 
 
-def list_figures(*, year: int | None = None, every_year: bool = False) -> ListFigures:
-    """Access statuses of every organisation today, and the use of the allocations.
+def list_figures(*, year: int | None = None, every_year: bool = False,
+                 project_ids: Iterable[int] | None = None,
+                 organisation_ids: Iterable[int] | None = None) -> ListFigures:
+    """Access statuses of the organisations today, and the use of the allocations.
 
     ``year`` (default this year): the year of the projects' CPU grant and use;
     ``every_year``: also the use of every other year with allocations (the list of all
-    allocations), else of ``year`` only. Queries: 3 for the access statuses, 4 per year
-    for the use (and 1 for the years with allocations), 2 for the CPU grants — none per
-    project.
+    allocations), else of ``year`` only. ``project_ids`` and ``organisation_ids``: only
+    these projects' use and these organisations' access (the rows of one page); ``None``
+    for all of them (a filter on access or use, or an export, needs every row's figure).
+    Queries: 3 for the access statuses, 2 for the attribution, 2 per year for the use
+    (and 1 for the years with allocations), 2 for the CPU grants — none per project.
     """
     year = year or default_year()
     figures = ListFigures(year=year)
-    figures.access = organisation_access_statuses(organisations=Organisation.objects.only("pk"))
-    years = (set(Allocation.objects.order_by().values_list("year", flat=True).distinct())
+    organisations = (Organisation.objects.only("pk") if organisation_ids is None
+                     else Organisation.objects.filter(pk__in=list(organisation_ids)).only("pk"))
+    figures.access = organisation_access_statuses(organisations=organisations)
+    projects = None if project_ids is None else set(project_ids)
+    allocations = Allocation.objects.order_by()
+    if projects is not None:
+        allocations = allocations.filter(project_id__in=projects)
+    years = (set(allocations.values_list("year", flat=True).distinct())
              if every_year else set())
+    attribution = account_attribution()
     for allocation_year in sorted(years | {year}):
-        for (project_id, resource_id), used in allocation_use(year=allocation_year).items():
+        for (project_id, resource_id), used in allocation_use(
+                year=allocation_year, project_ids=projects, attribution=attribution).items():
             figures.use[(project_id, resource_id, allocation_year)] = used
     cpu_resources = set(Resource.objects.filter(kind=ResourceKind.CPU)
                         .values_list("pk", flat=True))
     figures.cpu_granted = dict(
-        Allocation.objects.filter(year=year, resource__kind=ResourceKind.CPU).order_by()
+        allocations.filter(year=year, resource__kind=ResourceKind.CPU)
         .values("project_id").annotate(total=Sum("amount")).values_list("project_id", "total"))
     cpu_used: dict[int, float] = defaultdict(float)
-    for (project_id, resource_id, use_year), used in figures.use.items():
-        if use_year == year and resource_id in cpu_resources:
+    for (project_id, resource_id), used in ((key[:2], used) for key, used in figures.use.items()
+                                           if key[2] == year):
+        if resource_id in cpu_resources:
             cpu_used[project_id] += used
     figures.cpu_used = dict(cpu_used)
     return figures

@@ -1,6 +1,7 @@
 """The public pages of projects whose summary is public (active or closed projects that
 chose so), for every visitor."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -9,12 +10,20 @@ from algoric.core.page_cache import public_page
 from ..outputs.selectors import public_project_outputs
 from ..selectors.projects import public_projects
 
+#: Projects per page of the public list (two columns of cards).
+PUBLIC_PROJECTS_PER_PAGE = 24
+
 
 @public_page("projects")
 @require_GET
 def public_project_list(request):
-    """Projects whose summary is public (active or closed), for every visitor."""
-    return render(request, "projects/public_list.html", {"projects": public_projects()})
+    """Projects whose summary is public (active or closed), newest first, for every visitor,
+    :data:`PUBLIC_PROJECTS_PER_PAGE` a page (``?page=N``; a page out of range shows the
+    last one)."""
+    page = Paginator(public_projects(), PUBLIC_PROJECTS_PER_PAGE).get_page(
+        request.GET.get("page"))
+    return render(request, "projects/public_list.html",
+                  {"projects": page.object_list, "page_obj": page})
 
 
 @public_page("projects")

@@ -659,6 +659,31 @@ def test_public_pages_show_only_public_summaries_of_non_draft_projects(client, o
     assert client.get(en("projects:public_detail", 999999)).status_code == HTTPStatus.NOT_FOUND
 
 
+def test_public_project_list_is_paginated_newest_first(client, organisation, settings):
+    from projects.views.public import PUBLIC_PROJECTS_PER_PAGE
+
+    per_page = PUBLIC_PROJECTS_PER_PAGE
+    projects = [create_project(organisation, acronym=f"Pub{index:02d}", summary_is_public=True,
+                               starts_on=dt.date(YEAR, 1, 1) + dt.timedelta(days=index))
+                for index in range(per_page + 2)]
+    Project.objects.filter(pk__in=[p.pk for p in projects]).update(status=Project.Status.ACTIVE)
+    newest_first = [f"Pub{index:02d}" for index in reversed(range(per_page + 2))]
+
+    first = text(client.get(en("projects:public_list")))
+    assert all(acronym in first for acronym in newest_first[:per_page])
+    assert not any(acronym in first for acronym in newest_first[per_page:])
+    assert "Page 1 of 2" in first and "Older projects" in first
+    second = client.get(en("projects:public_list") + "?page=2")
+    assert second.status_code == HTTPStatus.OK
+    body = text(second)
+    assert all(acronym in body for acronym in newest_first[per_page:])
+    assert "Page 2 of 2" in body and "Newer projects" in body
+    # A page out of range or not a number shows a page, never an error.
+    for page in ("99", "abc", "-1"):
+        assert client.get(en("projects:public_list") + f"?page={page}").status_code == \
+            HTTPStatus.OK
+
+
 def test_public_project_text_is_escaped(client, organisation):
     shown = create_project(organisation, acronym="XSS", summary_is_public=True,
                          summary="<script>alert(1)</script>")

@@ -331,3 +331,32 @@ def test_staff_lists_answer_in_the_same_number_of_queries_for_10_and_300_project
     assert len(page.context["table"].page.object_list) == 50
     export = csv_rows(staff_client.get(url, {"export": "csv"}))
     assert len(export) == 301
+
+
+def test_every_page_shows_the_figures_of_its_own_rows_and_reads_only_those(staff_client):
+    """Figures are read for the 50 rows of the page, so page 2's rows have theirs too, and
+    a filter on access or use still sees every row."""
+    cpu, _gpu = make_resources()
+    build_centre(60, cpu)
+    url = en("projects:staff_project_list")
+    for page_number in (1, 2):
+        response = staff_client.get(url, {"page": page_number})
+        table = response.context["table"]
+        shown = [row.record for row in table.page.object_list]
+        assert shown
+        assert set(table.figures.access) == {project.organisation_id for project in shown}
+        assert set(table.figures.cpu_granted) == {project.pk for project in shown}
+        for project in shown:
+            expected = {"850": 85, "1200": 120, "100": 10}
+            used = table.figures.cpu_used[project.pk]
+            assert table.figures.cpu_percent(project.pk) == pytest.approx(
+                expected[f"{used:.0f}"])
+            assert table.figures.access_allowed(project.organisation_id) is not None
+    # A filter on use needs every row's figure: 20 of the 60 projects are past their grant.
+    over = staff_client.get(url, {"usage": "over"}).context["table"]
+    assert over.paginator.count == 20
+    allocations = staff_client.get(en("projects:staff_allocation_list"), {"page": 2})
+    table = allocations.context["table"]
+    for row in table.page.object_list:
+        assert table.figures.allocation_percent(row.record) in (
+            pytest.approx(85), pytest.approx(120), pytest.approx(10))

@@ -9,6 +9,7 @@ account of the same name.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -52,10 +53,17 @@ class Attribution:
         ``None`` when the account matches no project and no alias."""
         return self.by_pair.get((cluster, account), self.by_name.get(account))
 
-    def selection(self) -> AccountSelection:
+    def selection(self, *, project_ids: set[int] | None = None) -> AccountSelection:
         """Every attributed account, as a filter: the rows it selects are those for
-        which :meth:`project_id` is not ``None``."""
-        return AccountSelection(names=frozenset(self.by_name), pairs=frozenset(self.by_pair))
+        which :meth:`project_id` is not ``None``. With ``project_ids``, only the
+        accounts of those projects (a superset on a cluster where an alias gives one of
+        their account names to another project: check :meth:`project_id` of each row)."""
+        if project_ids is None:
+            return AccountSelection(names=frozenset(self.by_name),
+                                    pairs=frozenset(self.by_pair))
+        return AccountSelection(
+            names=frozenset(name for name, pk in self.by_name.items() if pk in project_ids),
+            pairs=frozenset(pair for pair, pk in self.by_pair.items() if pk in project_ids))
 
 
 def account_attribution() -> Attribution:
@@ -88,18 +96,30 @@ def account_aliases():
 
 # --- Use of allocations, for the thresholds --------------------------------------------
 
-def allocation_use(*, year: int) -> dict[tuple[int, int], float]:
-    """Use of every (project, resource) in ``year``, in the resource's unit — four queries.
+def allocation_use(*, year: int, project_ids: Iterable[int] | None = None,
+                   attribution: Attribution | None = None) -> dict[tuple[int, int], float]:
+    """Use of every (project, resource) in ``year``, in the resource's unit — four queries
+    (two with ``attribution`` given).
 
+    ``project_ids``: only these projects (the summary rows of their accounts are the only
+    ones read); ``None`` for every project. ``attribution``: an
+    :func:`account_attribution` already read, to share between calls.
     Returns ``{(project id, resource id): core-hours or GPU-hours}`` for the metered
     resources (CPU and GPU resources mapped to partitions) of the attributed accounts.
     """
-    attribution = account_attribution()
+    attribution = attribution or account_attribution()
     catalogue = metered_resources()
+    accounts, wanted = None, None
+    if project_ids is not None:
+        wanted = set(project_ids)
+        accounts = attribution.selection(project_ids=wanted)
+        if accounts.is_empty:
+            return {}
     result: dict[tuple[int, int], float] = defaultdict(float)
-    for row in usage_sums(group_by=["cluster", "account", "partition"], year=year):
+    for row in usage_sums(group_by=["cluster", "account", "partition"], year=year,
+                          accounts=accounts):
         project_id = attribution.project_id(cluster=row["cluster"], account=row["account"])
-        if project_id is None:
+        if project_id is None or (wanted is not None and project_id not in wanted):
             continue
         matches = resources_for_partition(catalogue, cluster=row["cluster"],
                                           partition=row["partition"])

@@ -74,7 +74,7 @@ class StaffProjectTable(tables.Table):
                           exclude_from_export=True)
 
     class Meta:
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "core/table.html"
         attrs = {"class": "table align-middle"}
         order_by = "acronym"
 
@@ -141,7 +141,7 @@ class StaffAllocationTable(tables.Table):
                            accessor="project__organisation_id", orderable=False)
 
     class Meta:
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "core/table.html"
         attrs = {"class": "table align-middle"}
 
     def __init__(self, *args, figures: ListFigures, **kwargs):
