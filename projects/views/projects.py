@@ -234,7 +234,7 @@ def project_detail(request, pk: int):
         "requests": requests,
         "request_kinds": request_kind_choices(project) if is_lead and is_open else [],
         "close_form": ProjectCloseForm(auto_id="id_close_%s"),
-        **outputs_section(project=project, user=request.user),
+        **outputs_section(project=project, user=request.user, role=my_role),
     }
     return render(request, "projects/project_detail.html", context)
 

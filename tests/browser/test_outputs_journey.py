@@ -61,7 +61,8 @@ def test_the_pi_adds_outputs_by_hand_and_by_bibtex_and_sees_them_on_the_public_p
     page = browser_page
     _signed_in(page.context, live_server, houle.pi)
     page.goto(f"{live_server.url}/projects/{houle.pk}/#outputs")
-    page.locator("#output-add summary").click()
+    page.locator("#output-add a").click()
+    page.wait_for_url(f"**/projects/{houle.pk}/outputs/add/")
     page.select_option("#id_output_kind", "conference")
     page.fill("#id_output_title", "Calcul régional et modélisation côtière")
     page.fill("#id_output_authors", "Le Goff, Anne")
@@ -70,7 +71,7 @@ def test_the_pi_adds_outputs_by_hand_and_by_bibtex_and_sees_them_on_the_public_p
     page.fill("#id_output_doi", "https://doi.org/10.5555/ALGORIC-TEST.1")
     page.select_option("#id_output_open_access", "open")
     _shot(page, screenshot_dir, 1, "form")
-    page.locator("#output-add button[type='submit']").click()
+    page.locator("main form button[type='submit']").click()
     page.wait_for_url(f"**/projects/{houle.pk}/#outputs")
     outputs = page.locator("#outputs ul.outputs > li")
     expect(outputs).to_have_count(1)

@@ -41,11 +41,15 @@ def _outputs_url(project: Project) -> str:
     return reverse("projects:project_detail", args=[project.pk]) + "#outputs"
 
 
-def outputs_section(*, project: Project, user) -> dict:
+def outputs_section(*, project: Project, user, role: str | None = None) -> dict:
     """The context of the outputs section of the project page
     (``projects/outputs/_project_outputs.html``): the outputs, whether the user may add
-    (any member, staff) and remove (PI, managers, staff) them, and the empty forms."""
-    role = project_role(project=project, user=user)
+    (any member, staff) and remove (PI, managers, staff) them, and the empty import forms
+    (the form to add one by hand has its own page, :func:`output_add`).
+
+    ``role``: the user's role in the project when the caller already read it (``None``:
+    read here, one query)."""
+    role = role or project_role(project=project, user=user)
     staff = is_verified_staff(user)
     can_add = role is not None or staff
     return {
@@ -53,7 +57,6 @@ def outputs_section(*, project: Project, user) -> dict:
         "can_add_outputs": can_add,
         "can_remove_outputs": staff or role in {ProjectMember.Role.PI,
                                                 ProjectMember.Role.MANAGER},
-        "output_form": ResearchOutputForm(auto_id="id_output_%s") if can_add else None,
         "bibtex_form": BibtexUploadForm(auto_id="id_bibtex_%s") if can_add else None,
         "hal_form": HalImportForm(auto_id="id_hal_%s",
                                   initial={"collection": project.hal_collection})
