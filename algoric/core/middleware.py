@@ -78,7 +78,7 @@ class StaffMfaRequiredMiddleware:
 
     def __call__(self, request):
         if (request.path.startswith(STAFF_PREFIXES)
-                and needs_mfa_enrolment(getattr(request, "user", None))):
+                and needs_mfa_enrolment(getattr(request, "user", None), request=request)):
             return send_to_mfa_enrolment(request)
         return self.get_response(request)
 

@@ -41,10 +41,28 @@ def require_staff(actor) -> None:
         raise PermissionDenied(_("Only the association's staff may do this."))
 
 
-def needs_mfa_enrolment(user) -> bool:
-    """Whether ``user`` is signed-in staff who has not enrolled TOTP yet."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_staff
-                and not is_mfa_enabled(user))
+_REQUEST_MFA_ATTRIBUTE = "_algoric_user_mfa_enabled"
+
+
+def request_user_mfa_enabled(request) -> bool:
+    """Whether ``request.user`` has enrolled TOTP (``allauth``'s ``is_mfa_enabled``, one
+    query), read once per request: the staff middleware, :func:`staff_required` and the
+    templates ask it for every staff page. The answer is kept on ``request`` only, so a
+    user object that outlives a request never carries a stale answer."""
+    enabled = getattr(request, _REQUEST_MFA_ATTRIBUTE, None)
+    if enabled is None:
+        enabled = bool(is_mfa_enabled(request.user))
+        setattr(request, _REQUEST_MFA_ATTRIBUTE, enabled)
+    return enabled
+
+
+def needs_mfa_enrolment(user, *, request=None) -> bool:
+    """Whether ``user`` is signed-in staff who has not enrolled TOTP yet. With
+    ``request`` (whose user ``user`` is), the enrolment is read once per request."""
+    if not (getattr(user, "is_authenticated", False) and user.is_staff):
+        return False
+    enabled = request_user_mfa_enabled(request) if request is not None else is_mfa_enabled(user)
+    return not enabled
 
 
 def send_to_mfa_enrolment(request):
@@ -71,7 +89,7 @@ def staff_required(view):
             return redirect_to_login(request.get_full_path())
         if not user.is_staff:
             raise PermissionDenied
-        if needs_mfa_enrolment(user):
+        if needs_mfa_enrolment(user, request=request):
             return send_to_mfa_enrolment(request)
         return view(request, *args, **kwargs)
 
@@ -81,4 +99,9 @@ def staff_required(view):
 def staff_context(request) -> dict:
     """Context processor: ``is_verified_staff`` for templates, computed only when a
     template reads it (a lazy boolean)."""
-    return {"is_verified_staff": SimpleLazyObject(lambda: is_verified_staff(request.user))}
+    def verified() -> bool:
+        user = getattr(request, "user", None)  # none on an error page before authentication
+        return bool(getattr(user, "is_authenticated", False) and user.is_staff
+                    and request_user_mfa_enabled(request))
+
+    return {"is_verified_staff": SimpleLazyObject(verified)}
