@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from algoric.core.feedback import add_service_errors
 from algoric.core.registries import profile_sections
 from algoric.notifications.forms import NotificationPreferenceForm
+from algoric.notifications.models import NotificationPreference
 from algoric.notifications.services import notification_preferences_set
 
 from ..forms.accounts import ProfileForm
@@ -52,5 +53,6 @@ def profile(request):
     return render(request, "members/user_profile.html",
                   {"form": form, "notifications_form": preferences,
                    "notifications_submit": NOTIFICATIONS_SUBMIT,
+                   "delivery_choices": NotificationPreference.Delivery.choices,
                    "sections": profile_sections(request)},
                   status=400 if posted is not None else 200)
