@@ -206,6 +206,12 @@ def usage_by_account(*, year: int | None = None,
     return usage_sums(group_by=["cluster", "account"], year=year, excluding=excluding)
 
 
+def accounts_seen() -> set[tuple[str, str]]:
+    """Every ``(cluster, account)`` pair of the usage summaries, all years — one query,
+    no sums."""
+    return set(UsageSummary.objects.order_by().values_list("cluster", "account").distinct())
+
+
 def usage_years(*, accounts: AccountSelection | None = None) -> list[int]:
     """The calendar years that have usage (for these accounts), in order — one query."""
     rows = UsageSummary.objects.all()

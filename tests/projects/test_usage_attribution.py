@@ -13,6 +13,7 @@ from projects.selectors.usage import (
     allocation_use,
     centre_usage,
     project_accounts,
+    unmatched_account_count,
     unmatched_accounts,
 )
 from projects.services.usage import account_alias_create, account_alias_delete
@@ -141,6 +142,19 @@ def test_unmatched_accounts_follow_the_cluster_of_each_alias(project, staff_with
     summary(account="houle", cluster="autre", core_hours=1)  # a project's name: every cluster
     account_alias_create(cluster="autre", account="grp", project=project, actor=staff_with_mfa)
     assert [(r["cluster"], r["account"]) for r in unmatched_accounts()] == [(CLUSTER, "grp")]
+    assert unmatched_account_count() == 1
+
+
+def test_unmatched_account_count_is_the_length_of_the_list(project, staff_with_mfa):
+    assert unmatched_account_count() == 0
+    summary(account="houle", core_hours=9)
+    summary(account="grp-1", core_hours=5)
+    summary(account="grp-1", core_hours=5, month=2, year=YEAR - 2)  # another year, same pair
+    summary(account="grp-2", cluster="autre", core_hours=1)
+    assert unmatched_account_count() == len(unmatched_accounts()) == 2
+    account_alias_create(cluster="autre", account="grp-2", project=project,
+                         actor=staff_with_mfa)
+    assert unmatched_account_count() == len(unmatched_accounts()) == 1
 
 def test_allocation_use_counts_each_resource_on_its_partition(project, staff_with_mfa):
     cpu, gpu = make_resources()

@@ -24,6 +24,7 @@ from .attribution import (
     account_attribution,
     allocation_use,
     project_accounts,
+    unmatched_account_count,
     unmatched_accounts,
 )
 from .centre import TOP_PROJECTS, CentreUsage, centre_usage
@@ -57,5 +58,6 @@ __all__ = [
     "project_accounts",
     "project_usage",
     "resource_use",
+    "unmatched_account_count",
     "unmatched_accounts",
 ]

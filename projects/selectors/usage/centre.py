@@ -22,7 +22,7 @@ from resources.selectors.usage import (
 )
 
 from ...models import Allocation, Project
-from .attribution import account_attribution, unmatched_accounts
+from .attribution import account_attribution, unmatched_account_count
 from .common import (
     EnergyFigures,
     _percent,
@@ -123,4 +123,5 @@ def centre_usage(*, year: int) -> CentreUsage:
     return CentreUsage(year=year, years=years, totals=totals, by_kind=by_kind,
                        by_project=by_project, projects_count=len(per_project),
                        by_month=by_month, capacity=capacity,
-                       unmatched=len(unmatched_accounts()), energy=energy_figures(totals))
+                       unmatched=unmatched_account_count(attribution=attribution),
+                       energy=energy_figures(totals))
