@@ -3,8 +3,9 @@
 ``slurm_plan`` computes it from the database; ``render_commands`` and
 ``render_flat`` print it for ``sacctmgr``. Limits are ``GrpTRESMins`` (Slurm
 accounting, sacctmgr(1)): CPU in core-minutes (granted core-hours × 60) and GPU as
-``gres/gpu`` minutes (granted GPU-hours × 60), from the year's allocations;
-a suspended or expired allocation counts zero, so its account is stopped.
+``gres/gpu`` minutes (granted GPU-hours × 60), from the year's allocations and the
+hours left of earlier years' allocations extended into it; a suspended or expired
+allocation counts zero, so its account is stopped.
 
 The access rule (PRODUCT.md) is enforced here too: a project whose organisation may not
 use the centre today (:func:`members.services.organisation_access_status`: membership
@@ -32,6 +33,7 @@ from members.services import AccessReason, organisation_access_statuses
 from resources.models import ResourceKind
 
 from ..models import Allocation, AllocationGrant, Project, ProjectMember, ResourceRequest
+from ..selectors.usage import allocation_use
 
 
 @dataclass
@@ -51,6 +53,8 @@ class SlurmAccountPlan:
     #: For a blocked account: the last day of the emergency grants still counted (granted
     #: by staff through the access override, time-boxed), or ``None``.
     emergency_until: dt.date | None = None
+    #: Allocations of earlier years extended into this one whose unused hours count here.
+    carried: list[Allocation] = field(default_factory=list)
 
     @property
     def blocked(self) -> bool:
@@ -110,8 +114,12 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
     not take is left out; plus the logins the apps above register for ``on_date``
     (:func:`algoric.core.registries.slurm_extra_members`: a training session's attendees
     and course logins during its access window).
-    A bounded number of queries whatever the number of projects (six at most, and one
-    for the training sessions).
+    Allocations of earlier years whose end date was extended into ``on_date``'s year
+    count, in the plan of that year, for the hours they have left
+    (:func:`_carry_extended_allocations`).
+    A bounded number of queries whatever the number of projects (seven at most, four
+    more per earlier year with an extended allocation, and one for the training
+    sessions).
     """
     today = on_date or timezone.localdate()
     year = year or today.year
@@ -142,6 +150,8 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
             plan.cpu_minutes += minutes
         else:
             plan.gpu_minutes += minutes
+    if year == today.year:
+        _carry_extended_allocations(plans, organisations, today=today, cluster=cluster)
     if cluster and active_projects:
         granted = {account for _cluster, account in plans}
         for project in (Project.objects.filter(status=Project.Status.ACTIVE)
@@ -184,6 +194,55 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
         plan.users = sorted(logins.get(plan.account, set()))
         result.append(plan)
     return result
+
+
+def _carry_extended_allocations(plans: dict[tuple[str, str], SlurmAccountPlan],
+                                organisations: dict, *, today: dt.date,
+                                cluster: str | None) -> None:
+    """Add to ``plans`` the allocations of earlier years whose end date was extended past
+    31 December and that are still in force on ``today`` (active, of an active project):
+    what is left of each, its amount minus its use in its own year, counts this year.
+
+    Slurm's usage of an association is reset every year (``PriorityUsageResetPeriod=
+    YEARLY``, docs/connecting-your-cluster.md), so an extension into the new year gives
+    back only the hours not used yet. Two queries, four more per year that has such
+    allocations (the use, from the usage summaries); none of them otherwise.
+    """
+    carried = (Allocation.objects.filter(
+        year__lt=today.year, status=Allocation.Status.ACTIVE, ends_on__gte=today,
+        starts_on__lte=today, project__status=Project.Status.ACTIVE,
+        resource__kind__in=[ResourceKind.CPU, ResourceKind.GPU])
+        .exclude(resource__slurm_cluster="")
+        .select_related("project__organisation", "resource"))
+    if cluster:
+        carried = carried.filter(resource__slurm_cluster__iexact=cluster)
+    carried = list(carried)
+    if not carried:
+        return
+    used: dict[tuple[int, int, int], float] = {}
+    for year in sorted({allocation.year for allocation in carried}):
+        projects = {allocation.project_id for allocation in carried
+                    if allocation.year == year}
+        for (project_id, resource_id), hours in allocation_use(
+                year=year, project_ids=projects).items():
+            used[(project_id, resource_id, year)] = hours
+    for allocation in carried:
+        project = allocation.project
+        key = (cluster or allocation.resource.slurm_cluster, project.slurm_account)
+        plan = plans.get(key)
+        if plan is None:
+            plan = plans[key] = SlurmAccountPlan(
+                cluster=key[0], account=key[1], description=project.acronym,
+                organisation=project.organisation.name)
+            organisations[key] = project.organisation
+        spent = Decimal(str(used.get((project.pk, allocation.resource_id, allocation.year),
+                                     0.0)))
+        minutes = _minutes(max(allocation.amount - spent, Decimal(0)))
+        if allocation.resource.kind == ResourceKind.CPU:
+            plan.cpu_minutes += minutes
+        else:
+            plan.gpu_minutes += minutes
+        plan.carried.append(allocation)
 
 
 def _count_emergency_grants(plans: dict[tuple[str, str], SlurmAccountPlan],
@@ -229,19 +288,36 @@ def blocked_comment(plan: SlurmAccountPlan) -> str:
     return "# " + " ".join(text.split())
 
 
+def carried_comment(plan: SlurmAccountPlan) -> str:
+    """The comment line naming the allocations of earlier years extended into this one
+    whose unused hours the limits include (``""`` when none), one line."""
+    if not plan.carried:
+        return ""
+    items = "; ".join(_("%(resource)s %(year)s, extended to %(date)s") % {
+        "resource": allocation.resource.name, "year": allocation.year,
+        "date": allocation.ends_on.isoformat()} for allocation in plan.carried)
+    text = _("%(account)s: includes the hours left of %(items)s") % {
+        "account": plan.account, "items": items}
+    return "# " + " ".join(text.split())
+
+
+def _comments(plan: SlurmAccountPlan) -> list[str]:
+    return [line for line in (blocked_comment(plan), carried_comment(plan)) if line]
+
+
 def render_commands(plans: list[SlurmAccountPlan]) -> list[str]:
     """``sacctmgr -i`` command lines that create the accounts and users and set the limits.
 
     Adding an account or user that exists only prints a notice in sacctmgr, so the
     lines can be run again; the ``modify`` line sets the limits to the plan. An account
     held at zero by the access rule is preceded by a comment saying why
-    (:func:`blocked_comment`).
+    (:func:`blocked_comment`), one whose limits include hours carried from an extended
+    allocation of an earlier year by one naming it (:func:`carried_comment`).
     """
     lines = []
     for plan in plans:
         cluster, account = shlex.quote(plan.cluster), shlex.quote(plan.account)
-        if plan.blocked:
-            lines.append(blocked_comment(plan))
+        lines.extend(_comments(plan))
         lines.append(
             f"sacctmgr -i add account {account} Cluster={cluster} "
             f"Description={shlex.quote(plan.description)} "
@@ -267,8 +343,7 @@ def render_flat(plans: list[SlurmAccountPlan]) -> list[str]:
             current = plan.cluster
             lines.append(f"Cluster - {_flat_value(plan.cluster)}")
             lines.append("Parent - 'root'")
-        if plan.blocked:
-            lines.append(blocked_comment(plan))
+        lines.extend(_comments(plan))
         lines.append(
             f"Account - {_flat_value(plan.account)}:Description={_flat_value(plan.description)}"
             f":Organization={_flat_value(plan.organisation)}:GrpTRESMins={tres_mins(plan)}")

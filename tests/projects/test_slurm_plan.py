@@ -208,8 +208,9 @@ def plan_queries(count: int, *, blocked: bool) -> int:
 
 @pytest.mark.parametrize("blocked", [False, True])
 def test_plan_queries_do_not_grow_with_the_number_of_projects(db, blocked):
-    # Six for the portal's own plan, one for the registered extra users (training).
-    assert plan_queries(2, blocked=blocked) == plan_queries(20, blocked=blocked) <= 7
+    # Seven for the portal's own plan (one of them for the extended allocations of earlier
+    # years, none here), one for the registered extra users (training).
+    assert plan_queries(2, blocked=blocked) == plan_queries(20, blocked=blocked) <= 8
 
 
 def emergency_grant(project, allocation, hours, *, ends_on: dt.date):
@@ -267,3 +268,68 @@ def test_the_plan_and_the_access_rule_agree_early_in_the_year(two_organisations,
     assert vent.blocked is not status.allowed
     assert vent.blocked_reasons == status.blocking_reasons
     assert vent.cpu_minutes == (60 if status.allowed else 0)
+
+
+# --- Allocations extended past 31 December --------------------------------------------
+
+def extended_from_last_year(project_, resource, hours, *, ends_on: dt.date):
+    """An allocation of ``hours`` of last year, active, whose end date staff moved to
+    ``ends_on`` (this year); the organisation's agreement then runs since last year."""
+    from ..factories import AllocationFactory
+
+    Agreement.objects.filter(organisation=project_.organisation).update(
+        starts_on=dt.date(YEAR - 1, 1, 1))
+
+    return AllocationFactory(
+        project=project_, resource=resource, year=YEAR - 1, amount=Decimal(hours),
+        starts_on=dt.date(YEAR - 1, 1, 1), ends_on=ends_on)
+
+
+def test_an_allocation_extended_into_this_year_counts_for_the_hours_it_has_left(
+        two_organisations):
+    from resources.models import Resource
+
+    from .usage_helpers import summary
+
+    houle = two_organisations["houle"]
+    cpu = Resource.objects.get(slurm_cluster=CLUSTER, kind="cpu")
+    cpu.slurm_partition = "cpu"
+    cpu.save()
+    extended = extended_from_last_year(houle, cpu, "1", ends_on=dt.date(YEAR, 3, 31))
+    # 0.25 of last year's hour was used, on its own cluster and partition.
+    summary(account="houle", year=YEAR - 1, month=6, cluster=CLUSTER, partition="cpu",
+            core_hours=0.25)
+    on = dt.date(YEAR, 2, 15)
+    plan = plans_by_account(year=YEAR, on_date=on)["houle"]
+    # 6 core-minutes of this year's grant, and 45 left of last year's hour.
+    assert plan.cpu_minutes == 6 + 45
+    assert plan.carried == [extended]
+    lines = "\n".join(call_export(on))
+    assert (f"# houle: includes the hours left of {cpu.name} {YEAR - 1}, extended to "
+            f"{YEAR}-03-31") in lines
+    # The day after its new end date, only this year's grant counts.
+    after = plans_by_account(year=YEAR, on_date=dt.date(YEAR, 4, 1))["houle"]
+    assert (after.cpu_minutes, after.carried) == (6, [])
+    # Not extended (it ends on 31 December last year): nothing carried.
+    extended.ends_on = dt.date(YEAR - 1, 12, 31)
+    extended.save()
+    assert plans_by_account(year=YEAR, on_date=on)["houle"].cpu_minutes == 6
+
+
+def test_carried_hours_are_held_at_zero_with_the_rest_when_access_is_refused(
+        two_organisations):
+    vent = two_organisations["vent"]
+    cpu = vent.allocations.get(resource__kind="cpu").resource
+    extended_from_last_year(vent, cpu, "2", ends_on=dt.date(YEAR, 6, 30))
+    on = dt.date(YEAR, 2, 15)
+    assert plans_by_account(year=YEAR, on_date=on)["vent"].cpu_minutes == 60 + 120
+    lapse(two_organisations["other"])
+    plan = plans_by_account(year=YEAR, on_date=on)["vent"]
+    assert (plan.cpu_minutes, plan.gpu_minutes, plan.blocked) == (0, 0, True)
+
+
+def call_export(on: dt.date) -> list[str]:
+    """The lines of the plan's ``sacctmgr`` commands on ``on`` for the test cluster."""
+    from projects.services.slurm import render_commands
+
+    return render_commands(slurm_plan(year=YEAR, cluster=CLUSTER, on_date=on))
