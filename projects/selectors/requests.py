@@ -14,7 +14,7 @@ from members.models import User
 from resources.models import Resource
 from resources.selectors.estimates import Estimate, estimate, price_table
 
-from ..models import RequestEvent, ResourceRequest, ResourceRequestCell
+from ..models import AllocationExtension, RequestEvent, ResourceRequest, ResourceRequestCell
 
 #: Table of amounts: (resource id, year) → amount in the resource's unit.
 Table = dict[tuple[int, int], Decimal]
@@ -64,12 +64,15 @@ def recent_decisions(*, limit: int) -> list[ResourceRequest]:
 
 def staff_dashboard_requests(*, limit: int = 10) -> dict:
     """The staff dashboard's view of the request queue: the first ``limit`` requests
-    (emergencies first) and the counts ``waiting`` and ``emergencies``."""
+    (emergencies first), the counts ``waiting`` and ``emergencies``, and ``extensions``,
+    the number of allocation extensions waiting for a decision. Four queries."""
     queue = request_queue()
     return {
         "requests": list(queue[:limit]),
         "waiting": queue.count(),
         "emergencies": queue.filter(kind=ResourceRequest.Kind.EMERGENCY).count(),
+        "extensions": AllocationExtension.objects.filter(
+            status=AllocationExtension.Status.PENDING).count(),
     }
 
 

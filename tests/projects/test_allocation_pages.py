@@ -172,3 +172,14 @@ def test_the_queue_lists_the_extensions_waiting(staff_client, allocation):
     page = text(staff_client.get(queue))
     assert "Extensions waiting" in page
     assert reverse("projects:staff_allocation_detail", args=[allocation.pk]) in page
+
+
+def test_the_staff_dashboard_counts_the_extensions_waiting(staff_client, allocation):
+    dashboard = en("members:staff_dashboard")
+    assert "allocation extension" not in text(staff_client.get(dashboard))
+    extensions.allocation_extension_request(
+        allocation=allocation, ends_on=dt.date(YEAR + 1, 3, 31), reason="R.",
+        actor=allocation.project.pi)
+    page = text(staff_client.get(dashboard))
+    assert "1 allocation extension waits for a decision" in page
+    assert en("projects:staff_request_queue") + "#extensions" in page
