@@ -40,6 +40,8 @@ urlpatterns = [
     path("projects/<int:pk>/", projects.ProjectDetail.as_view(), name="project_detail"),
     path("projects/<int:pk>/members/", projects.ProjectMemberList.as_view(),
          name="project_members"),
+    path("projects/<int:pk>/members/<int:member_pk>/", projects.ProjectMemberDetail.as_view(),
+         name="project_member_detail"),
     path("projects/<int:pk>/allocations/", projects.ProjectAllocationList.as_view(),
          name="project_allocations"),
     path("projects/<int:pk>/usage/", projects.ProjectUsage.as_view(), name="project_usage"),

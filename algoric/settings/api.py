@@ -71,6 +71,9 @@ SPECTACULAR_SETTINGS = {
         "OutputKindEnum": "projects.models.outputs.ResearchOutput.Kind",
         "OutputSourceEnum": "projects.models.outputs.ResearchOutput.Source",
         "RegistrationStatusEnum": "training.models.registrations.Registration.Status",
+        "ProjectMemberRoleEnum": "projects.models.projects.ProjectMember.Role",
+        # The roles a person is added with (the role of PI is handed over, not given).
+        "ProjectMemberAddRoleEnum": ["member", "manager"],
     },
     "PREPROCESSING_HOOKS": ["api.schema.include_api_paths"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",

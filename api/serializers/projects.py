@@ -1,11 +1,14 @@
-"""Shapes of projects, their people and allocations."""
+"""Shapes of projects, their people (and what a lead sends to add one or change a role)
+and allocations."""
 
 from rest_framework import serializers
 
-from projects.models import Allocation, Project, ProjectMember
+from projects.models import Allocation, Project, ProjectInvitation, ProjectMember
 from projects.models.projects import Field
 
 from .members import PersonSerializer
+
+Role = ProjectMember.Role
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -45,7 +48,8 @@ class ProjectWriteSerializer(serializers.Serializer):
 
 
 class ProjectMemberSerializer(serializers.ModelSerializer):
-    """A person's role in a project."""
+    """A person's role in a project (``id``: the member's, for ``…/members/{id}/``) and
+    when they joined it (``added_at``)."""
 
     user = PersonSerializer(read_only=True)
 
@@ -53,6 +57,43 @@ class ProjectMemberSerializer(serializers.ModelSerializer):
         model = ProjectMember
         fields = ["id", "user", "role", "added_at"]
         read_only_fields = fields
+
+
+class ProjectMemberAddSerializer(serializers.Serializer):
+    """What a PI or manager sends to add someone: their email address and their role
+    (``member`` by default, or ``manager``; the role of PI is handed over by a change of
+    role). Checked again by the page's ``ProjectMemberAddForm``."""
+
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=[(Role.MEMBER, Role.MEMBER.label),
+                                            (Role.MANAGER, Role.MANAGER.label)],
+                                   required=False, default=Role.MEMBER)
+
+
+class ProjectMemberRoleSerializer(serializers.Serializer):
+    """A new role for a person of the project. Only the PI makes someone ``pi`` (and
+    becomes a manager); the PI's own role changes only by handing it over."""
+
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class ProjectInvitationSerializer(serializers.ModelSerializer):
+    """An invitation by email to join a project, sent to an address without an account
+    (single use, valid until ``expires_at``)."""
+
+    class Meta:
+        model = ProjectInvitation
+        fields = ["id", "email", "role", "created_at", "expires_at"]
+        read_only_fields = fields
+
+
+class ProjectMemberAddedSerializer(serializers.Serializer):
+    """The outcome of adding someone: ``added`` (they had an account: ``member``) or
+    ``invited`` (they had none: ``invitation``, an email was sent), the other ``null``."""
+
+    outcome = serializers.ChoiceField(choices=["added", "invited"])
+    member = ProjectMemberSerializer(allow_null=True)
+    invitation = ProjectInvitationSerializer(allow_null=True)
 
 
 class AllocationSerializer(serializers.ModelSerializer):

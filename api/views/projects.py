@@ -1,8 +1,11 @@
 """Projects: the caller's list, a project's sheet, people and allocations; creating and
-editing a sheet (``write``) with the page's ``ProjectForm`` and services.
+editing a sheet, adding people, changing their roles and removing them (``write``) with
+the page's forms (``ProjectForm``, ``ProjectMemberAddForm``, ``ProjectMemberRoleForm``)
+and services.
 
 A project is read through ``projects.selectors.projects.project_for_user`` (404 for a
-project the caller is not in); editing needs its PI or a manager (403), as on the page.
+project the caller is not in); editing it and its people needs its PI or a manager
+(403), as on the page — except leaving it, which anyone but the PI may do.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,12 +22,18 @@ from rest_framework.response import Response
 
 from algoric.core.staff import is_verified_staff
 from members.selectors import organisation_list_for_user
-from projects.forms.projects import PROJECT_FORM_FIELDS, ProjectForm
+from projects.forms.projects import (
+    PROJECT_FORM_FIELDS,
+    ProjectForm,
+    ProjectMemberAddForm,
+    ProjectMemberRoleForm,
+)
 from projects.forms.usage import YearForm
-from projects.models import Allocation, Project, ProjectMember
+from projects.models import Allocation, Project, ProjectInvitation, ProjectMember
 from projects.selectors.projects import (
     project_for_user,
     project_list_for_user,
+    project_member_list,
     project_role,
     require_project_lead,
 )
@@ -33,6 +43,9 @@ from projects.services import projects as project_services
 from ..exceptions import ApiError, form_error, service_error
 from ..serializers.projects import (
     AllocationSerializer,
+    ProjectMemberAddedSerializer,
+    ProjectMemberAddSerializer,
+    ProjectMemberRoleSerializer,
     ProjectMemberSerializer,
     ProjectSerializer,
     ProjectWriteSerializer,
@@ -146,22 +159,96 @@ class ProjectDetail(ApiView):
 
 
 class ProjectMemberList(ListApiView):
-    """The people of a project and their roles."""
+    """``GET``: the people of a project and their roles (anyone who reads the project),
+    the PI first, then managers, then members, each by name. ``POST`` (``write``; its PI
+    or a manager): add someone by email, as the page's "Add someone" form — 201 when they
+    have an account (added and notified), 202 when they have none (an invitation is
+    emailed)."""
 
     model = ProjectMember
 
     serializer_class = ProjectMemberSerializer
     filterset_fields = ["role"]
     ordering_fields = ["added_at", "user__email"]
-    ordering = ["user__email"]
+    ordering = ["role_order", "user__last_name", "user__first_name", "user__email"]
 
     def rows(self):
         project = project_for_user(user=self.request.user, pk=self.kwargs["pk"])
-        return project.members.select_related("user")
+        return project_member_list(project=project)
 
     @extend_schema(tags=["projects"])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=ProjectMemberAddSerializer,
+                   responses={201: ProjectMemberAddedSerializer,
+                              202: ProjectMemberAddedSerializer},
+                   tags=["projects"])
+    def post(self, request, pk: int):
+        project = project_for_user(user=request.user, pk=pk)
+        require_project_lead(project=project, user=request.user)
+        incoming = ProjectMemberAddSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        form = ProjectMemberAddForm(dict(incoming.validated_data))
+        if not form.is_valid():
+            raise form_error(form)
+        try:
+            result = project_services.project_member_add(
+                project=project, email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"], actor=request.user)
+        except ValidationError as exc:
+            raise service_error(exc) from exc
+        if isinstance(result, ProjectInvitation):
+            data = {"outcome": "invited", "member": None, "invitation": result}
+            code = status.HTTP_202_ACCEPTED
+        else:
+            data = {"outcome": "added", "member": result, "invitation": None}
+            code = status.HTTP_201_CREATED
+        return Response(ProjectMemberAddedSerializer(data).data, status=code)
+
+
+class ProjectMemberDetail(ApiView):
+    """``GET``: one person of a project. ``PATCH`` (``write``; its PI or a manager): change
+    their role — only the PI makes someone PI, and then becomes a manager. ``DELETE``
+    (``write``; its PI or a manager, or the person themselves to leave): remove them;
+    the PI stays (400)."""
+
+    @staticmethod
+    def _member(project: Project, member_pk: int) -> ProjectMember:
+        return get_object_or_404(project.members.select_related("user"), pk=member_pk)
+
+    @extend_schema(responses=ProjectMemberSerializer, tags=["projects"])
+    def get(self, request, pk: int, member_pk: int):
+        project = project_for_user(user=request.user, pk=pk)
+        return Response(ProjectMemberSerializer(self._member(project, member_pk)).data)
+
+    @extend_schema(request=ProjectMemberRoleSerializer, responses=ProjectMemberSerializer,
+                   tags=["projects"])
+    def patch(self, request, pk: int, member_pk: int):
+        project = project_for_user(user=request.user, pk=pk)
+        require_project_lead(project=project, user=request.user)
+        member = self._member(project, member_pk)
+        incoming = ProjectMemberRoleSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        form = ProjectMemberRoleForm(dict(incoming.validated_data))
+        if not form.is_valid():
+            raise form_error(form)
+        try:
+            member = project_services.project_member_set_role(
+                member=member, role=form.cleaned_data["role"], actor=request.user)
+        except ValidationError as exc:
+            raise service_error(exc) from exc
+        return Response(ProjectMemberSerializer(self._member(project, member.pk)).data)
+
+    @extend_schema(responses={204: None}, tags=["projects"])
+    def delete(self, request, pk: int, member_pk: int):
+        project = project_for_user(user=request.user, pk=pk)
+        member = self._member(project, member_pk)
+        try:
+            project_services.project_member_remove(member=member, actor=request.user)
+        except ValidationError as exc:
+            raise service_error(exc) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AllocationFilter(filters.FilterSet):

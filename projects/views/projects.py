@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,6 +41,7 @@ from ..selectors.projects import (
     allocation_table,
     project_for_user,
     project_list_for_user,
+    project_member_list,
     project_role,
     require_project_lead,
 )
@@ -200,10 +200,7 @@ def project_detail(request, pk: int):
     is_lead = my_role in LEAD_ROLES
     is_pi = my_role == Role.PI
     is_open = project.status != Project.Status.CLOSED
-    members = list(project.members.select_related("user").annotate(
-        role_order=Case(When(role=Role.PI, then=Value(0)), When(role=Role.MANAGER, then=Value(1)),
-                        default=Value(2), output_field=IntegerField()))
-        .order_by("role_order", "user__last_name", "user__first_name", "user__email"))
+    members = list(project_member_list(project=project))
     invitations = list(project.invitations.filter(
         accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
     ).select_related("invited_by"))

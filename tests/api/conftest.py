@@ -1,6 +1,7 @@
 """The API tests' world: an organisation that may compute with an active project (its
-representative is the PI), a draft and a submitted request, allocations, a generated
-report with a file, memberships, agreements and an accounting import; an outsider from
+representative is the PI, a colleague a plain member), a draft and a submitted request,
+allocations, a generated report with a file, memberships, agreements and an accounting
+import; someone with an account who is in no project (a newcomer); an outsider from
 another organisation; verified staff. Tokens come from ``PersonalAccessTokenFactory``."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils import timezone
 from billing.models import Invoice
 from billing.services.invoices import invoice_add_line, invoice_create, invoice_issue
 from members.models import Agreement, Membership
-from projects.models import Project, ResourceRequest, UsageReport
+from projects.models import Project, ProjectMember, ResourceRequest, UsageReport
 
 from ..factories import (
     AccountingImportFactory,
@@ -29,6 +30,7 @@ from ..factories import (
     OrganisationMemberFactory,
     PersonalAccessTokenFactory,
     ProjectFactory,
+    ProjectMemberFactory,
     RegistrationFactory,
     ResearchOutputFactory,
     ResourceFactory,
@@ -37,6 +39,7 @@ from ..factories import (
     ResourceRequestRowFactory,
     SessionFactory,
     UsageReportFactory,
+    UserFactory,
     allow,
     this_year,
 )
@@ -67,6 +70,8 @@ class World:
     registration: object
     invoice: Invoice
     draft_invoice: Invoice
+    colleague: ProjectMember
+    newcomer: object
 
 
 def bearer(token) -> dict:
@@ -135,6 +140,9 @@ def world(organisation, staff_with_mfa, no_pdf) -> World:
         registration=RegistrationFactory(user=pi),
         invoice=issued_invoice(organisation, staff_with_mfa),
         draft_invoice=invoice_create(organisation=organisation, actor=staff_with_mfa),
+        colleague=ProjectMemberFactory(project=project,
+                                       user=UserFactory(first_name="Maëlle", last_name="Le Goff")),
+        newcomer=UserFactory(first_name="Yann", last_name="Kervella"),
     )
 
 

@@ -203,6 +203,8 @@ URLS: dict[str, tuple[str, dict]] = {
     "api:project_detail": (API, {"pk": _w("project")}),
     "api:project_list": (API, {}),
     "api:project_members": (API, {"pk": _w("project")}),
+    "api:project_member_detail": (API, {"pk": _w("project"),
+                                        "member_pk": _w("project_member")}),
     "api:project_request_create": (API, {"pk": _w("project")}),
     "api:project_usage": (API, {"pk": _w("project")}),
     "api:project_outputs": (API, {"pk": _w("project")}),
