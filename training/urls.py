@@ -4,6 +4,7 @@ attendee's, the trainer's and the staff's pages (named ``staff_…``)."""
 from django.urls import path
 
 from .views import attendee, public, trainer
+from .views.staff import courses as staff_courses
 from .views.staff import training as staff
 
 app_name = "training"
@@ -26,6 +27,8 @@ urlpatterns = [
     path("training/teach/<int:pk>/", trainer.trainer_session, name="trainer_session"),
     path("training/teach/<int:pk>/edit/", trainer.trainer_session_edit,
          name="trainer_session_edit"),
+    path("training/teach/courses/<int:pk>/new-session/", trainer.trainer_session_create,
+         name="trainer_session_create"),
     path("training/teach/<int:pk>/attendance/", trainer.trainer_attendance,
          name="trainer_attendance"),
     path("training/teach/<int:pk>/course-logins/", trainer.trainer_course_logins,
@@ -33,6 +36,18 @@ urlpatterns = [
     path("staff/training/", staff.staff_training, name="staff_training"),
     path("staff/training/trainers/<int:pk>/revoke/", staff.staff_trainer_revoke,
          name="staff_trainer_revoke"),
+    path("staff/training/courses/new/", staff_courses.staff_course_create,
+         name="staff_course_create"),
+    path("staff/training/courses/<int:pk>/edit/", staff_courses.staff_course_edit,
+         name="staff_course_edit"),
+    path("staff/training/courses/<int:pk>/new-session/", staff_courses.staff_session_create,
+         name="staff_session_create"),
+    path("staff/training/sessions/<int:pk>/edit/", staff_courses.staff_session_edit,
+         name="staff_session_edit"),
+    path("staff/training/events/new/", staff_courses.staff_event_create,
+         name="staff_event_create"),
+    path("staff/training/events/<int:pk>/edit/", staff_courses.staff_event_edit,
+         name="staff_event_edit"),
     path("staff/training/sessions/<int:pk>/course-account/", staff.staff_course_account,
          name="staff_course_account"),
 ]

@@ -274,9 +274,16 @@ URLS: dict[str, tuple[str, dict]] = {
     "training:trainer_session_edit": (LEAD, {"pk": _w("session")}),
     "training:trainer_attendance": (LEAD, {"pk": _w("session")}),
     "training:trainer_course_logins": (LEAD, {"pk": _w("session")}),
+    "training:trainer_session_create": (LEAD, {"pk": _w("session", "course_id")}),
     "training:staff_training": (STAFF, {}),
     "training:staff_trainer_revoke": (STAFF, {"pk": _w("trainer")}),
     "training:staff_course_account": (STAFF, {"pk": _w("session")}),
+    "training:staff_course_create": (STAFF, {}),
+    "training:staff_course_edit": (STAFF, {"pk": _w("session", "course_id")}),
+    "training:staff_session_create": (STAFF, {"pk": _w("session", "course_id")}),
+    "training:staff_session_edit": (STAFF, {"pk": _w("session")}),
+    "training:staff_event_create": (STAFF, {}),
+    "training:staff_event_edit": (STAFF, {"pk": _w("event")}),
     # billing: invoices for representatives, quotes for them and the project's leads
     "billing:organisation_invoices": (LEAD, {"pk": _w("org")}),
     "billing:invoice_pdf": (LEAD, {"pk": _w("invoice")}),
@@ -388,7 +395,8 @@ GUARDED = (
     "api.PersonalAccessToken",
     "billing.Invoice", "billing.InvoiceLine", "billing.Payment", "billing.Quote",
     "mfa.Authenticator", "account.EmailAddress", "training.Session", "training.Registration",
-    "training.Trainer", "training.CourseLogin", "training.Feedback",
+    "training.Trainer", "training.CourseLogin", "training.Feedback", "training.Course",
+    "training.Event",
 )
 
 

@@ -17,8 +17,8 @@ from training.services.registrations import (
     registration_cancel,
     registration_create,
     session_reminders_send,
-    session_update,
 )
+from training.services.sessions import session_update
 
 from ..factories import RegistrationFactory, SessionFactory, UserFactory
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from algoric.core.staff import is_verified_staff
 
-from ..models import Registration, Session, Trainer
+from ..models import Course, Registration, Session, Trainer
 
 
 def is_trainer(user) -> bool:
@@ -31,6 +31,28 @@ def session_for_trainer(*, pk: int, user) -> Session:
     if not may_manage_session(session=session, user=user):
         raise Http404
     return session
+
+
+def may_add_session(*, course: Course, user) -> bool:
+    """Whether ``user`` may add a session of ``course``: verified staff, or a trainer who
+    teaches (or taught) a session of it."""
+    if is_verified_staff(user):
+        return True
+    return is_trainer(user) and Session.objects.filter(course=course, trainers=user).exists()
+
+
+def courses_taught_by(*, user):
+    """The courses ``user`` teaches a session of (they may add sessions), by title."""
+    return Course.objects.filter(sessions__trainers=user).distinct().order_by("title")
+
+
+def course_for_new_session(*, pk: int, user) -> Course:
+    """The course ``pk`` if ``user`` may add a session of it (:func:`may_add_session`);
+    ``Http404`` otherwise (a course one does not teach is not revealed)."""
+    course = get_object_or_404(Course, pk=pk)
+    if not may_add_session(course=course, user=user):
+        raise Http404
+    return course
 
 
 def sessions_taught_by(*, user):

@@ -1,11 +1,12 @@
-"""The trainer role, and a session's course account (its training project in Slurm)."""
+"""Courses (staff write them), the trainer role, and a session's course account (its
+training project in Slurm)."""
 
 from __future__ import annotations
 
 from decimal import ROUND_CEILING, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,8 +16,57 @@ from projects.models import Allocation, Field, Project
 from projects.services.projects import slurm_account_propose
 from resources.models import Resource, ResourceKind
 
-from ..models import Session, Trainer
+from ..models import Course, Session, Topic, Trainer
 from ..selectors.slurm import access_window
+
+#: The course fields staff set through :func:`course_save` (no mass assignment).
+COURSE_FIELDS = ("slug", "title", "summary", "level", "language", "duration_hours",
+                 "prerequisites", "topics")
+
+
+def course_save(*, course: Course | None, data: dict, actor) -> Course:
+    """Create a course (``course=None``) or change ``course``; staff only.
+
+    ``data``: the :data:`COURSE_FIELDS` (other keys ignored; fields left out keep their
+    value, or the model default): ``slug`` (unique, lower-case letters, digits, dashes),
+    ``duration_hours`` (Decimal, hours of one session, > 0), ``topics`` (a list of
+    :class:`~training.models.Topic` values), ``level`` and ``language`` among their choices.
+
+    Raises ``PermissionDenied`` for anyone but verified staff; ``ValidationError`` (keyed
+    by field) for bad values or a short name already taken; nothing is written then.
+    """
+    require_staff(actor)
+    with transaction.atomic():
+        instance = (Course() if course is None
+                    else Course.objects.select_for_update().get(pk=course.pk))
+        values = {name: data[name] for name in COURSE_FIELDS if name in data}
+        for name, value in values.items():
+            setattr(instance, name, value.strip() if isinstance(value, str) else value)
+        if "slug" in values:
+            instance.slug = instance.slug.lower()
+        errors: dict[str, list[str]] = {}
+        try:
+            instance.full_clean(validate_constraints=False)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if "duration_hours" not in errors and instance.duration_hours <= 0:
+            errors["duration_hours"] = [_("A session lasts more than zero hours.")]
+        topics = instance.topics if isinstance(instance.topics, list) else [None]
+        if any(topic not in Topic.values for topic in topics):
+            errors.setdefault("topics", []).append(_("Choose topics from the list."))
+        if errors:
+            raise ValidationError(errors)
+        instance.topics = [topic for topic in Topic.values if topic in topics]
+        try:
+            with transaction.atomic():
+                instance.save()
+        except IntegrityError as exc:  # the same short name saved meanwhile
+            raise ValidationError({"slug": [_("A course with this short name already "
+                                              "exists.")]}) from exc
+        audit_record(action="training.course_created" if course is None
+                     else "training.course_updated", actor=actor, target=instance,
+                     detail={name: str(value) for name, value in values.items()})
+    return instance
 
 
 def trainer_grant(*, user, actor) -> Trainer:

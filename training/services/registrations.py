@@ -35,7 +35,9 @@ def _notify(registration: Registration, event: str, *, dedupe_key: str | None = 
     return notification.created
 
 
-def _lock(session: Session) -> Session:
+def session_lock(session: Session) -> Session:
+    """``session`` read again under a row lock (``select_for_update``), with its course;
+    to be called inside a transaction."""
     return (Session.objects.select_for_update(of=("self",)).select_related("course")
             .get(pk=session.pk))
 
@@ -54,7 +56,7 @@ def registration_create(*, session: Session, user, actor) -> Registration:
     if not EmailAddress.objects.filter(user=user, verified=True).exists():
         raise ValidationError(_("Verify your email address before registering."))
     with transaction.atomic():
-        session = _lock(session)
+        session = session_lock(session)
         if not session.is_published:
             raise ValidationError(_("This session is not open for registration."))
         if timezone.now() > session.registration_deadline:
@@ -71,9 +73,11 @@ def registration_create(*, session: Session, user, actor) -> Registration:
     return registration
 
 
-def _promote(session: Session, *, actor) -> list[Registration]:
-    """Give the free seats of the (locked) ``session`` to the waiting list, first come
-    first; each promoted person is told. Returns the promoted registrations."""
+def waiting_list_promote(session: Session, *, actor) -> list[Registration]:
+    """Give the free seats of ``session`` (locked by :func:`session_lock`, inside the
+    caller's transaction) to the waiting list, first come first; each promoted person is
+    told. ``actor``: who freed the seats (``None`` for the system). Returns the promoted
+    registrations."""
     free = session.capacity - Registration.objects.confirmed().filter(session=session).count()
     promoted = []
     if free <= 0:
@@ -98,7 +102,7 @@ def registration_cancel(*, registration: Registration, actor) -> Registration:
     (for the person), once the session has ended, or when it is already cancelled.
     """
     with transaction.atomic():
-        session = _lock(registration.session)
+        session = session_lock(registration.session)
         registration = (Registration.objects.select_for_update(of=("self",))
                         .select_related("user").get(pk=registration.pk))
         own = actor is not None and actor.pk == registration.user_id
@@ -120,7 +124,7 @@ def registration_cancel(*, registration: Registration, actor) -> Registration:
         if not own:
             audit_record(action="training.registration_cancelled", actor=actor,
                          target=registration)
-        _promote(session, actor=actor)
+        waiting_list_promote(session, actor=actor)
     return registration
 
 
@@ -155,37 +159,3 @@ def feedback_requests_send(*, now: dt.datetime | None = None) -> int:
                             dedupe_key=f"training-feedback-{registration.pk}")
     return sent
 
-
-
-#: The fields of a session its trainers may change.
-SESSION_FIELDS = ("place", "online_url", "capacity", "registration_deadline")
-
-
-def session_update(*, session: Session, data: dict, actor) -> Session:
-    """Change a session's practical details (``SESSION_FIELDS`` of ``data``): its trainers
-    or staff. A larger capacity gives the new seats to the waiting list (told).
-
-    Raises ``PermissionDenied`` for anyone else; ``ValidationError`` for a capacity below
-    the seats already taken or a deadline after the session's end.
-    """
-    if actor is None or not may_manage_session(session=session, user=actor):
-        raise PermissionDenied(_("Only the session's trainers may change it."))
-    with transaction.atomic():
-        session = _lock(session)
-        values = {name: data[name] for name in SESSION_FIELDS if name in data}
-        taken = Registration.objects.confirmed().filter(session=session).count()
-        if values.get("capacity", session.capacity) < max(taken, 1):
-            raise ValidationError({"capacity": _(
-                "%(taken)s seats are taken already: cancel registrations first.")
-                % {"taken": taken}})
-        deadline = values.get("registration_deadline", session.registration_deadline)
-        if deadline > session.ends_at:
-            raise ValidationError({"registration_deadline": _(
-                "The deadline must come before the end of the session.")})
-        for name, value in values.items():
-            setattr(session, name, value)
-        session.save(update_fields=list(values) or None)
-        audit_record(action="training.session_updated", actor=actor, target=session,
-                     detail={name: str(value) for name, value in values.items()})
-        _promote(session, actor=actor)
-    return session

@@ -1,5 +1,6 @@
-"""Staff: the trainer role and the sessions' course accounts. Courses, sessions and
-events are written in the Django admin."""
+"""Staff: the training page (courses, sessions, events, trainers), the trainer role and
+the sessions' course accounts. Courses, sessions and events are written on the pages of
+:mod:`training.views.staff.courses`."""
 
 from __future__ import annotations
 
@@ -14,14 +15,15 @@ from algoric.core.staff import staff_required
 from members.models import User
 
 from ...forms import CourseAccountForm, TrainerGrantForm
-from ...models import Session, Trainer
+from ...models import Course, Event, Session, Trainer
 from ...services.courses import session_course_account_open, trainer_grant, trainer_revoke
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def staff_training(request):
-    """Trainers (grant by address) and the sessions with their course accounts."""
+    """Courses, sessions with their course accounts, events, and trainers (grant by
+    address)."""
     form = TrainerGrantForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -34,7 +36,9 @@ def staff_training(request):
         "form": form, "account_form": CourseAccountForm(),
         "trainers": Trainer.objects.select_related("user").order_by("user__email"),
         "sessions": Session.objects.select_related("course", "project").order_by(
-            "-starts_at")[:100]})
+            "-starts_at")[:100],
+        "courses": Course.objects.order_by("title"),
+        "events": Event.objects.order_by("-starts_at")[:100]})
 
 
 @staff_required
