@@ -152,6 +152,14 @@ def invitation_token(invitation: ProjectInvitation) -> str:
 
 
 @transaction.atomic
+def _require_open(project: Project) -> None:
+    """Raise ``ValidationError`` when ``project`` is closed: its people no longer change
+    (anyone may still leave it)."""
+    if project.status == Project.Status.CLOSED:
+        raise ValidationError(_("The project is closed: no one is added and roles no "
+                                "longer change."))
+
+
 def project_member_add(*, project: Project, email: str, role: str,
                        actor: User) -> ProjectMember | ProjectInvitation:
     """Add the person with ``email`` to ``project`` as ``role`` (PI and managers only).
@@ -159,9 +167,10 @@ def project_member_add(*, project: Project, email: str, role: str,
     A person with an account is added at once and notified; someone without one is
     invited by email (a signed, single-use link valid ``INVITATION_VALID_DAYS``
     days). Returns the new member or the invitation. Raises ``ValidationError``
-    (already a member, bad role) or ``PermissionDenied``.
+    (already a member, bad role, closed project) or ``PermissionDenied``.
     """
     require_project_lead(project=project, user=actor)
+    _require_open(project)
     if role not in {Role.MANAGER, Role.MEMBER}:
         raise ValidationError(_("A person is added as manager or member."))
     email = email.strip()
@@ -239,10 +248,11 @@ def project_member_remove(*, member: ProjectMember, actor: User) -> None:
 
 @transaction.atomic
 def project_member_set_role(*, member: ProjectMember, role: str, actor: User) -> ProjectMember:
-    """Change a person's role (PI and managers). Making someone PI is the PI's act: the
-    former PI becomes a manager."""
+    """Change a person's role (PI and managers; not in a closed project). Making someone
+    PI is the PI's act: the former PI becomes a manager."""
     project = Project.objects.select_for_update().get(pk=member.project_id)
     require_project_lead(project=project, user=actor)
+    _require_open(project)
     if role not in Role.values:
         raise ValidationError(_("Unknown role."))
     member = ProjectMember.objects.select_for_update().get(pk=member.pk)

@@ -278,3 +278,19 @@ def test_the_people_list_makes_the_same_number_of_queries_for_10_and_300_people(
     assert response.status_code == HTTPStatus.OK
     assert response.json()["count"] == 300
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
+
+
+def test_a_closed_project_takes_no_one_and_keeps_its_roles(client, world, token):
+    from projects.models import Project
+
+    Project.objects.filter(pk=world.project.pk).update(status=Project.Status.CLOSED)
+    write = token(world.pi, "write")
+    added = _send(client, "post", _list_url(world), {"email": world.newcomer.email}, write)
+    assert added.status_code == HTTPStatus.BAD_REQUEST
+    assert _says(added, "The project is closed: no one is added and roles no longer change.")
+    changed = _send(client, "patch", _detail_url(world, world.colleague), {"role": "manager"},
+                    write)
+    assert changed.status_code == HTTPStatus.BAD_REQUEST
+    world.colleague.refresh_from_db()
+    assert world.colleague.role == "member"
+    assert not world.project.members.filter(user=world.newcomer).exists()

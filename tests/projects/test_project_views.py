@@ -619,6 +619,28 @@ def test_pi_closes_the_project_after_confirming(client, project):
     assert "Start a request" not in body and "Add to the project" not in body
 
 
+def test_a_closed_project_takes_no_one_and_keeps_its_roles(client, project):
+    from projects.models import ProjectMember
+
+    client.force_login(project.pi_user)
+    client.post(en("projects:project_close", project.pk), {"confirm": "on"})
+    colleague = ProjectMember.objects.get(project=project, user=project.manager)
+    newcomer = UserFactory()
+    response = client.post(en("projects:project_member_add", project.pk),
+                           {"email": newcomer.email, "role": "member"}, follow=True)
+    assert "The project is closed" in text(response)
+    response = client.post(en("projects:project_member_role", project.pk, colleague.pk),
+                           {"role": "member"}, follow=True)
+    assert "The project is closed" in text(response)
+    colleague.refresh_from_db()
+    assert colleague.role == ProjectMember.Role.MANAGER
+    assert not project.members.filter(user=newcomer).exists()
+    # Leaving stays possible.
+    client.force_login(project.manager)
+    client.post(en("projects:project_member_remove", project.pk, colleague.pk))
+    assert not project.members.filter(user=project.manager).exists()
+
+
 def test_staff_may_see_and_edit_any_project(client, project, staff_with_mfa):
     client.force_login(staff_with_mfa)
     assert client.get(en("projects:project_detail", project.pk)).status_code == HTTPStatus.OK
