@@ -72,8 +72,9 @@ SPECTACULAR_SETTINGS = {
         "OutputSourceEnum": "projects.models.outputs.ResearchOutput.Source",
         "RegistrationStatusEnum": "training.models.registrations.Registration.Status",
         "ProjectMemberRoleEnum": "projects.models.projects.ProjectMember.Role",
-        # The roles a person is added with (the role of PI is handed over, not given).
-        "ProjectMemberAddRoleEnum": ["member", "manager"],
+        # The roles a person is added with (the role of PI is handed over, not given): the
+        # serializer's own choices, so that the labels match in every language.
+        "ProjectMemberAddRoleEnum": "api.serializers.projects.ADD_ROLE_CHOICES",
     },
     "PREPROCESSING_HOOKS": ["api.schema.include_api_paths"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",

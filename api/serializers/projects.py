@@ -59,15 +59,19 @@ class ProjectMemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+#: The roles a person is added with (the role of PI is handed over, not given); named
+#: ``ProjectMemberAddRoleEnum`` in the schema (``ENUM_NAME_OVERRIDES``).
+ADD_ROLE_CHOICES = [(Role.MEMBER, Role.MEMBER.label), (Role.MANAGER, Role.MANAGER.label)]
+
+
 class ProjectMemberAddSerializer(serializers.Serializer):
     """What a PI or manager sends to add someone: their email address and their role
     (``member`` by default, or ``manager``; the role of PI is handed over by a change of
     role). Checked again by the page's ``ProjectMemberAddForm``."""
 
     email = serializers.EmailField(max_length=254)
-    role = serializers.ChoiceField(choices=[(Role.MEMBER, Role.MEMBER.label),
-                                            (Role.MANAGER, Role.MANAGER.label)],
-                                   required=False, default=Role.MEMBER)
+    role = serializers.ChoiceField(choices=ADD_ROLE_CHOICES, required=False,
+                                   default=Role.MEMBER)
 
 
 class ProjectMemberRoleSerializer(serializers.Serializer):
