@@ -56,10 +56,19 @@ def service_error(exc: DjangoValidationError) -> ApiError:
                     status_code=error_status(exc))
 
 
+def _texts(value) -> list[str]:
+    """The texts of a field's errors; a nested field's (``{"sme": ["…"]}`` of a
+    dictionary, ``{0: ["…"]}`` of a list) after its key: ``"sme: …"``."""
+    if isinstance(value, dict):
+        return [f"{name}: {text}" for name, inner in value.items() for text in _texts(inner)]
+    if isinstance(value, list):
+        return [text for inner in value for text in _texts(inner)]
+    return [str(value)]
+
+
 def _fields(detail) -> dict:
     if isinstance(detail, dict):
-        return {name: [str(v) for v in (value if isinstance(value, list) else [value])]
-                for name, value in detail.items()}
+        return {name: _texts(value) for name, value in detail.items()}
     return {}
 
 

@@ -78,6 +78,8 @@ urlpatterns = [
          name="registration_list"),
     path("training/registrations/<int:pk>/cancel/", training.RegistrationCancel.as_view(),
          name="registration_cancel"),
+    path("training/courses/<int:pk>/sessions/", training.TrainerSessionCreate.as_view(),
+         name="trainer_session_create"),
     # Staff
     path("staff/organisations/", staff.StaffOrganisationList.as_view(),
          name="staff_organisation_list"),
@@ -110,6 +112,18 @@ urlpatterns = [
          name="staff_import_detail"),
     path("staff/outputs/", outputs.StaffOutputList.as_view(), name="staff_output_list"),
     path("staff/invoices/", billing.StaffInvoiceList.as_view(), name="staff_invoice_list"),
+    path("staff/training/courses/", training.StaffCourseList.as_view(),
+         name="staff_course_list"),
+    path("staff/training/courses/<int:pk>/", training.StaffCourseDetail.as_view(),
+         name="staff_course_detail"),
+    path("staff/training/courses/<int:pk>/sessions/", training.StaffSessionCreate.as_view(),
+         name="staff_session_create"),
+    path("staff/training/sessions/<int:pk>/", training.StaffSessionDetail.as_view(),
+         name="staff_session_detail"),
+    path("staff/training/events/", training.StaffEventList.as_view(),
+         name="staff_event_list"),
+    path("staff/training/events/<int:pk>/", training.StaffEventDetail.as_view(),
+         name="staff_event_detail"),
     # Anything else under /api/v1/: a JSON 404, not the site's page.
     re_path(r"^", NotFoundView.as_view(), name="not_found"),
 ]

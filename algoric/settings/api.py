@@ -71,6 +71,8 @@ SPECTACULAR_SETTINGS = {
         "OutputKindEnum": "projects.models.outputs.ResearchOutput.Kind",
         "OutputSourceEnum": "projects.models.outputs.ResearchOutput.Source",
         "RegistrationStatusEnum": "training.models.registrations.Registration.Status",
+        "EventKindEnum": "training.models.events.Event.Kind",
+        "TopicEnum": "training.models.courses.Topic",
         "ProjectMemberRoleEnum": "projects.models.projects.ProjectMember.Role",
         # The roles a person is added with (the role of PI is handed over, not given): the
         # serializer's own choices, so that the labels match in every language.

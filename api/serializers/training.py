@@ -1,9 +1,16 @@
 """Shapes of the agenda and training: an agenda entry (a session or an event), a session's
-sheet, a registration."""
+sheet, a registration; what staff and trainers send to write courses, sessions and events."""
 
+from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from members.models import OrganisationKind
 from training.models import Course, Event, Registration, Session
+from training.models.courses import Level, Topic
+
+#: The languages a course is taught in: the site's (the course model's own choices).
+LANGUAGE_CHOICES = settings.LANGUAGES
 
 
 class AgendaEntrySerializer(serializers.Serializer):
@@ -104,3 +111,112 @@ class RegistrationSerializer(serializers.ModelSerializer):
         fields = ["id", "session", "course_title", "starts_at", "ends_at", "place", "status",
                   "created_at", "promoted_at", "cancelled_at", "attended"]
         read_only_fields = fields
+
+
+class StaffEventSerializer(serializers.ModelSerializer):
+    """An event as staff write it: the public fields, how many people came
+    (``participants``) and whether the agenda shows it (``is_published``)."""
+
+    class Meta:
+        model = Event
+        fields = ["id", "kind", "title", "description", "starts_at", "ends_at", "place",
+                  "audience", "registration_url", "participants", "is_published",
+                  "created_at"]
+        read_only_fields = fields
+
+
+class ManagedSessionSerializer(serializers.ModelSerializer):
+    """A session as its staff and trainers see it: every field, ``trainers`` (ids of the
+    people teaching it), ``prices`` in EUR by kind of organisation (non-members),
+    ``core_hours_per_attendee`` (core-hours), ``project`` (its training project's id, or
+    ``null``)."""
+
+    course_title = serializers.CharField(source="course.title", read_only=True)
+    trainers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Session
+        fields = ["id", "course", "course_title", "starts_at", "ends_at", "place",
+                  "online_url", "trainers", "capacity", "registration_deadline", "prices",
+                  "members_pay", "is_published", "core_hours_per_attendee", "project",
+                  "created_at"]
+        read_only_fields = fields
+
+
+class CourseWriteSerializer(serializers.Serializer):
+    """What staff send to create or edit a course; checked again by the page's
+    ``CourseForm`` and ``course_save`` (their messages come back in ``fields``).
+    ``duration_hours``: hours of one session; ``topics``: values of the topics list;
+    ``level`` (default ``beginner``) and ``language`` (default ``fr``) as the page
+    proposes."""
+
+    slug = serializers.CharField(max_length=20)
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(max_length=4000)
+    level = serializers.ChoiceField(choices=Level.choices, required=False)
+    language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
+    duration_hours = serializers.DecimalField(max_digits=5, decimal_places=1)
+    prerequisites = serializers.CharField(required=False, allow_blank=True)
+    topics = serializers.ListField(child=serializers.ChoiceField(choices=Topic.choices),
+                                   required=False, max_length=len(Topic.choices))
+
+
+class TrainerSessionWriteSerializer(serializers.Serializer):
+    """What a trainer sends to add a session of a course they teach (the page's fields).
+    Times in ISO 8601; without an offset they are read in the centre's time zone.
+    ``capacity``: seats (≥ 1); ``place`` or ``online_url`` (or both); ``is_published``
+    (default ``true``)."""
+
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    place = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    online_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
+    capacity = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+    registration_deadline = serializers.DateTimeField()
+    is_published = serializers.BooleanField(required=False)
+
+
+class SessionWriteSerializer(TrainerSessionWriteSerializer):
+    """What staff send to add or change a session: the trainer's fields and
+    ``trainers`` (ids of people holding the trainer role), ``prices`` (``{kind of
+    organisation: EUR}``, ``null`` for no price), ``members_pay``,
+    ``core_hours_per_attendee`` (core-hours, ≥ 0). Checked again by the page's
+    ``SessionForm`` and the session services."""
+
+    trainers = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False,
+        max_length=100)
+    prices = serializers.DictField(
+        child=serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0,
+                                      allow_null=True),
+        required=False)
+    members_pay = serializers.BooleanField(required=False)
+    core_hours_per_attendee = serializers.DecimalField(max_digits=8, decimal_places=1,
+                                                       required=False)
+
+    def validate_prices(self, prices: dict) -> dict:
+        unknown = [kind for kind in prices if kind not in OrganisationKind.values]
+        if unknown:
+            raise serializers.ValidationError(
+                [_("Unknown kind of organisation: %(kind)s.") % {"kind": kind}
+                 for kind in unknown])
+        return prices
+
+
+class EventWriteSerializer(serializers.Serializer):
+    """What staff send to add or change an event of the agenda; checked again by the
+    page's ``EventForm`` and ``event_save``. Times in ISO 8601 (the end after the start);
+    ``participants``: how many people came (filled afterwards; default 0);
+    ``is_published`` (default ``true``)."""
+
+    kind = serializers.ChoiceField(choices=Event.Kind.choices)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    place = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    audience = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    registration_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
+    participants = serializers.IntegerField(required=False, min_value=0,
+                                            max_value=2**31 - 1)
+    is_published = serializers.BooleanField(required=False)

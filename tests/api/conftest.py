@@ -2,7 +2,8 @@
 representative is the PI, a colleague a plain member), a draft and a submitted request,
 allocations, a generated report with a file, memberships, agreements and an accounting
 import; someone with an account who is in no project (a newcomer); an outsider from
-another organisation; verified staff. Tokens come from ``PersonalAccessTokenFactory``."""
+another organisation; verified staff; a session the PI teaches (a trainer) and an event.
+Tokens come from ``PersonalAccessTokenFactory``."""
 
 from __future__ import annotations
 
@@ -135,7 +136,7 @@ def world(organisation, staff_with_mfa, no_pdf) -> World:
                                           status=Agreement.Status.SIGNED),
         accounting_import=AccountingImportFactory(),
         output=ResearchOutputFactory(projects=[project]),
-        session=SessionFactory(),
+        session=SessionFactory(trainer=pi),
         event=EventFactory(),
         registration=RegistrationFactory(user=pi),
         invoice=issued_invoice(organisation, staff_with_mfa),

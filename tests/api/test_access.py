@@ -5,6 +5,7 @@ right caller with the right scope succeeds."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,13 @@ def _table(w: World) -> dict:
     return {"justification": "Deux ans de houle.", "rows": [
         {"resource": w.resource.pk, "justification": "Runs.",
          "amounts": [{"year": w.project.starts_on.year, "amount": "500"}]}]}
+
+
+def _session(w: World) -> dict:
+    start = w.session.starts_at + dt.timedelta(days=7)
+    return {"starts_at": start.isoformat(), "ends_at": (start + dt.timedelta(hours=3)).isoformat(),
+            "registration_deadline": (start - dt.timedelta(days=2)).isoformat(),
+            "place": "Lorient", "capacity": 8}
 
 
 ENDPOINTS = [
@@ -126,6 +134,26 @@ ENDPOINTS = [
              scope="write", one_object=False),
     Endpoint("api:registration_cancel", "post", kwargs=lambda w: {"pk": w.registration.pk},
              scope="write"),
+    Endpoint("api:trainer_session_create", "post", kwargs=lambda w: {"pk": w.session.course_id},
+             scope="write", body=lambda w: _session(w)),
+    Endpoint("api:staff_course_list", scope="staff", one_object=False),
+    Endpoint("api:staff_course_list", "post", scope="staff", body=lambda w: {
+        "slug": "python-calcul", "title": "Python pour le calcul", "summary": "NumPy.",
+        "duration_hours": "3"}),
+    Endpoint("api:staff_course_detail", kwargs=lambda w: {"pk": w.session.course_id},
+             scope="staff"),
+    Endpoint("api:staff_course_detail", "patch", kwargs=lambda w: {"pk": w.session.course_id},
+             scope="staff", body=lambda w: {"title": "Slurm, premiers pas"}),
+    Endpoint("api:staff_session_create", "post", kwargs=lambda w: {"pk": w.session.course_id},
+             scope="staff", body=lambda w: _session(w)),
+    Endpoint("api:staff_session_detail", "patch", kwargs=lambda w: {"pk": w.session.pk},
+             scope="staff", body=lambda w: {"capacity": 20}),
+    Endpoint("api:staff_event_list", scope="staff", one_object=False),
+    Endpoint("api:staff_event_list", "post", scope="staff", body=lambda w: {
+        "kind": "open_day", "title": "Portes ouvertes", "starts_at": "2027-03-06T10:00",
+        "ends_at": "2027-03-06T17:00"}),
+    Endpoint("api:staff_event_detail", "patch", kwargs=lambda w: {"pk": w.event.pk},
+             scope="staff", body=lambda w: {"participants": 40}),
     Endpoint("api:invoice_list", one_object=False),
     Endpoint("api:invoice_detail", kwargs=lambda w: {"pk": w.invoice.pk}),
     Endpoint("api:invoice_pdf", kwargs=lambda w: {"pk": w.invoice.pk}),
