@@ -117,6 +117,8 @@ class StaffEventSerializer(serializers.ModelSerializer):
     """An event as staff write it: the public fields, how many people came
     (``participants``) and whether the agenda shows it (``is_published``)."""
 
+    registration_url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
+
     class Meta:
         model = Event
         fields = ["id", "kind", "title", "description", "starts_at", "ends_at", "place",
@@ -132,6 +134,7 @@ class ManagedSessionSerializer(serializers.ModelSerializer):
     ``null``)."""
 
     course_title = serializers.CharField(source="course.title", read_only=True)
+    online_url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
     trainers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
