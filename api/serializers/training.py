@@ -183,8 +183,9 @@ class SessionWriteSerializer(TrainerSessionWriteSerializer):
     """What staff send to add or change a session: the trainer's fields and
     ``trainers`` (ids of people holding the trainer role), ``prices`` (``{kind of
     organisation: EUR}``, ``null`` for no price), ``members_pay``,
-    ``core_hours_per_attendee`` (core-hours, ≥ 0). Checked again by the page's
-    ``SessionForm`` and the session services."""
+    ``core_hours_per_attendee`` (core-hours, ≥ 0); on a ``PATCH``, ``trainers`` and
+    ``prices`` replace the whole list. Checked again by the page's ``SessionForm`` and
+    the session services."""
 
     trainers = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False,

@@ -292,3 +292,13 @@ def test_a_bad_price_is_named_by_its_kind_of_organisation(client, world, staff_t
     assert response.status_code == HTTPStatus.BAD_REQUEST
     [text] = response.json()["error"]["fields"]["prices"]
     assert text.startswith("sme: ") and "ErrorDetail" not in text
+
+
+def test_prices_sent_on_a_patch_replace_the_whole_list(client, world, staff_token):
+    session = SessionFactory(prices={"sme": "90", "lab": "40"})
+    response = _send(client, "patch", "staff_session_detail", staff_token,
+                     {"prices": {"sme": "120", "lab": None}}, pk=session.pk)
+    assert response.status_code == HTTPStatus.OK, response.content
+    assert response.json()["prices"] == {"sme": "120"}
+    session.refresh_from_db()
+    assert session.prices == {"sme": "120"}
