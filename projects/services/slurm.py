@@ -56,6 +56,13 @@ class SlurmAccountPlan:
     #: Allocations of earlier years extended into this one whose unused hours count here.
     carried: list[Allocation] = field(default_factory=list)
 
+    def add_minutes(self, kind: str, minutes: int) -> None:
+        """Add ``minutes`` to the CPU limit (``kind`` ``cpu``) or to the GPU limit."""
+        if kind == ResourceKind.CPU:
+            self.cpu_minutes += minutes
+        else:
+            self.gpu_minutes += minutes
+
     @property
     def blocked(self) -> bool:
         """Whether the access rule holds this account at zero."""
@@ -134,22 +141,13 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
     counting: list[tuple[tuple[str, str], Allocation]] = []
     for allocation in allocations:
         project = allocation.project
-        key = (cluster or allocation.resource.slurm_cluster, project.slurm_account)
-        plan = plans.get(key)
-        if plan is None:
-            plan = plans[key] = SlurmAccountPlan(
-                cluster=key[0], account=key[1], description=project.acronym,
-                organisation=project.organisation.name)
-            organisations[key] = project.organisation
+        key, plan = _plan_of(plans, organisations, allocation, cluster=cluster)
         counts = (allocation.status == Allocation.Status.ACTIVE
                   and project.status == Project.Status.ACTIVE)
-        minutes = _minutes(allocation.amount) if counts else 0
         if counts:
             counting.append((key, allocation))
-        if allocation.resource.kind == ResourceKind.CPU:
-            plan.cpu_minutes += minutes
-        else:
-            plan.gpu_minutes += minutes
+        plan.add_minutes(allocation.resource.kind,
+                         _minutes(allocation.amount) if counts else 0)
     if year == today.year:
         _carry_extended_allocations(plans, organisations, today=today, cluster=cluster)
     if cluster and active_projects:
@@ -196,6 +194,23 @@ def slurm_plan(*, year: int | None = None, cluster: str | None = None,
     return result
 
 
+def _plan_of(plans: dict[tuple[str, str], SlurmAccountPlan], organisations: dict,
+             allocation: Allocation, *, cluster: str | None
+             ) -> tuple[tuple[str, str], SlurmAccountPlan]:
+    """The ``(cluster, account)`` key of ``allocation``'s project and its plan, made (and
+    its organisation noted in ``organisations``) on first sight. No query: the allocation
+    comes with its project, organisation and resource."""
+    project = allocation.project
+    key = (cluster or allocation.resource.slurm_cluster, project.slurm_account)
+    plan = plans.get(key)
+    if plan is None:
+        plan = plans[key] = SlurmAccountPlan(
+            cluster=key[0], account=key[1], description=project.acronym,
+            organisation=project.organisation.name)
+        organisations[key] = project.organisation
+    return key, plan
+
+
 def _carry_extended_allocations(plans: dict[tuple[str, str], SlurmAccountPlan],
                                 organisations: dict, *, today: dt.date,
                                 cluster: str | None) -> None:
@@ -227,21 +242,11 @@ def _carry_extended_allocations(plans: dict[tuple[str, str], SlurmAccountPlan],
                 year=year, project_ids=projects).items():
             used[(project_id, resource_id, year)] = hours
     for allocation in carried:
-        project = allocation.project
-        key = (cluster or allocation.resource.slurm_cluster, project.slurm_account)
-        plan = plans.get(key)
-        if plan is None:
-            plan = plans[key] = SlurmAccountPlan(
-                cluster=key[0], account=key[1], description=project.acronym,
-                organisation=project.organisation.name)
-            organisations[key] = project.organisation
-        spent = Decimal(str(used.get((project.pk, allocation.resource_id, allocation.year),
-                                     0.0)))
-        minutes = _minutes(max(allocation.amount - spent, Decimal(0)))
-        if allocation.resource.kind == ResourceKind.CPU:
-            plan.cpu_minutes += minutes
-        else:
-            plan.gpu_minutes += minutes
+        _key, plan = _plan_of(plans, organisations, allocation, cluster=cluster)
+        spent = Decimal(str(used.get(
+            (allocation.project_id, allocation.resource_id, allocation.year), 0.0)))
+        plan.add_minutes(allocation.resource.kind,
+                         _minutes(max(allocation.amount - spent, Decimal(0))))
         plan.carried.append(allocation)
 
 
@@ -264,11 +269,8 @@ def _count_emergency_grants(plans: dict[tuple[str, str], SlurmAccountPlan],
         if row is None:
             continue
         plan = plans[key]
-        minutes = _minutes(min(row["amount"], allocation.amount))
-        if allocation.resource.kind == ResourceKind.CPU:
-            plan.cpu_minutes += minutes
-        else:
-            plan.gpu_minutes += minutes
+        plan.add_minutes(allocation.resource.kind,
+                         _minutes(min(row["amount"], allocation.amount)))
         plan.emergency_until = max(filter(None, (plan.emergency_until, row["until"])))
 
 
