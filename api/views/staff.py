@@ -217,8 +217,12 @@ class StaffRequestDecide(_StaffRequestAction):
         return self.answer(request, pk)
 
 
-class StaffRequestReject(_StaffRequestAction):
-    """Reject a request, with the reason and the version seen."""
+class _StaffNoteAction(_StaffRequestAction):
+    """A staff action on a request that takes a note and the version seen: ``form_class``
+    (the page's form) checks them and ``service`` (the page's service) acts."""
+
+    form_class: type
+    service: staticmethod
 
     @extend_schema(request=NoteVersionInSerializer, responses=ResourceRequestSerializer,
                    tags=TAGS)
@@ -226,25 +230,24 @@ class StaffRequestReject(_StaffRequestAction):
         resource_request = request_for_user(user=request.user, pk=pk)
         incoming = NoteVersionInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        cleaned = _valid(RejectForm(_data(incoming.validated_data)))
-        _call(review_services.request_reject, request=resource_request, note=cleaned["note"],
+        cleaned = _valid(self.form_class(_data(incoming.validated_data)))
+        _call(self.service, request=resource_request, note=cleaned["note"],
               actor=request.user, version=cleaned["version"])
         return self.answer(request, pk)
 
 
-class StaffRequestReturn(_StaffRequestAction):
+class StaffRequestReject(_StaffNoteAction):
+    """Reject a request, with the reason and the version seen."""
+
+    form_class = RejectForm
+    service = staticmethod(review_services.request_reject)
+
+
+class StaffRequestReturn(_StaffNoteAction):
     """Return a request to its applicant for changes, saying what to change."""
 
-    @extend_schema(request=NoteVersionInSerializer, responses=ResourceRequestSerializer,
-                   tags=TAGS)
-    def post(self, request, pk: int):
-        resource_request = request_for_user(user=request.user, pk=pk)
-        incoming = NoteVersionInSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        cleaned = _valid(ReturnForm(_data(incoming.validated_data)))
-        _call(review_services.request_return_for_changes, request=resource_request,
-              note=cleaned["note"], actor=request.user, version=cleaned["version"])
-        return self.answer(request, pk)
+    form_class = ReturnForm
+    service = staticmethod(review_services.request_return_for_changes)
 
 
 class StaffAllocationList(StaffList):
