@@ -47,6 +47,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language_from_path
 
+from . import table_versions
+
 #: The kinds of content public pages show; a page names those it depends on.
 KINDS = ("pages", "catalogue", "projects", "usage", "agenda")
 _VERSION_KEY = "page-cache:version:{}"
@@ -62,6 +64,12 @@ def _versions_cache():
 
 def _pages_cache():
     return caches[getattr(settings, "PAGE_CACHE_ALIAS", "pages")]
+
+
+def kind_table(kind: str) -> str:
+    """The pseudo-table standing for ``kind`` among table versions
+    (:mod:`algoric.core.table_versions`): replaced with the kind's content version."""
+    return f"kind:{kind}"
 
 
 def _check_kinds(names: Iterable[str]) -> tuple[str, ...]:
@@ -81,6 +89,8 @@ def current_versions(names: Iterable[str] = KINDS) -> dict[str, str]:
         ValueError: a name is not one of :data:`KINDS`.
     """
     names = _check_kinds(names)
+    # A signed-in page showing figures cached under these versions depends on them.
+    table_versions.note_read(*(kind_table(name) for name in names))
     store = _versions_cache()
     keys = {name: _VERSION_KEY.format(name) for name in names}
     found = store.get_many(list(keys.values()))
@@ -103,6 +113,7 @@ class VersionBump:
     def __call__(self) -> None:
         _versions_cache().set_many({_VERSION_KEY.format(name): secrets.token_hex(8)
                                     for name in self.names}, timeout=None)
+        table_versions.replace_versions(kind_table(name) for name in self.names)
 
 
 def content_changed(*names: str) -> None:

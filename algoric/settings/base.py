@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "training",
     "billing",
     "api",
+    "algoric.core",
     "algoric.notifications",
     "algoric.pages",
     "algoric.audit",
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "algoric.core.middleware.StaffMfaRequiredMiddleware",
     "algoric.core.middleware.PrivateNoStoreMiddleware",
     "algoric.core.middleware.FormErrorStatusMiddleware",
+    "algoric.core.signed_in_cache.SignedInPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "algoric.urls"
@@ -143,6 +145,11 @@ CACHES = {
 # Seconds a public page stays in the page cache at most, and its max-age for browsers.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
+# Seconds a signed-in user's page is served again at most while nothing it reads changed
+# (algoric.core.signed_in_cache); 0 turns that cache off.
+SIGNED_IN_PAGE_CACHE_SECONDS = env.int("SIGNED_IN_PAGE_CACHE_SECONDS", default=60)
+# The cache holding table versions (algoric.core.table_versions): shared by every process.
+TABLE_VERSIONS_ALIAS = "default"
 
 # --- Accounts -------------------------------------------------------------------------------
 

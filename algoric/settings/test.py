@@ -45,7 +45,15 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "algoric-pages-test",
     },
+    # Table versions (algoric.core.table_versions): in this process, or in Redis shared
+    # with the worker (same key prefix as this run's queue) when the run has one.
+    "table-versions": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+         "LOCATION": "algoric-table-versions-test"} if CELERY_TASK_ALWAYS_EAGER else
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+         "LOCATION": env.str("CELERY_BROKER_URL"), "KEY_PREFIX": CELERY_TASK_DEFAULT_QUEUE}),
 }
+TABLE_VERSIONS_ALIAS = "table-versions"
 # The worker of the worker tests is another process: it is given this folder by name.
 USAGE_REPORTS_DIR = Path(env.str("USAGE_REPORTS_DIR",
                                  default=str(VAR_DIR / f"test-reports-{os.getpid()}")))

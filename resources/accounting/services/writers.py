@@ -33,6 +33,8 @@ from __future__ import annotations
 import bisect
 import datetime
 
+from algoric.core.table_versions import tables_changed
+
 from ..parsing.fields import COPY_COLUMNS, COPY_NULL, TIME_COLUMNS, Batch
 
 JOB_TABLE = "resources_jobrecord"
@@ -99,6 +101,7 @@ class PostgresWriter:
 
     def __init__(self, connection, *, direct_spans=None):
         connection.ensure_connection()
+        self.connection = connection
         self.raw = connection.connection
         quote = connection.ops.quote_name
         self.columns = _quoted(connection, COPY_COLUMNS)
@@ -127,6 +130,8 @@ class PostgresWriter:
     def write(self, batch: Batch) -> int:
         """Store ``batch``; returns the number of rows inserted (the others were stored
         before)."""
+        # The raw connection's statements do not pass the tracking of every write.
+        tables_changed(self.connection, JOB_TABLE)
         if self.spans is not None and not self.spans.overlaps(batch.first_submit,
                                                               batch.last_submit):
             if self._write_direct(batch):
@@ -195,6 +200,7 @@ class SqliteWriter:
 
     def __init__(self, connection, *, direct_spans=None):
         connection.ensure_connection()
+        self.connection = connection
         self.raw = connection.connection
         self.sql = (f"INSERT OR IGNORE INTO {JOB_TABLE} ({_quoted(connection, COPY_COLUMNS)}) "  # noqa: S608
                     f"VALUES ({', '.join('?' * len(COPY_COLUMNS))})")
@@ -203,6 +209,7 @@ class SqliteWriter:
     def write(self, batch: Batch) -> int:
         """Store ``batch``; returns the number of rows inserted (the others were stored
         before)."""
+        tables_changed(self.connection, JOB_TABLE)
         self.staged_rows += batch.rows
         return self.raw.executemany(self.sql, copy_rows(batch.text)).rowcount
 
