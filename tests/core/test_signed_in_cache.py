@@ -18,6 +18,7 @@ from algoric.core.table_versions import ANY_TABLE, tables_read_by, tables_writte
 from projects.models import Project
 
 from ..factories import ProjectFactory, UserFactory
+from ..projects.test_page_query_counts import centre, pages  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +195,19 @@ def test_every_table_a_select_names_counts_as_read():
            '"projects_allocation" U0 LIMIT 1) AND x IN (SELECT y FROM resources_usagesummary)')
     assert tables_read_by(sql) >= {"projects_project", "projects_projectmember",
                                    "projects_allocation", "resources_usagesummary"}
+
+
+def test_every_signed_in_page_is_served_again_from_the_store(client, centre):
+    """The pages of the query-count matrix, each read three times by one signed-in
+    client: the first sets the CSRF cookie, the second is stored, the third is served
+    from the store in at most three queries (session, user, versions)."""
+    served = {}
+    for name, (who, url) in pages(centre).items():
+        client.force_login(centre[who])
+        for _ in range(2):
+            assert client.get(url).status_code == 200, name
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, name
+        served[name] = len(queries)
+    assert {name: count for name, count in served.items() if count > 3} == {}
