@@ -449,7 +449,8 @@ def report(rows: list[dict], meta: dict) -> None:
     print()
     print(f"{meta['projects']} projects; largest demo project {meta['project']}; "
           f"{meta['passes']} passes of {meta['duration']} s per page; wrk -t2 -c8; "
-          f"load average before {meta['load_before']}, after {meta['load_after']}")
+          f"load average before {meta['load_before']}, after {meta['load_after']}; "
+          f"signed-in page cache {meta['signed_in_cache_seconds']} s")
     print(f"{'page':30} {'req/s':>7} {'× ceiling':>9} {'p50 ms':>7} {'p99 ms':>7} "
           f"{'app CPU ms/req':>14} {'db CPU ms/req':>13} {'fail':>5}  verdict")
     for row in rows:
@@ -478,6 +479,9 @@ def main() -> int:
                         help="with --workdir and databases kept by an earlier --keep run: "
                              "skip the build (migrate and collectstatic only)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--signed-in-cache-seconds", type=int, default=None,
+                        help="the portal's SIGNED_IN_PAGE_CACHE_SECONDS; 0 renders every "
+                             "signed-in page (default: the settings' 60)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
     args.members = args.members or (50 if args.quick else 1000)
@@ -516,6 +520,9 @@ def main() -> int:
                 recreate(url, ceiling_name)
                 pages = build(args, tmp, url, ceiling_url)
                 state.write_text(json.dumps(pages))
+            if args.signed_in_cache_seconds is not None:
+                pages["env"]["portal"]["SIGNED_IN_PAGE_CACHE_SECONDS"] = str(
+                    args.signed_in_cache_seconds)
             ports = {"portal": load_run.free_port(), "ceiling": load_run.free_port()}
             portal = gunicorn("algoric.wsgi:application", env=pages["env"]["portal"],
                               port=ports["portal"], log=tmp / "portal.log", cwd=REPO)
@@ -535,7 +542,9 @@ def main() -> int:
             meta = {"projects": pages["projects"], "project": pages["project"],
                     "passes": args.passes, "duration": args.duration,
                     "load_before": load_before, "load_after": load_average(),
-                    "quick": args.quick, "cpus": os.cpu_count()}
+                    "quick": args.quick, "cpus": os.cpu_count(),
+                    "signed_in_cache_seconds": pages["env"]["portal"].get(
+                        "SIGNED_IN_PAGE_CACHE_SECONDS", "60 (settings)")}
             rows = verdicts(rows)
             report(rows, meta)
             if args.json:

@@ -1,9 +1,10 @@
 """Pages of a signed-in user served again from a cache while nothing they show changed.
 
 A signed-in page is rendered for one person, so it is kept for that person only: the key
-is the user, the session, the CSRF cookie (the page's forms carry a token of it), the
-language, the path with its query string, today's date in the portal's time zone and a
-generation replaced whenever settings change. What the page shows is known from what it
+is the user, the cookies (the session's, and the CSRF cookie of which the page's forms
+carry a token), what the session holds, the language, the host, the path with its query
+string, the ``Accept`` header, today's date in the portal's time zone and a generation
+replaced whenever settings change (:func:`page_key`). What the page shows is known from what it
 read: while the view and its template run, :class:`algoric.core.table_versions.Reading`
 collects the tables every ``SELECT`` names (and the kinds of public content whose cached
 figures it showed), to which the user's own tables are added (read before the view). The
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -39,6 +41,7 @@ from django.utils import timezone
 
 from . import table_versions
 
+logger = logging.getLogger(__name__)
 _PAGE_KEY = "signed-in-page:{}"
 #: Views of these modules are never kept (sign-in and security pages, admin, API).
 _EXEMPT_MODULES = ("allauth.", "django.contrib.admin", "rest_framework", "drf_spectacular",
@@ -94,11 +97,16 @@ def _exempt(view_func) -> bool:
 
 
 def page_key(request) -> str:
-    """The store key of ``request``'s page for its signed-in user (see the module)."""
-    raw = "|".join((
-        str(request.user.pk), request.session.session_key or "",
-        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
-        getattr(request, "LANGUAGE_CODE", ""), request.get_full_path(),
+    """The store key of ``request``'s page for its signed-in user: the user, the host, the
+    path with its query string, the language, the ``Accept`` and ``Cookie`` headers (the
+    session and CSRF cookies among them), what the session holds, today's date in the
+    portal's time zone and the settings generation."""
+    session = request.session
+    held = sorted((key, repr(value)) for key, value in session.items())
+    raw = "\x1f".join((
+        str(request.user.pk), request.get_host(), request.get_full_path(),
+        getattr(request, "LANGUAGE_CODE", ""), request.headers.get("Accept", ""),
+        request.headers.get("Cookie", ""), repr(held),
         timezone.localdate().isoformat(), str(_generation),
     ))
     return _PAGE_KEY.format(hashlib.sha256(raw.encode()).hexdigest())
@@ -122,8 +130,12 @@ class _Pending:
                 or self.reading.written or request.session.modified
                 or getattr(getattr(request, "_messages", None), "added_new", False)):
             return None
-        versions = table_versions.versions_after(self.reading.read | _always_read(),
-                                                 self.stamp)
+        try:
+            versions = table_versions.versions_after(self.reading.read | _always_read(),
+                                                     self.stamp)
+        except Exception:  # the versions store is out of reach: keep nothing
+            logger.warning("signed-in page not kept", exc_info=True)
+            return None
         if versions is None:
             return None
         return {"versions": versions, "content": response.content,
@@ -166,12 +178,15 @@ class SignedInPageCacheMiddleware:
                 or _has_pending_messages(request)):
             return None
         key = page_key(request)
-        entry = caches["pages"].get(key)
-        if entry is not None and table_versions.current_versions(entry["versions"]) == \
-                entry["versions"]:
-            response = HttpResponse(entry["content"])
-            for name, value in entry["headers"]:
-                response.headers[name] = value
-            return response
-        request._signed_in_page = _Pending(key)
+        try:
+            entry = caches["pages"].get(key)
+            if entry is not None and table_versions.current_versions(entry["versions"]) == \
+                    entry["versions"]:
+                response = HttpResponse(entry["content"])
+                for name, value in entry["headers"]:
+                    response.headers[name] = value
+                return response
+            request._signed_in_page = _Pending(key)
+        except Exception:  # the versions store is out of reach: render, keep nothing
+            logger.warning("signed-in page cache unavailable", exc_info=True)
         return None

@@ -211,3 +211,26 @@ def test_every_signed_in_page_is_served_again_from_the_store(client, centre):
         assert response.status_code == 200, name
         served[name] = len(queries)
     assert {name: count for name, count in served.items() if count > 3} == {}
+
+
+def test_what_the_session_holds_is_part_of_the_key(client, pi):
+    _get(client)
+    _get(client)
+    session = client.session
+    session["projects_filter"] = "archived"
+    session.save()
+    _, queries = _get(client)
+    assert queries > 3  # rendered for the session as it is now
+
+
+def test_without_the_versions_store_pages_are_rendered_and_nothing_is_kept(
+        client, pi, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("versions store down")
+
+    monkeypatch.setattr(table_versions, "current_versions", unreachable)
+    monkeypatch.setattr(table_versions, "write_stamp", unreachable)
+    for _ in range(2):
+        response, queries = _get(client)
+        assert b"HOULE" in response.content
+        assert queries > 3
