@@ -18,7 +18,7 @@ from algoric.core.table_versions import ANY_TABLE, tables_read_by, tables_writte
 from projects.models import Project
 
 from ..factories import ProjectFactory, UserFactory
-from ..projects.test_page_query_counts import centre, pages  # noqa: F401  (fixture)
+from ..projects.test_page_query_counts import build_centre, pages
 
 pytestmark = pytest.mark.django_db
 
@@ -197,10 +197,11 @@ def test_every_table_a_select_names_counts_as_read():
                                    "projects_allocation", "resources_usagesummary"}
 
 
-def test_every_signed_in_page_is_served_again_from_the_store(client, centre):
+def test_every_signed_in_page_is_served_again_from_the_store(client):
     """The pages of the query-count matrix, each read three times by one signed-in
     client: the first sets the CSRF cookie, the second is stored, the third is served
     from the store in at most three queries (session, user, versions)."""
+    centre = build_centre()
     served = {}
     for name, (who, url) in pages(centre).items():
         client.force_login(centre[who])

@@ -45,6 +45,11 @@ MAX_QUERIES = 40
 
 @pytest.fixture
 def centre():
+    return build_centre()
+
+
+def build_centre() -> dict:
+    """A small centre: a PI's project with grants, requests, a report and usage, and staff."""
     cpu, gpu = make_resources()
     organisation = OrganisationFactory()
     pi = UserFactory()
