@@ -13,11 +13,15 @@ class MembersConfig(AppConfig):
         # ready (Django's app loading).
         from algoric.core.page_cache import register_public_content
         from algoric.core.registries import register_notification_events
+        from algoric.core.table_versions import register_quiet_columns
         from algoric.notifications.models import NotificationCategory as Category
 
         from . import signals  # noqa: F401  (connects allauth's signals)
         from .adapter import ALLAUTH_EVENTS
-        from .models import Organisation
+        from .models import Organisation, User
+
+        # Shown on no kept page (the Django admin and the personal-data export are not kept).
+        register_quiet_columns(User._meta.db_table, "last_login")
 
         # Public project pages and statistics name organisations and count them.
         register_public_content(Organisation, "projects")

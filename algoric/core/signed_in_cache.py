@@ -1,7 +1,7 @@
 """Pages of a signed-in user served again from a cache while nothing they show changed.
 
 A signed-in page is rendered for one person, so it is kept for that person only: the key
-is the user, the cookies (the session's, and the CSRF cookie of which the page's forms
+is the user's row, the cookies (the session's, and the CSRF cookie of which the page's forms
 carry a token), what the session holds, the language, the host, the path with its query
 string, the ``Accept`` header, today's date in the portal's time zone and a generation
 replaced whenever settings change (:func:`page_key`). What the page shows is known from what it
@@ -20,9 +20,9 @@ A page is stored only when rendering it had no side effect and nothing personal 
 request: a ``GET`` answered ``200`` with HTML, by a view that wrote nothing, did not
 change the session, added no message, set no cookie and no ``Cache-Control`` of its own.
 It is never looked up while messages wait to be shown. The sign-in, account and security
-pages (allauth), the admin and the API are never kept, nor any view marked with
-:func:`signed_in_page_cache_exempt` (for a view that shows what the database does not
-hold: a live Slurm state, a file listing).
+pages (allauth), the admin and the API are never kept. A view showing what the database
+does not hold (a live Slurm state, a file listing) opts out with Django's ``never_cache``:
+its ``Cache-Control`` keeps it out of the store.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
@@ -57,24 +56,14 @@ def _settings_changed(**kwargs) -> None:
 setting_changed.connect(_settings_changed, dispatch_uid="signed-in-page-cache")
 
 
-def signed_in_page_cache_exempt(view: Callable) -> Callable:
-    """Never keep the pages of ``view`` (a view showing what the database does not hold)."""
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        return view(*args, **kwargs)
-
-    wrapper.signed_in_page_cache_exempt = True
-    return wrapper
-
-
 @functools.cache
 def _always_read() -> frozenset[str]:
-    """Tables read for every signed-in request before the view runs: the user, their
-    groups and permissions, their second factors."""
+    """Tables read for every signed-in request before the view runs, the user's own row
+    aside (it is part of the key): their groups and permissions, their second factors."""
     from django.contrib.auth import get_user_model
 
     user = get_user_model()
-    tables = {user._meta.db_table, "auth_group", "auth_permission", "auth_group_permissions",
+    tables = {"auth_group", "auth_permission", "auth_group_permissions",
               "mfa_authenticator", table_versions.ANY_TABLE}
     tables.update(field.remote_field.through._meta.db_table
                   for field in user._meta.many_to_many)
@@ -92,19 +81,25 @@ def _has_pending_messages(request) -> bool:
 
 def _exempt(view_func) -> bool:
     module = getattr(view_func, "__module__", "") or ""
-    return (getattr(view_func, "signed_in_page_cache_exempt", False)
-            or module.startswith(_EXEMPT_MODULES))
+    return module.startswith(_EXEMPT_MODULES)
+
+
+def _user_state(user) -> str:
+    """The signed-in user's row as loaded before the view ran (every field but the last
+    sign-in, which a sign-in anywhere would otherwise change for every page)."""
+    return repr([getattr(user, field.attname) for field in user._meta.concrete_fields
+                 if field.attname != "last_login"])
 
 
 def page_key(request) -> str:
-    """The store key of ``request``'s page for its signed-in user: the user, the host, the
-    path with its query string, the language, the ``Accept`` and ``Cookie`` headers (the
-    session and CSRF cookies among them), what the session holds, today's date in the
-    portal's time zone and the settings generation."""
+    """The store key of ``request``'s page for its signed-in user: the user's row, the
+    host, the path with its query string, the language, the ``Accept`` and ``Cookie``
+    headers (the session and CSRF cookies among them), what the session holds, today's
+    date in the portal's time zone and the settings generation."""
     session = request.session
     held = sorted((key, repr(value)) for key, value in session.items())
     raw = "\x1f".join((
-        str(request.user.pk), request.get_host(), request.get_full_path(),
+        _user_state(request.user), request.get_host(), request.get_full_path(),
         getattr(request, "LANGUAGE_CODE", ""), request.headers.get("Accept", ""),
         request.headers.get("Cookie", ""), repr(held),
         timezone.localdate().isoformat(), str(_generation),

@@ -93,7 +93,29 @@ def tables_written_by(sql: str) -> set[str] | None:
         names = [name.strip().strip('"') for name in match.group(1).split(",")] if match else []
         return set(names) if names and all(names) else {ANY_TABLE}
     match = _WRITE_TABLE.match(sql)
-    return {match.group(1)} if match else {ANY_TABLE}
+    if not match:
+        return {ANY_TABLE}
+    table = match.group(1)
+    quiet = _QUIET_COLUMNS.get(table)
+    if quiet and head.startswith("UPDATE"):
+        assigned = _SET_CLAUSE.search(sql)
+        columns = set(_ASSIGNED.findall(assigned.group(1))) if assigned else set()
+        if columns and columns <= quiet:
+            return set()
+    return {table}
+
+
+_QUIET_COLUMNS: dict[str, frozenset[str]] = {}
+_SET_CLAUSE = re.compile(r"\bSET\s+(.*?)\s+WHERE\b", re.IGNORECASE | re.DOTALL)
+_ASSIGNED = re.compile(r'"?([A-Za-z_][A-Za-z0-9_]*)"?\s*=(?!=)')
+
+
+def register_quiet_columns(table: str, *columns: str) -> None:
+    """Say that no page kept for a signed-in user shows the ``columns`` of ``table``: an
+    ``UPDATE`` setting only those replaces no version (the last sign-in of a user, written
+    at every sign-in, would otherwise make every page listing people render again). Called
+    from an ``AppConfig.ready()``."""
+    _QUIET_COLUMNS[table] = _QUIET_COLUMNS.get(table, frozenset()) | frozenset(columns)
 
 
 def note_read(*tables: str) -> None:

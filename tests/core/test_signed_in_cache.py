@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from django.contrib import messages
+from django.contrib.auth.models import update_last_login
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection, transaction
@@ -177,7 +178,7 @@ def test_a_write_after_a_rolled_back_savepoint_is_still_announced_at_the_commit(
     ("INSERT INTO resources_usagesummary (a) VALUES (%s) ON CONFLICT (a) DO UPDATE SET a = 1",
      {"resources_usagesummary"}),
     ('INSERT OR IGNORE INTO "resources_jobrecord" ("a") VALUES (?)', {"resources_jobrecord"}),
-    ('UPDATE "members_user" SET "last_login" = %s WHERE "id" = %s', {"members_user"}),
+    ('UPDATE "members_user" SET "first_name" = %s WHERE "id" = %s', {"members_user"}),
     ('DELETE FROM "projects_projectmember" WHERE "id" IN (1)', {"projects_projectmember"}),
     ('TRUNCATE "a", "b" RESTART IDENTITY CASCADE;', {"a", "b"}),
     ("WITH moved AS (DELETE FROM x RETURNING *) SELECT * FROM moved", {ANY_TABLE}),
@@ -235,3 +236,29 @@ def test_without_the_versions_store_pages_are_rendered_and_nothing_is_kept(
         response, queries = _get(client)
         assert b"HOULE" in response.content
         assert queries > 3
+
+
+def test_a_change_to_the_user_s_own_row_is_on_the_next_read(client, pi):
+    _get(client)
+    type(pi).objects.filter(pk=pi.pk).update(first_name="Annaïg")
+    response, _ = _get(client)
+    assert "Annaïg" in response.content.decode()
+
+
+def test_someone_else_signing_in_does_not_make_the_page_render_again(client, pi):
+    other = UserFactory()
+    _get(client)
+    _get(client)
+    update_last_login(None, other)
+    _, queries = _get(client)
+    assert queries <= 3
+
+
+@pytest.mark.parametrize(("sql", "tables"), [
+    ('UPDATE "members_user" SET "last_login" = %s WHERE "members_user"."id" = %s', set()),
+    ('UPDATE "members_user" SET "last_login" = %s, "first_name" = %s WHERE "id" = %s',
+     {"members_user"}),
+    ('UPDATE "members_user" SET "first_name" = %s WHERE "last_login" = %s', {"members_user"}),
+])
+def test_an_update_of_the_last_sign_in_alone_changes_no_page(sql, tables):
+    assert tables_written_by(sql) == tables
