@@ -136,8 +136,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The default cache holds allauth's rate-limit counters. A database cache is
 # shared by every process and does not make login depend on Redis being up.
 CACHES = {
+    # Room for the table versions (one key per table, algoric.core.table_versions) beside
+    # the rate-limit counters: a culled version only makes kept pages render again.
     "default": env.cache(
-        "CACHE_URL", default="dbcache://algoric_cache"
+        "CACHE_URL", default="dbcache://algoric_cache?max_entries=10000"
     ),
     # Public pages for anonymous readers (algoric.core.page_cache; versions in "default").
     "pages": env.cache("PAGE_CACHE_URL", default="locmemcache://algoric-pages"),
