@@ -40,7 +40,7 @@ class ProjectsConfig(AppConfig):
         registries.register_notification_events(Category.ALLOCATIONS, events=[
             "allocation_expiring", "allocation_resumed", "usage_threshold",
             "allocation_hours_changed", "allocation_extension_asked",
-            "allocation_extension_decided",
+            "allocation_extension_decided", "allocation_extension_withdrawn",
         ], mandatory=["allocation_suspended"])
         registries.register_notification_events(Category.REPORTS,
                                                 events=["usage_report_ready"])

@@ -46,6 +46,8 @@ urlpatterns = [
          name="activity_report_edit"),
     path("allocations/<int:pk>/extend/", lifecycle.allocation_extension_create,
          name="allocation_extension_create"),
+    path("extensions/<int:pk>/withdraw/", lifecycle.allocation_extension_withdraw,
+         name="allocation_extension_withdraw"),
     # Usage
     path("projects/<int:pk>/usage/", usage.project_usage, name="project_usage"),
     # Staff: the request desk and allocations

@@ -50,17 +50,20 @@ class ActivityReport(models.Model):
 
 class AllocationExtension(models.Model):
     """A request of the PI or a manager to move an allocation's end date later (no new
-    hours), with its reason; staff approve or refuse it.
+    hours), with its reason; staff approve or refuse it, or the PI or a manager withdraws
+    it while it waits.
 
-    Workflow: ``pending`` → ``approved`` | ``refused``
+    Workflow: ``pending`` → ``approved`` | ``refused`` | ``withdrawn``
     (:data:`projects.services.allocation_extensions.ALLOWED`); at most one pending per
-    allocation.
+    allocation. ``decided_by`` and ``decided_at`` say who ended the wait and when (staff
+    for a decision, the PI or a manager for a withdrawal).
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
         APPROVED = "approved", _("approved")
         REFUSED = "refused", _("refused")
+        WITHDRAWN = "withdrawn", _("withdrawn")
 
     allocation = models.ForeignKey(Allocation, verbose_name=_("allocation"),
                                    on_delete=models.CASCADE, related_name="extensions")
@@ -95,7 +98,7 @@ class AllocationExtension(models.Model):
 
 class AllocationEvent(models.Model):
     """One thing that happened to an allocation: granted, supplemented, suspended,
-    resumed, reduced, transferred, extended (asked, approved, refused). Who, when, the
+    resumed, reduced, transferred, extended (asked, approved, refused, withdrawn). Who, when, the
     status before and after, the amount changed (in the resource's unit) and the note."""
 
     class Action(models.TextChoices):
@@ -109,6 +112,7 @@ class AllocationEvent(models.Model):
         EXTENSION_ASKED = "extension_asked", _("extension asked")
         EXTENSION_APPROVED = "extension_approved", _("extension approved")
         EXTENSION_REFUSED = "extension_refused", _("extension refused")
+        EXTENSION_WITHDRAWN = "extension_withdrawn", _("extension withdrawn")
 
     allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="events")
     extension = models.ForeignKey(AllocationExtension, on_delete=models.CASCADE, null=True,

@@ -171,3 +171,12 @@ def allocation_for_member(*, user, pk: int) -> Allocation:
     return get_object_or_404(
         Allocation.objects.filter(project__members__user=user).select_related(
             "project__organisation", "resource"), pk=pk)
+
+
+def extension_for_member(*, user, pk: int) -> AllocationExtension:
+    """Extension ``pk`` of an allocation of a project ``user`` is a member of, with its
+    allocation, project and resource; 404 otherwise (also for staff outside the
+    project)."""
+    return get_object_or_404(
+        AllocationExtension.objects.filter(allocation__project__members__user=user)
+        .select_related("allocation__project", "allocation__resource"), pk=pk)

@@ -1,11 +1,14 @@
 """Extensions of an allocation's end date: asked by the PI or a manager (a date and a
-reason, no new hours), approved or refused by staff.
+reason, no new hours), approved or refused by staff, or withdrawn by the PI or a manager
+while it waits.
 
 Workflow of :class:`~projects.models.AllocationExtension` (:data:`ALLOWED`): ``pending``
-→ ``approved`` | ``refused``. Each verb locks the row, checks the table, changes the
-status with a conditional update, writes one event in the allocation's history
-(:class:`~projects.models.AllocationEvent`), and stores the notifications in the same
-transaction (staff told of a new one, the PI and managers of the decision).
+→ ``approved`` | ``refused`` | ``withdrawn``. Each verb locks the row, checks the table,
+changes the status with a conditional update, writes one event in the allocation's
+history (:class:`~projects.models.AllocationEvent`), and stores the notifications in the
+same transaction (staff told of a new one and of a withdrawal, the PI and managers of
+the decision). A withdrawal and a decision racing on the same extension lock the same
+row: the second one finds it no longer pending and is refused.
 """
 
 from __future__ import annotations
@@ -32,9 +35,10 @@ Status = AllocationExtension.Status
 Action = AllocationEvent.Action
 
 ALLOWED: dict[str, set[str]] = {
-    Status.PENDING: {Status.APPROVED, Status.REFUSED},
+    Status.PENDING: {Status.APPROVED, Status.REFUSED, Status.WITHDRAWN},
     Status.APPROVED: set(),
     Status.REFUSED: set(),
+    Status.WITHDRAWN: set(),
 }
 #: Longest extension, in days after the current end date (a year).
 EXTENSION_MAX_DAYS = 366
@@ -87,6 +91,10 @@ def _decide(*, extension: AllocationExtension, to: str, note: str,
     update); raises :class:`TransitionError` otherwise."""
     locked = AllocationExtension.objects.select_for_update().get(pk=extension.pk)
     if to not in ALLOWED.get(locked.status, set()):
+        if to == Status.WITHDRAWN:
+            raise TransitionError(_("Only an extension still waiting for the Algoric team can "
+                                    "be withdrawn; this one is “%(status)s”.")
+                                  % {"status": locked.get_status_display()})
         raise TransitionError(_("This extension is “%(status)s”: it cannot become “%(to)s”.")
                               % {"status": locked.get_status_display(),
                                  "to": Status(to).label})
@@ -161,4 +169,35 @@ def allocation_extension_refuse(*, extension: AllocationExtension, note: str,
                  detail={"extension": extension.pk, "ends_on": extension.ends_on.isoformat(),
                          "note": note})
     _tell(extension)
+    return extension
+
+
+@transaction.atomic
+def allocation_extension_withdraw(*, extension: AllocationExtension,
+                                  actor: User) -> AllocationExtension:
+    """Withdraw a pending extension (the PI or a manager: whoever may ask for one); the
+    allocation's end date stays. ``decided_by`` and ``decided_at`` record who withdrew it
+    and when; one event in the allocation's history; staff are told, as they were of the
+    request (``allocation_extension_withdrawn``); audited
+    (``allocation.extension_withdrawn``).
+
+    Raises ``PermissionDenied`` (not the project's PI or a manager) or
+    :class:`TransitionError` (no longer pending: decided, or withdrawn already, also
+    when a staff decision took the row first).
+    """
+    allocation = Allocation.objects.select_related("project").get(pk=extension.allocation_id)
+    require_project_lead(project=allocation.project, user=actor)
+    extension = _decide(extension=extension, to=Status.WITHDRAWN, note="", actor=actor)
+    allocation = Allocation.objects.select_related("project", "resource").get(
+        pk=extension.allocation_id)
+    allocation_event(allocation=allocation, action=Action.EXTENSION_WITHDRAWN, actor=actor,
+                     extension=extension, note=extension.ends_on.isoformat())
+    audit_record(action="allocation.extension_withdrawn", actor=actor, target=allocation,
+                 detail={"extension": extension.pk, "ends_on": extension.ends_on.isoformat()})
+    extension.allocation = allocation
+    for user in staff_recipients():
+        notify(event="allocation_extension_withdrawn", recipient=user,
+               context={"extension": extension, "allocation": allocation,
+                        "project": allocation.project, "actor": actor},
+               dedupe_key=f"allocation_extension_withdrawn:{extension.pk}:{user.pk}")
     return extension

@@ -1,5 +1,6 @@
 """Applicant pages of the life of a project's grants: opening a renewal from the project
-page, writing its activity report, and asking to extend an allocation's end date.
+page, writing its activity report, and asking to extend an allocation's end date (and
+withdrawing that request while it waits).
 
 The PI and managers act (the services check it); every page reads its object through an
 access helper that gives 404 outside the user's projects.
@@ -26,6 +27,7 @@ from ..selectors.lifecycle import (
     allocation_extensions,
     allocation_for_member,
     allocation_used,
+    extension_for_member,
 )
 from ..selectors.projects import project_for_user, require_project_lead
 from ..selectors.requests import request_for_user
@@ -111,3 +113,20 @@ def allocation_extension_create(request, pk: int):
         "amount_text": amount_text(allocation.amount),
         "extensions": allocation_extensions(allocation),
     })
+
+
+@login_required
+@require_POST
+def allocation_extension_withdraw(request, pk: int):
+    """Withdraw extension ``pk`` while it waits for staff (PI and managers); back to the
+    allocation's extension page with the outcome."""
+    extension = extension_for_member(user=request.user, pk=pk)
+    try:
+        extension_services.allocation_extension_withdraw(extension=extension,
+                                                         actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("Extension withdrawn. The end date stays as it was; you "
+                                    "may ask for another extension."))
+    return redirect("projects:allocation_extension_create", pk=extension.allocation_id)

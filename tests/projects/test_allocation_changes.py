@@ -324,8 +324,8 @@ def test_a_refused_extension_leaves_the_end_date(project, allocation, staff):
 
 
 def test_the_extension_workflow_table():
-    assert {"pending": {"approved", "refused"}, "approved": set(),
-                                  "refused": set()} == extensions.ALLOWED
+    assert {"pending": {"approved", "refused", "withdrawn"}, "approved": set(),
+            "refused": set(), "withdrawn": set()} == extensions.ALLOWED
 
 
 # --- Suspension in the history --------------------------------------------------------------

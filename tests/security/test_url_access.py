@@ -180,6 +180,7 @@ URLS: dict[str, tuple[str, dict]] = {
     "projects:request_renew": (LEAD, {"pk": _w("project")}),
     "projects:activity_report_edit": (LEAD, {"pk": _w("request")}),
     "projects:allocation_extension_create": (LEAD, {"pk": _w("allocation")}),
+    "projects:allocation_extension_withdraw": (LEAD, {"pk": _w("extension")}),
     "projects:project_usage": (OBJ, {"pk": _w("project")}),
     "projects:reports:project_list": (OBJ, {"pk": _w("project")}),
     "projects:reports:detail": (OBJ, {"pk": _w("report")}),
