@@ -45,6 +45,8 @@ urlpatterns = [
     path("projects/<int:pk>/allocations/", projects.ProjectAllocationList.as_view(),
          name="project_allocations"),
     path("projects/<int:pk>/usage/", projects.ProjectUsage.as_view(), name="project_usage"),
+    path("extensions/<int:pk>/withdraw/", projects.AllocationExtensionWithdraw.as_view(),
+         name="extension_withdraw"),
     path("projects/<int:pk>/requests/", requests.ProjectRequestCreate.as_view(),
          name="project_request_create"),
     path("projects/<int:pk>/outputs/", outputs.ProjectOutputList.as_view(),

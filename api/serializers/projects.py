@@ -1,9 +1,15 @@
-"""Shapes of projects, their people (and what a lead sends to add one or change a role)
-and allocations."""
+"""Shapes of projects, their people (and what a lead sends to add one or change a role),
+allocations and the extensions of their end dates."""
 
 from rest_framework import serializers
 
-from projects.models import Allocation, Project, ProjectInvitation, ProjectMember
+from projects.models import (
+    Allocation,
+    AllocationExtension,
+    Project,
+    ProjectInvitation,
+    ProjectMember,
+)
 from projects.models.projects import Field
 
 from .members import PersonSerializer
@@ -110,4 +116,21 @@ class AllocationSerializer(serializers.ModelSerializer):
         model = Allocation
         fields = ["id", "project", "project_acronym", "resource", "resource_name", "year",
                   "amount", "starts_on", "ends_on", "status", "suspended_reason"]
+        read_only_fields = fields
+
+
+class AllocationExtensionSerializer(serializers.ModelSerializer):
+    """A request to move an allocation's end date from ``previous_ends_on`` to
+    ``ends_on`` (no new hours), with its reason: ``pending`` until staff approve or
+    refuse it (``decision_note``) or the PI or a manager withdraws it; ``decided_at``
+    is when that happened."""
+
+    project = serializers.IntegerField(source="allocation.project_id", read_only=True)
+    resource_name = serializers.CharField(source="allocation.resource.name", read_only=True)
+    year = serializers.IntegerField(source="allocation.year", read_only=True)
+
+    class Meta:
+        model = AllocationExtension
+        fields = ["id", "allocation", "project", "resource_name", "year", "previous_ends_on",
+                  "ends_on", "reason", "status", "created_at", "decided_at", "decision_note"]
         read_only_fields = fields

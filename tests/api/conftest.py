@@ -24,6 +24,7 @@ from projects.models import Project, ProjectMember, ResourceRequest, UsageReport
 from ..factories import (
     AccountingImportFactory,
     AgreementFactory,
+    AllocationExtensionFactory,
     AllocationFactory,
     EventFactory,
     MembershipFactory,
@@ -59,6 +60,7 @@ class World:
     draft: ResourceRequest
     submitted: ResourceRequest
     allocation: object
+    extension: object
     suspended: object
     report: UsageReport
     pending_membership: Membership
@@ -122,10 +124,12 @@ def world(organisation, staff_with_mfa, no_pdf) -> World:
     other = OrganisationFactory()
     outsider = OrganisationMemberFactory(organisation=other, role="representative").user
     ProjectFactory(organisation=other, pi=outsider)
+    allocation = AllocationFactory(project=project, resource=resource)
     return World(
         organisation=organisation, pi=pi, outsider=outsider, staff=staff_with_mfa,
         project=project, resource=resource, draft=draft, submitted=submitted,
-        allocation=AllocationFactory(project=project, resource=resource),
+        allocation=allocation,
+        extension=AllocationExtensionFactory(allocation=allocation, requested_by=pi),
         suspended=AllocationFactory(project=project, resource=ResourceFactory(),
                                     suspended=True),
         report=report,

@@ -47,6 +47,7 @@ def seeded_ids(world: World) -> dict[str, int]:
     return {
         "/api/v1/organisations/{id}/": world.organisation.pk,
         "/api/v1/projects/{id}/": world.project.pk,
+        "/api/v1/extensions/{id}/": world.extension.pk,
         "/api/v1/requests/{id}/": world.draft.pk,
         "/api/v1/reports/{id}/": world.report.pk,
         "/api/v1/staff/memberships/{id}/": world.pending_membership.pk,

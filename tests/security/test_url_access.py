@@ -208,6 +208,7 @@ URLS: dict[str, tuple[str, dict]] = {
                                         "member_pk": _w("project_member")}),
     "api:project_request_create": (API, {"pk": _w("project")}),
     "api:project_usage": (API, {"pk": _w("project")}),
+    "api:extension_withdraw": (API, {"pk": _w("extension")}),
     "api:project_outputs": (API, {"pk": _w("project")}),
     "api:project_output_detail": (API, {"pk": _w("project"), "output_pk": _w("output")}),
     "api:staff_output_list": (API, {}),
