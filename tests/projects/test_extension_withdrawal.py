@@ -19,6 +19,7 @@ from projects.selectors.lifecycle import pending_extensions
 from projects.services import allocation_extensions as extensions
 
 from ..factories import UserFactory
+from ..members.test_concurrency import run_at_once
 from . import test_allocation_changes as changes
 from .test_request_views import en, message_texts, text
 from .usage_helpers import YEAR, add_member
@@ -115,6 +116,27 @@ def test_a_withdrawal_after_a_staff_decision_is_refused(project, allocation, pen
         decided.status, staff, decided.decided_at)
     assert Allocation.objects.get(pk=allocation.pk).ends_on == ends_on
     assert trace() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawal_racing_a_staff_approval_gives_one_outcome(project, allocation, pending,
+                                                                staff):
+    """Two connections at once: exactly one wins; the extension's status, the end date
+    and the history agree with the winner."""
+    results = run_at_once(
+        lambda: extensions.allocation_extension_withdraw(extension=pending, actor=project.pi),
+        lambda: extensions.allocation_extension_approve(extension=pending, note="",
+                                                        actor=staff),
+    )
+    assert sorted(kind for kind, _value in results) == ["error", "ok"], results
+    final = AllocationExtension.objects.get(pk=pending.pk)
+    winner = Status.WITHDRAWN if results[0][0] == "ok" else Status.APPROVED
+    assert final.status == winner
+    ends_on = Allocation.objects.get(pk=allocation.pk).ends_on
+    assert ends_on == (final.ends_on if winner == Status.APPROVED else dt.date(YEAR, 12, 31))
+    actions = set(allocation.events.filter(extension=final).values_list("action", flat=True))
+    assert actions == {Action.EXTENSION_ASKED, Action.EXTENSION_WITHDRAWN
+                       if winner == Status.WITHDRAWN else Action.EXTENSION_APPROVED}
 
 
 def test_withdrawing_twice_is_refused(project, pending):
