@@ -45,7 +45,7 @@ class ProjectsConfig(AppConfig):
         registries.register_notification_events(Category.REPORTS,
                                                 events=["usage_report_ready"])
         registries.register_notification_events(Category.OUTPUTS,
-                                                events=["outputs_reminder"])
+                                                events=["outputs_reminder", "outputs_hal_import"])
         # The public pages showing projects and usage are served again at once.
         register_public_content(Project, "projects")
         register_public_content(AccountAlias, "usage")

@@ -1,10 +1,10 @@
 """Celery tasks of the projects app: the daily and hourly checks of allocations and
-usage, the yearly usage reports, the yearly reminder to report research outputs, and
-the Slurm synchronisation (beat entries in
+usage, the yearly usage reports, the yearly reminder to report research outputs, the
+imports of research outputs from HAL, and the Slurm synchronisation (beat entries in
 ``settings.CELERY_BEAT_SCHEDULE`` name these tasks by their dotted path).
 
 Tasks are thin: they take ids, and call one service. The enqueue helpers of the
-reports (queue :func:`generate_usage_report` after commit, never raising when the
+reports and of the HAL imports (queue the task after commit, never raising when the
 broker is down) live here, next to their task; the services never import this module.
 """
 
@@ -17,7 +17,8 @@ from django.db import DatabaseError, transaction
 
 from resources.services.clusters import LOCK_SECONDS, clusters_run_all
 
-from .models import UsageReport
+from .models import OutputImport, UsageReport
+from .outputs.services.imports import output_import_run
 from .outputs.services.reminders import outputs_send_reminders
 from .reports.selectors import stale_usage_reports
 from .reports.services import usage_report_generate, usage_reports_request_year
@@ -53,6 +54,38 @@ def send_outputs_reminders(year: int | None = None) -> int:
     year to add them (each year in January; once per project and year, event
     ``outputs_reminder``). Returns the number of reminders stored."""
     return outputs_send_reminders(year=year)
+
+
+# --- Research outputs from HAL ----------------------------------------------------------
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def import_outputs_from_hal(import_id: int) -> str:
+    """Run the HAL import ``import_id`` (see
+    ``projects.outputs.services.imports.output_import_run``: claimed by a conditional
+    update, so a second delivery does nothing; HAL's errors end it ``failed``). Returns
+    its final status, or ``"skipped"``."""
+    return output_import_run(import_id=import_id)
+
+
+def output_import_enqueue(import_id: int) -> bool:
+    """Queue :func:`import_outputs_from_hal` for ``import_id``. Never raises; ``False``
+    when the broker is unreachable (the import stays ``queued`` and the next request of
+    the project, past ``STALE_AFTER``, marks it failed). With eager Celery the import
+    runs here, inline."""
+    try:
+        import_outputs_from_hal.apply_async(args=[import_id])
+    except Exception:  # any broker trouble: the queued row is the source of truth
+        logger.warning("HAL import %s not queued (broker unavailable)", import_id,
+                       exc_info=True)
+        return False
+    return True
+
+
+def output_import_enqueue_on_commit(output_import: OutputImport) -> None:
+    """Queue the task of ``output_import`` (as returned by
+    ``projects.outputs.services.imports.output_import_request``) once the current
+    transaction commits (at once outside a transaction)."""
+    transaction.on_commit(partial(output_import_enqueue, output_import.pk))
 
 
 # --- Yearly usage reports ---------------------------------------------------------------

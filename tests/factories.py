@@ -57,6 +57,7 @@ from projects.models import (
     AllocationExtension,
     AllocationGrant,
     Field,
+    OutputImport,
     Project,
     ProjectInvitation,
     ProjectMember,
@@ -686,6 +687,20 @@ class ResearchOutputFactory(factory.django.DjangoModelFactory):
     def projects(self, create, extracted, **kwargs):
         if create and extracted:
             self.projects.add(*extracted)
+
+
+class OutputImportFactory(factory.django.DjangoModelFactory):
+    """A finished import from HAL of a project's collection, asked for by its PI."""
+
+    class Meta:
+        model = OutputImport
+
+    project = factory.SubFactory(ProjectFactory)
+    requested_by = factory.SelfAttribute("project.pi")
+    collection = "ALGORIC-HOULE"
+    status = OutputImport.Status.DONE
+    found = 2
+    added = 2
 
 
 # --- The portal itself (algoric) ------------------------------------------------------------

@@ -74,6 +74,8 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "training.models.events.Event.Kind",
         "TopicEnum": "training.models.courses.Topic",
         "ProjectMemberRoleEnum": "projects.models.projects.ProjectMember.Role",
+        # A report's and an import's statuses are the same choices: one enum, its old name.
+        "UsageReportStatusEnum": "projects.models.reports.UsageReport.Status",
         # The roles a person is added with (the role of PI is handed over, not given): the
         # serializer's own choices, so that the labels match in every language.
         "ProjectMemberAddRoleEnum": "api.serializers.projects.ADD_ROLE_CHOICES",

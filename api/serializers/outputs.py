@@ -1,9 +1,9 @@
 """Shapes of research outputs: one output with its links, what a caller sends to record
-one, and the outcome of a recording."""
+one, the outcome of a recording, and the imports from HAL."""
 
 from rest_framework import serializers
 
-from projects.models import ResearchOutput
+from projects.models import OutputImport, ResearchOutput
 
 
 class ResearchOutputSerializer(serializers.ModelSerializer):
@@ -63,3 +63,30 @@ class RecordedOutputSerializer(serializers.Serializer):
 
     outcome = serializers.ChoiceField(choices=["added", "linked", "known"])
     output = ResearchOutputSerializer()
+
+
+class OutputImportRequestSerializer(serializers.Serializer):
+    """What a caller sends to import from HAL: a HAL id (one document), or a collection
+    code or HAL query (default: the one stored on the project), as on the page."""
+
+    hal_id = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    collection = serializers.CharField(required=False, allow_blank=True, default="",
+                                       max_length=200)
+
+
+class OutputImportSerializer(serializers.ModelSerializer):
+    """An import from HAL: ``status`` (``queued``, ``running``, ``done``, ``failed``), the
+    counts once done (documents HAL found; added, linked, already known, refused), the
+    refused documents (at most 20: ``key``, ``title``, ``reasons``) and, when it failed,
+    ``error`` in words."""
+
+    error = serializers.CharField(source="error_text", read_only=True,
+                                  help_text="Why it failed, or empty.")
+    refusals = serializers.ListField(child=serializers.DictField(), read_only=True)
+
+    class Meta:
+        model = OutputImport
+        fields = ["id", "project", "source", "hal_id", "collection", "status", "found",
+                  "added", "linked", "known", "refused", "refusals", "error", "created_at",
+                  "started_at", "finished_at"]
+        read_only_fields = fields

@@ -1,7 +1,8 @@
 """Research outputs: a project's list, recording one (``write``, the page's
 ``ResearchOutputForm`` and ``research_output_record``), unlinking one (``write``, its PI
-or a manager, or staff: ``research_output_unlink``), and the staff's list of every
-output with the staff page's filters.
+or a manager, or staff: ``research_output_unlink``), importing from HAL (``write``, any
+person of the project: queued for a worker, 202, then its status), and the staff's list
+of every output with the staff page's filters.
 
 A project is read through ``projects.selectors.projects.project_for_user`` (404 for a
 project the caller is not in), as on the project page.
@@ -11,23 +12,28 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from projects.models import ResearchOutput
+from projects.models import OutputImport, ResearchOutput
 from projects.outputs.forms import OUTPUT_FORM_FIELDS, ResearchOutputForm
 from projects.outputs.selectors import OutputFilter, project_outputs, staff_output_queryset
+from projects.outputs.services.imports import output_import_request
 from projects.outputs.services.manual import (
     KNOWN,
     research_output_record,
     research_output_unlink,
 )
 from projects.selectors.projects import project_for_user
+from projects.tasks import output_import_enqueue_on_commit
 
 from ..exceptions import form_error, service_error
 from ..serializers.outputs import (
+    OutputImportRequestSerializer,
+    OutputImportSerializer,
     RecordedOutputSerializer,
     ResearchOutputSerializer,
     ResearchOutputWriteSerializer,
@@ -113,6 +119,46 @@ class ProjectOutputDetail(ApiView):
         output = get_object_or_404(project.outputs, pk=output_pk)
         research_output_unlink(project=project, output=output, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProjectOutputImportCreate(ApiView):
+    """``POST`` (``write``; any person of the project, or staff): import outputs from
+    HAL — one document (``hal_id``) or a collection code or query (``collection``;
+    default: the project's). The import runs in the background: 202 with the import
+    (``queued``) and its address in ``Location``; 409 while another import of the
+    project is queued or running; 400 when there is nothing to search or the HAL id is
+    not one."""
+
+    @extend_schema(request=OutputImportRequestSerializer,
+                   responses={202: OutputImportSerializer}, tags=TAGS)
+    def post(self, request, pk: int):
+        project = project_for_user(user=request.user, pk=pk)
+        incoming = OutputImportRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            output_import = output_import_request(
+                project=project, actor=request.user,
+                hal_id=incoming.validated_data["hal_id"].strip(),
+                collection=incoming.validated_data["collection"].strip())
+        except ValidationError as exc:
+            raise service_error(exc) from exc
+        output_import_enqueue_on_commit(output_import)
+        location = reverse("api:project_output_import_detail",
+                           kwargs={"pk": project.pk, "import_pk": output_import.pk})
+        return Response(OutputImportSerializer(output_import).data,
+                        status=status.HTTP_202_ACCEPTED,
+                        headers={"Location": request.build_absolute_uri(location)})
+
+
+class ProjectOutputImportDetail(ApiView):
+    """``GET``: one import from HAL of a project (its people, or staff), its status and,
+    once done, its counts."""
+
+    @extend_schema(responses=OutputImportSerializer, tags=TAGS)
+    def get(self, request, pk: int, import_pk: int):
+        project = project_for_user(user=request.user, pk=pk)
+        output_import = get_object_or_404(OutputImport, project=project, pk=import_pk)
+        return Response(OutputImportSerializer(output_import).data)
 
 
 class StaffOutputFilter(OutputFilter):

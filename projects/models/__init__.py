@@ -38,7 +38,7 @@ from .lifecycle import ActivityReport, AllocationEvent, AllocationExtension
 from .reports import UsageReport, UsageReportQuerySet
 
 # isort: split
-from .outputs import ResearchOutput, ResearchOutputQuerySet
+from .outputs import OutputImport, OutputImportQuerySet, ResearchOutput, ResearchOutputQuerySet
 
 __all__ = [
     "SLURM_ACCOUNT_REGEX",
@@ -49,6 +49,8 @@ __all__ = [
     "AllocationExtension",
     "AllocationGrant",
     "Field",
+    "OutputImport",
+    "OutputImportQuerySet",
     "Project",
     "ProjectInvitation",
     "ProjectMember",

@@ -141,3 +141,105 @@ class ResearchOutput(models.Model):
     def arxiv_url(self) -> str:
         """The arXiv abstract page, or ``""``."""
         return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
+
+
+class OutputImportQuerySet(models.QuerySet):
+    def active(self):
+        """Imports still on their way (``queued`` or ``running``)."""
+        return self.filter(status__in=OutputImport.ACTIVE)
+
+
+class OutputImport(models.Model):
+    """One import of a project's outputs from an outside source (HAL), run by a worker.
+
+    ``hal_id`` or ``collection`` is what the person gave (one document, or a collection
+    code or query). ``status``: ``queued`` → ``running`` → ``done`` | ``failed``; at most
+    one import per project is ``queued`` or ``running`` (a partial unique constraint).
+    The counts are the import's outcomes (added, linked, already known, refused);
+    ``refusals`` lists at most ``REFUSALS_KEPT`` refused documents
+    (``[{"key", "title", "reasons": [...]}]``). A failed import keeps ``error_code`` (a
+    key of :data:`ERRORS`, shown in the reader's language) and ``error``, the message
+    as it was written (shown for a code not in :data:`ERRORS`).
+    """
+
+    class Source(models.TextChoices):
+        HAL = "hal", _("HAL")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    #: The statuses of an import still on its way.
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+    #: How many refused documents are kept.
+    REFUSALS_KEPT = 20
+    #: Why an import failed, by ``error_code``, in words for the person who asked.
+    ERRORS = {
+        "hal_unavailable": _(
+            "HAL cannot be reached right now (no answer from api.archives-ouvertes.fr). "
+            "Nothing was imported. Try again later, or export the list from HAL as BibTeX "
+            "and upload that file."),
+        "hal_query": _("HAL refused the search: check the collection code or the query."),
+        "not_allowed": _("Only the project's people may add its outputs."),
+        "interrupted": _("The import did not finish in time; nothing was imported. You may "
+                         "start it again."),
+        "internal": _("The import stopped on an unexpected error; nothing was imported. "
+                      "Try again later."),
+    }
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="output_imports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices,
+                              default=Source.HAL)
+    hal_id = models.CharField(_("HAL id"), max_length=100, blank=True)
+    collection = models.CharField(_("HAL collection or query"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices,
+                              default=Status.QUEUED)
+    found = models.PositiveIntegerField(_("documents found"), default=0)
+    added = models.PositiveIntegerField(_("documents added"), default=0)
+    linked = models.PositiveIntegerField(_("documents linked"), default=0)
+    known = models.PositiveIntegerField(_("documents already recorded"), default=0)
+    refused = models.PositiveIntegerField(_("documents refused"), default=0)
+    refusals = models.JSONField(_("refused documents"), default=list, blank=True)
+    error_code = models.CharField(max_length=32, blank=True)
+    error = models.TextField(_("why it failed"), blank=True)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = OutputImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("output import")
+        verbose_name_plural = _("output imports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project"],
+                                    condition=Q(status__in=["queued", "running"]),
+                                    name="output_import_one_active_per_project"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.hal_id or self.collection} ({self.status})"
+
+    @property
+    def query(self) -> str:
+        """What was asked of the source: the HAL id, or the collection or query."""
+        return self.hal_id or self.collection
+
+    @property
+    def error_text(self) -> str:
+        """Why the import failed, in the active language (``""`` unless failed)."""
+        if self.error_code == "hal_not_found":
+            return _("HAL has no document %(hal_id)s.") % {"hal_id": self.hal_id}
+        return str(self.ERRORS.get(self.error_code, self.error))
+
+    @property
+    def is_active(self) -> bool:
+        """True while the import is queued or running."""
+        return self.status in self.ACTIVE

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from resources.selectors.usage import usage_by_account
 
-from ..models import Project, ResearchOutput
+from ..models import OutputImport, Project, ResearchOutput
 from ..selectors.usage import account_attribution
 
 Kind = ResearchOutput.Kind
@@ -24,6 +24,12 @@ OpenAccess = ResearchOutput.OpenAccess
 def project_outputs(*, project: Project) -> QuerySet[ResearchOutput]:
     """The outputs of ``project``, newest year first, then by title — one query."""
     return project.outputs.order_by("-year", "title")
+
+
+def project_output_imports(*, project: Project, limit: int = 3) -> list[OutputImport]:
+    """The project's ``limit`` latest imports from HAL, the newest first."""
+    return list(OutputImport.objects.filter(project=project)
+                .order_by("-created_at", "-pk")[:limit])
 
 
 def public_project_outputs(*, project: Project) -> QuerySet[ResearchOutput]:

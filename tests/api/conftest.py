@@ -30,6 +30,7 @@ from ..factories import (
     MembershipFactory,
     OrganisationFactory,
     OrganisationMemberFactory,
+    OutputImportFactory,
     PersonalAccessTokenFactory,
     ProjectFactory,
     ProjectMemberFactory,
@@ -68,6 +69,7 @@ class World:
     signed_agreement: Agreement
     accounting_import: object
     output: object
+    output_import: object
     session: object
     event: object
     registration: object
@@ -140,6 +142,7 @@ def world(organisation, staff_with_mfa, no_pdf) -> World:
                                           status=Agreement.Status.SIGNED),
         accounting_import=AccountingImportFactory(),
         output=ResearchOutputFactory(projects=[project]),
+        output_import=OutputImportFactory(project=project, requested_by=pi),
         session=SessionFactory(trainer=pi),
         event=EventFactory(),
         registration=RegistrationFactory(user=pi),

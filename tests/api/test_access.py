@@ -130,6 +130,10 @@ ENDPOINTS = [
                                             "year": 2025, "doi": "10.1234/maree.1"}),
     Endpoint("api:project_output_detail", "delete",
              kwargs=lambda w: {"pk": w.project.pk, "output_pk": w.output.pk}, scope="write"),
+    Endpoint("api:project_output_imports", "post", kwargs=lambda w: {"pk": w.project.pk},
+             scope="write", body=lambda w: {"hal_id": "hal-01234567"}),
+    Endpoint("api:project_output_import_detail",
+             kwargs=lambda w: {"pk": w.project.pk, "import_pk": w.output_import.pk}),
     Endpoint("api:staff_output_list", scope="staff", one_object=False),
     Endpoint("api:registration_list", one_object=False),
     Endpoint("api:session_register", "post", kwargs=lambda w: {"pk": w.session.pk},
@@ -198,7 +202,7 @@ def assert_error(response, status: int, code: str | None = None) -> None:
 def test_the_right_caller_with_the_right_scope_succeeds(client, world, token, endpoint):
     given = token(owner(endpoint, world), *all_scopes(endpoint))
     response = call(client, endpoint, world, **bearer(given))
-    assert response.status_code in {HTTPStatus.OK, HTTPStatus.CREATED,
+    assert response.status_code in {HTTPStatus.OK, HTTPStatus.CREATED, HTTPStatus.ACCEPTED,
                                     HTTPStatus.NO_CONTENT}, response.content[:800]
 
 

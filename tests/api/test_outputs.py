@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import json
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects.models import ResearchOutput
+from projects.models import OutputImport, ResearchOutput
+from projects.outputs.services import hal
 
-from ..factories import ProjectFactory, ResearchOutputFactory
+from ..factories import OutputImportFactory, ProjectFactory, ResearchOutputFactory
 from .conftest import bearer
+
+HAL_DATA = Path(__file__).parent.parent / "projects" / "data" / "hal"
 
 
 def _record(client, world, token, body):
@@ -129,3 +133,63 @@ def test_output_lists_make_the_same_number_of_queries_for_10_and_300_rows(
     assert response.status_code == HTTPStatus.OK
     assert response.json()["count"] == 300
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
+
+
+class _HalAnswer:
+    status_code = 200
+
+    def json(self):
+        return json.loads((HAL_DATA / "collection_algoric_houle.json").read_text())
+
+
+class _HalSession:
+    def get(self, url, params=None, timeout=None):
+        return _HalAnswer()
+
+
+def _import(client, world, token, body):
+    return client.post(reverse("api:project_output_imports", kwargs={"pk": world.project.pk}),
+                       data=json.dumps(body), content_type="application/json",
+                       **bearer(token))
+
+
+def test_a_hal_import_is_accepted_then_its_status_is_read(
+        client, world, token, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(hal, "hal_session", lambda: _HalSession())
+    given = token(world.pi, "read", "write")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = _import(client, world, given, {"collection": "ALGORIC-HOULE"})
+    assert response.status_code == HTTPStatus.ACCEPTED, response.content
+    body = response.json()
+    assert body["status"] == "queued" and body["collection"] == "ALGORIC-HOULE"
+    assert response["Location"].endswith(
+        f"/api/v1/projects/{world.project.pk}/outputs/hal-imports/{body['id']}/")
+    for callback in callbacks:
+        callback()
+    status = client.get(response["Location"], **bearer(given))
+    assert status.status_code == HTTPStatus.OK
+    assert status.json()["status"] == "done"
+    assert status.json()["added"] == 4 and status.json()["error"] == ""
+
+
+def test_a_second_hal_import_while_one_is_queued_is_a_conflict(client, world, token):
+    given = token(world.pi, "write")
+    assert _import(client, world, given, {"hal_id": "hal-01234567"}).status_code == \
+        HTTPStatus.ACCEPTED
+    response = _import(client, world, given, {"collection": "ALGORIC-HOULE"})
+    assert response.status_code == HTTPStatus.CONFLICT
+    assert response.json()["error"]["code"] == "conflict"
+    assert OutputImport.objects.filter(project=world.project).active().count() == 1
+
+
+def test_a_hal_import_with_nothing_to_search_is_refused(client, world, token):
+    response = _import(client, world, token(world.pi, "write"), {"hal_id": "hal_0123"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert not OutputImport.objects.filter(project=world.project).active().exists()
+
+
+def test_another_projects_hal_import_is_not_found(client, world, token):
+    other = OutputImportFactory()
+    url = reverse("api:project_output_import_detail",
+                  kwargs={"pk": world.project.pk, "import_pk": other.pk})
+    assert client.get(url, **bearer(token(world.pi))).status_code == HTTPStatus.NOT_FOUND

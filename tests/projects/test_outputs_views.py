@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from projects.models import ResearchOutput
+from projects.models import OutputImport, ResearchOutput
 from projects.outputs.services import hal
 from projects.selectors.statistics import public_statistics
 from tests.factories import ResearchOutputFactory, UserFactory
@@ -183,23 +183,49 @@ class _Session:
 
 
 @pytest.mark.django_db
-def test_the_hal_import_reports_every_document(pi_client, houle, monkeypatch):
+def test_the_hal_import_runs_after_the_request_and_shows_on_the_project_page(
+        pi_client, houle, monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr(hal, "hal_session", lambda: _Session())
-    response = pi_client.post(en("projects:outputs:hal", houle.pk),
-                              {"hal_id": "", "collection": "ALGORIC-HOULE"})
-    assert response.status_code == HTTPStatus.OK
-    assert "4 entries: 4 added" in response.content.decode()
-    assert houle.outputs.count() == 4
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = pi_client.post(en("projects:outputs:hal", houle.pk),
+                                  {"hal_id": "", "collection": "ALGORIC-HOULE"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].endswith("#outputs")
+    output_import = OutputImport.objects.get(project=houle)
+    assert output_import.status == "queued" and houle.outputs.count() == 0
+    for callback in callbacks:
+        callback()
+    output_import.refresh_from_db()
+    assert output_import.status == "done" and houle.outputs.count() == 4
+    page = pi_client.get(response["Location"]).content.decode()
+    assert "The import from HAL has started" in page
+    assert "4 added, 0 linked, 0 already recorded, 0 refused." in page
 
 
 @pytest.mark.django_db
-def test_hal_out_of_reach_gives_an_offline_friendly_message(pi_client, houle, monkeypatch):
+def test_a_second_hal_import_while_one_is_on_its_way_is_refused(pi_client, houle):
+    url = en("projects:outputs:hal", houle.pk)
+    pi_client.post(url, {"hal_id": "", "collection": "ALGORIC-HOULE"})
+    assert OutputImport.objects.get(project=houle).status == "queued"
+    response = pi_client.post(url, {"hal_id": "hal-01234567", "collection": ""}, follow=True)
+    assert "already on its way" in response.content.decode()
+    assert OutputImport.objects.filter(project=houle).count() == 1
+
+
+@pytest.mark.django_db
+def test_hal_out_of_reach_gives_an_offline_friendly_message(
+        pi_client, houle, monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr(hal, "hal_session",
                         lambda: _Session(requests.ConnectionError("no route to host")))
-    response = pi_client.post(en("projects:outputs:hal", houle.pk),
-                              {"hal_id": "hal-01234567", "collection": ""}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = pi_client.post(en("projects:outputs:hal", houle.pk),
+                                  {"hal_id": "hal-01234567", "collection": ""})
+    response = pi_client.get(response["Location"])
     assert response.status_code == HTTPStatus.OK
-    assert "HAL cannot be reached right now" in response.content.decode()
+    page = response.content.decode()
+    assert "HAL cannot be reached right now" in page
+    assert "no route to host" not in page
+    assert OutputImport.objects.get(project=houle).status == "failed"
     assert ResearchOutput.objects.count() == 0
 
 

@@ -16,6 +16,7 @@ from ..factories import (
     FeeScheduleFactory,
     OrganisationFactory,
     OrganisationMemberFactory,
+    OutputImportFactory,
     PersonalAccessTokenFactory,
     RegistrationFactory,
     SessionFactory,
@@ -70,6 +71,7 @@ class World:
     event: object = None
     registration: object = None
     trainer: object = None
+    output_import: object = None
 
 
 def signed_pdf_bytes() -> bytes:
@@ -212,7 +214,9 @@ def build_world(staff_with_mfa) -> World:
         org_member=colleague_link, report=report, centre_report=centre_report,
         accounting_import=accounting_import, cluster=cluster, alias=alias,
         resource=resource, terms=terms, membership=membership, page=page, output=output,
-        api_token=PersonalAccessTokenFactory(user=representative, name=f"Jeton {MARKER}"))
+        api_token=PersonalAccessTokenFactory(user=representative, name=f"Jeton {MARKER}"),
+        output_import=OutputImportFactory(project=project, requested_by=representative,
+                                          collection=f"COLL-{MARKER}".upper()))
 
 
 @pytest.fixture

@@ -7,8 +7,10 @@ One document is asked for by its HAL id (``halId_s``), or a project's documents 
 collection (``collCode_s``) or by a query stored on the project (``hal_collection``).
 Calls have a connection and a read timeout and are retried with backoff on connection
 errors and 429/5xx answers (urllib3 ``Retry``); when HAL cannot be reached the import
-says so in plain words and suggests the BibTeX export instead. Every document goes
-through :func:`~projects.outputs.services.manual.research_output_record` (idempotent).
+says so in plain words and suggests the BibTeX export instead. :func:`hal_fetch` asks
+HAL and writes nothing; :func:`hal_record` sends every document through
+:func:`~projects.outputs.services.manual.research_output_record` (idempotent). The
+pages and the API run them in a worker (:mod:`projects.outputs.services.imports`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from algoric.audit.services import audit_record
 from ...models import Project, ResearchOutput
 from ..identifiers import normalise_hal_id
 from .bibtex import REFUSED, BibtexReport, EntryResult
-from .manual import require_project_contributor, research_output_record
+from .manual import research_output_record
 
 logger = logging.getLogger(__name__)
 
@@ -170,20 +172,24 @@ def hal_params(*, hal_id: str = "", collection: str = "") -> dict:
     return {"q": collection, "rows": settings.HAL_MAX_ROWS, "sort": "producedDateY_i desc"}
 
 
-def outputs_import_hal(*, project: Project, actor, hal_id: str = "", collection: str = "",
-                       remember: bool = True, session: requests.Session | None = None
-                       ) -> HalReport:
-    """Import from HAL one document (``hal_id``) or the documents of ``collection`` (a
-    collection code or a query; default: the project's ``hal_collection``) as outputs
-    of ``project``.
+def hal_query(*, project: Project, hal_id: str = "", collection: str = "") -> tuple[str, str]:
+    """What to ask HAL, checked before anything is queued: ``(hal_id, collection)``, the
+    HAL id normalised (or ``""``) and the collection or query (default: the project's
+    ``hal_collection`` when no HAL id is given). Raises ``ValidationError`` when there is
+    nothing to search or the HAL id is not one."""
+    hal_id = normalise_hal_id(hal_id) if hal_id.strip() else ""
+    collection = collection.strip() or ("" if hal_id else project.hal_collection)
+    hal_params(hal_id=hal_id, collection=collection)
+    return hal_id, collection
 
-    ``remember``: store ``collection`` on the project for the next import. Returns a
-    :class:`HalReport` (each document added, linked, known, or refused with the reason).
-    Raises ``PermissionDenied`` (not one of the project's people), ``ValidationError``
-    (nothing to search, a bad HAL id, a query HAL refused, or no document found for a
-    HAL id) and :class:`HalUnavailable` (HAL unreachable: nothing imported).
-    """
-    require_project_contributor(project=project, actor=actor)
+
+def hal_fetch(*, project: Project, hal_id: str = "", collection: str = "",
+              session: requests.Session | None = None) -> tuple[list[dict], int, str]:
+    """Ask HAL for one document (``hal_id``) or the documents of ``collection`` (default:
+    the project's ``hal_collection``); write nothing. Returns ``(docs, found,
+    collection)``: HAL's documents, the number HAL said matched, and the collection
+    searched. Raises ``ValidationError`` (nothing to search, a bad HAL id, a query HAL
+    refused, no document for a HAL id) and :class:`HalUnavailable`."""
     collection = collection.strip() or ("" if hal_id else project.hal_collection)
     params = hal_params(hal_id=hal_id, collection=collection)
     answer = hal_search(params=params, session=session)
@@ -191,7 +197,18 @@ def outputs_import_hal(*, project: Project, actor, hal_id: str = "", collection:
     if hal_id and not docs:
         raise ValidationError(_("HAL has no document %(hal_id)s.")
                               % {"hal_id": normalise_hal_id(hal_id)}, code="hal_not_found")
-    report = HalReport(found=int(answer.get("numFound") or len(docs)))
+    return docs, int(answer.get("numFound") or len(docs)), collection
+
+
+def hal_record(*, project: Project, actor, docs: list[dict], found: int, hal_id: str = "",
+               collection: str = "", remember: bool = True) -> HalReport:
+    """Record HAL's ``docs`` (as :func:`hal_fetch` returns them) as outputs of
+    ``project`` through :func:`~projects.outputs.services.manual.research_output_record`
+    (each in its savepoint; a document HAL describes badly is refused with the reason),
+    store ``collection`` on the project when ``remember``, and write the audit entry.
+    Returns the :class:`HalReport`. No network: call it inside a transaction to record
+    all or nothing."""
+    report = HalReport(found=found)
     for line, doc in enumerate(docs, start=1):
         data = document_data(doc)
         result = EntryResult(key=data["hal_id"] or str(doc.get("docid", "?")), line=line,
@@ -212,3 +229,4 @@ def outputs_import_hal(*, project: Project, actor, hal_id: str = "", collection:
         audit_record(action="outputs.hal_imported", actor=actor, target=project,
                      detail={**report.counts, "hal_id": hal_id, "collection": collection})
     return report
+

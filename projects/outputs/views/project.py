@@ -3,7 +3,9 @@ uploading a BibTeX file, importing from HAL, removing one.
 
 Each view reads the project through ``project_for_user`` (404 for a project the user is
 not in) and calls one service; a service's ``ValidationError`` becomes form errors or a
-message, never a 500. An import answers with its report: every entry and its outcome.
+message, never a 500. A BibTeX upload answers with its report: every entry and its
+outcome. An import from HAL is queued for a worker (HAL may be slow): the section shows
+the latest imports with their status and counts.
 """
 
 from __future__ import annotations
@@ -19,16 +21,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from algoric.core.feedback import add_service_errors, error_texts
 from algoric.core.staff import is_verified_staff
 
-from ...models import Project, ProjectMember, ResearchOutput
+from ...models import OutputImport, Project, ProjectMember, ResearchOutput
 from ...selectors.projects import project_for_user, project_role
+from ...tasks import output_import_enqueue_on_commit
 from ..forms import OUTPUT_FORM_FIELDS, BibtexUploadForm, HalImportForm, ResearchOutputForm
-from ..selectors import project_outputs
+from ..selectors import project_output_imports, project_outputs
 from ..services.bibtex import bibtex_decode, outputs_import_bibtex
-from ..services.hal import outputs_import_hal
+from ..services.imports import output_import_request
 from ..services.manual import ADDED, KNOWN, research_output_record, research_output_unlink
 
 OUTCOME_BADGES = {"added": "text-bg-success", "linked": "text-bg-info",
                   "known": "text-bg-secondary", "refused": "text-bg-danger"}
+IMPORT_BADGES = {OutputImport.Status.QUEUED: "text-bg-secondary",
+                 OutputImport.Status.RUNNING: "text-bg-info",
+                 OutputImport.Status.DONE: "text-bg-success",
+                 OutputImport.Status.FAILED: "text-bg-danger"}
 
 
 def _show(request, errors) -> None:
@@ -44,8 +51,9 @@ def _outputs_url(project: Project) -> str:
 def outputs_section(*, project: Project, user, role: str | None = None) -> dict:
     """The context of the outputs section of the project page
     (``projects/outputs/_project_outputs.html``): the outputs, whether the user may add
-    (any member, staff) and remove (PI, managers, staff) them, and the empty import forms
-    (the form to add one by hand has its own page, :func:`output_add`).
+    (any member, staff) and remove (PI, managers, staff) them, the empty import forms
+    (the form to add one by hand has its own page, :func:`output_add`) and, for those
+    who may add, the latest imports from HAL with a badge for their status.
 
     ``role``: the user's role in the project when the caller already read it (``None``:
     read here, one query)."""
@@ -61,6 +69,9 @@ def outputs_section(*, project: Project, user, role: str | None = None) -> dict:
         "hal_form": HalImportForm(auto_id="id_hal_%s",
                                   initial={"collection": project.hal_collection})
         if can_add else None,
+        "output_imports": [{"item": item, "badge": IMPORT_BADGES[item.status]}
+                           for item in project_output_imports(project=project)]
+        if can_add else [],
     }
 
 
@@ -124,21 +135,25 @@ def output_bibtex_upload(request, pk: int):
 @login_required
 @require_POST
 def output_hal_import(request, pk: int):
-    """Import from HAL one document (its HAL id) or the project's collection or query;
-    when HAL cannot be reached, say so and import nothing."""
+    """Queue an import from HAL of one document (its HAL id) or of the project's
+    collection or query, and go back to the outputs section, where its status shows; a
+    second import while one is on its way is refused with a message."""
     project = project_for_user(user=request.user, pk=pk)
     form = HalImportForm(request.POST)
     if not form.is_valid():
         _show(request, form)
         return redirect(_outputs_url(project))
     try:
-        report = outputs_import_hal(project=project, actor=request.user,
-                                    hal_id=form.cleaned_data["hal_id"].strip(),
-                                    collection=form.cleaned_data["collection"].strip())
+        output_import = output_import_request(
+            project=project, actor=request.user, hal_id=form.cleaned_data["hal_id"].strip(),
+            collection=form.cleaned_data["collection"].strip())
     except ValidationError as exc:
         _show(request, exc)
         return redirect(_outputs_url(project))
-    return _import_page(request, project, report=report, source="hal")
+    output_import_enqueue_on_commit(output_import)
+    messages.success(request, _("The import from HAL has started. Its outcome will show "
+                                "below and you will get a message when it is done."))
+    return redirect(_outputs_url(project))
 
 
 @login_required
