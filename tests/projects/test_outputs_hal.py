@@ -194,7 +194,9 @@ def test_hal_out_of_reach_ends_failed_with_a_message_and_nothing_written(
     assert not AuditEvent.objects.filter(action="outputs.hal_imported").exists()
     assert AuditEvent.objects.filter(action="outputs.hal_import_failed").count() == 1
     notification = Notification.objects.get(event="outputs_hal_import")
-    assert notification.recipient == houle.pi and "failed" in notification.subject
+    assert notification.recipient == houle.pi
+    # Written in the PI's language.
+    assert {"fr": "échoué", "en": "failed"}[houle.pi.language] in notification.subject
 
 
 @pytest.mark.django_db
