@@ -134,3 +134,21 @@ class AllocationExtensionSerializer(serializers.ModelSerializer):
         fields = ["id", "allocation", "project", "resource_name", "year", "previous_ends_on",
                   "ends_on", "reason", "status", "created_at", "decided_at", "decision_note"]
         read_only_fields = fields
+
+
+class AllocationExtensionAskSerializer(serializers.Serializer):
+    """What the PI or a manager sends to ask for an extension: the ``allocation`` (of the
+    project in the path), the new end date ``ends_on`` (after the current one, a year
+    later at most) and the ``reason``. Checked again by the page's ``ExtensionForm`` and
+    the service (their messages come back in ``fields``)."""
+
+    allocation = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    ends_on = serializers.DateField()
+    reason = serializers.CharField(max_length=4000)
+
+
+class ExtensionDecisionInSerializer(serializers.Serializer):
+    """A staff decision on an extension: the note to the PI and managers (optional to
+    approve, required to refuse). Checked by the staff page's ``ExtensionDecisionForm``."""
+
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)

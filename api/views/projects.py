@@ -1,7 +1,7 @@
 """Projects: the caller's list, a project's sheet, people and allocations; creating and
-editing a sheet, adding people, changing their roles and removing them, withdrawing an
-allocation extension that waits (``write``) with the page's forms (``ProjectForm``,
-``ProjectMemberAddForm``, ``ProjectMemberRoleForm``) and services.
+editing a sheet, adding people, changing their roles and removing them (``write``) with
+the page's forms (``ProjectForm``, ``ProjectMemberAddForm``, ``ProjectMemberRoleForm``) and
+services. An allocation's extensions are in :mod:`api.views.extensions`.
 
 A project is read through ``projects.selectors.projects.project_for_user`` (404 for a
 project the caller is not in); editing it and its people needs its PI or a manager
@@ -30,7 +30,6 @@ from projects.forms.projects import (
 )
 from projects.forms.usage import YearForm
 from projects.models import Allocation, Project, ProjectInvitation, ProjectMember
-from projects.selectors.lifecycle import extension_for_member
 from projects.selectors.projects import (
     project_for_user,
     project_list_for_user,
@@ -39,12 +38,10 @@ from projects.selectors.projects import (
     require_project_lead,
 )
 from projects.selectors.usage import default_year, project_usage
-from projects.services import allocation_extensions as extension_services
 from projects.services import projects as project_services
 
 from ..exceptions import ApiError, form_error, service_error
 from ..serializers.projects import (
-    AllocationExtensionSerializer,
     AllocationSerializer,
     ProjectMemberAddedSerializer,
     ProjectMemberAddSerializer,
@@ -296,19 +293,3 @@ class ProjectUsage(ApiView):
         usage = project_usage(project=project, year=year)
         return conditional(request, ProjectUsageSerializer(usage).data)
 
-
-class AllocationExtensionWithdraw(ApiView):
-    """Withdraw an allocation extension while it waits for staff (``write``; the PI or a
-    manager, as asking for one): it becomes ``withdrawn`` and the end date stays. 404 for
-    an extension outside the caller's projects, 403 for a plain member, 409 when it is
-    no longer pending (decided or withdrawn already)."""
-
-    @extend_schema(request=None, responses=AllocationExtensionSerializer, tags=["requests"])
-    def post(self, request, pk: int):
-        extension = extension_for_member(user=request.user, pk=pk)
-        try:
-            extension = extension_services.allocation_extension_withdraw(
-                extension=extension, actor=request.user)
-        except ValidationError as exc:
-            raise service_error(exc) from exc
-        return Response(AllocationExtensionSerializer(extension).data)

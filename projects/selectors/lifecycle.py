@@ -180,3 +180,20 @@ def extension_for_member(*, user, pk: int) -> AllocationExtension:
     return get_object_or_404(
         AllocationExtension.objects.filter(allocation__project__members__user=user)
         .select_related("allocation__project", "allocation__resource"), pk=pk)
+
+
+def project_extensions(project: Project) -> QuerySet[AllocationExtension]:
+    """The extensions of every allocation of ``project``, newest first, with their
+    allocation and resource."""
+    return (AllocationExtension.objects.filter(allocation__project=project)
+            .select_related("allocation__project", "allocation__resource"))
+
+
+def extension_for_user(*, user, pk: int) -> AllocationExtension:
+    """Extension ``pk`` of an allocation of a project ``user`` may read (a member of it,
+    or verified staff: ``Project.objects.visible_to``), with its allocation, project and
+    resource; 404 otherwise."""
+    return get_object_or_404(
+        AllocationExtension.objects.filter(
+            allocation__project__in=Project.objects.visible_to(user))
+        .select_related("allocation__project", "allocation__resource"), pk=pk)

@@ -48,27 +48,31 @@ EXTENSION_MAX_DAYS = 366
 def allocation_extension_request(*, allocation: Allocation, ends_on: dt.date, reason: str,
                                  actor: User) -> AllocationExtension:
     """Ask to move ``allocation``'s end date to ``ends_on`` (PI and managers), with
-    ``reason``; staff are notified (``allocation_extension_asked``).
+    ``reason``; staff are notified (``allocation_extension_asked``); audited
+    (``allocation.extension_asked``).
 
-    Raises ``PermissionDenied`` (not a lead) or ``ValidationError``: no reason, a date
-    not after the current end, more than :data:`EXTENSION_MAX_DAYS` after it, a date
-    already past, or an extension of this allocation already waiting.
+    Raises ``PermissionDenied`` (not a lead) or ``ValidationError``: by field, no
+    ``reason``, an ``ends_on`` not after the current end, more than
+    :data:`EXTENSION_MAX_DAYS` after it or already past; form-wide, an extension of this
+    allocation already waiting.
     """
     require_project_lead(project=allocation.project, user=actor)
     locked = Allocation.objects.select_for_update().select_related(
         "project", "resource").get(pk=allocation.pk)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_("Say why the allocation should end later."))
+        raise ValidationError({"reason": _("Say why the allocation should end later.")})
     if ends_on is None or ends_on <= locked.ends_on:
-        raise ValidationError(_("The new end date must be after the current one (%(date)s).")
-                              % {"date": locked.ends_on.isoformat()})
+        raise ValidationError({"ends_on": _(
+            "The new end date must be after the current one (%(date)s).")
+            % {"date": locked.ends_on.isoformat()}})
     latest = locked.ends_on + dt.timedelta(days=EXTENSION_MAX_DAYS)
     if ends_on > latest:
-        raise ValidationError(_("An extension moves the end by a year at most: %(date)s at the "
-                                "latest.") % {"date": latest.isoformat()})
+        raise ValidationError({"ends_on": _(
+            "An extension moves the end by a year at most: %(date)s at the latest.")
+            % {"date": latest.isoformat()}})
     if ends_on < timezone.localdate():
-        raise ValidationError(_("The new end date has already passed."))
+        raise ValidationError({"ends_on": _("The new end date has already passed.")})
     if locked.extensions.filter(status=Status.PENDING).exists():
         raise ValidationError(_("An extension of this allocation is already waiting for the "
                                 "Algoric team."))
@@ -77,6 +81,9 @@ def allocation_extension_request(*, allocation: Allocation, ends_on: dt.date, re
         requested_by=actor)
     allocation_event(allocation=locked, action=Action.EXTENSION_ASKED, actor=actor,
                      extension=extension, note=reason)
+    audit_record(action="allocation.extension_asked", actor=actor, target=locked,
+                 detail={"extension": extension.pk, "ends_on": ends_on.isoformat(),
+                         "previous_ends_on": locked.ends_on.isoformat()})
     for user in staff_recipients():
         notify(event="allocation_extension_asked", recipient=user,
                context={"extension": extension, "allocation": locked,
@@ -154,13 +161,13 @@ def allocation_extension_refuse(*, extension: AllocationExtension, note: str,
     """Refuse a pending extension (staff), with the reason (required); the end date stays.
     The PI and managers are told; audited (``allocation.extension_refused``).
 
-    Raises ``PermissionDenied``, ``ValidationError`` (no reason) or
+    Raises ``PermissionDenied``, ``ValidationError`` (no reason: on ``note``) or
     :class:`TransitionError` (not pending, raced).
     """
     require_staff(actor)
     note = (note or "").strip()
     if not note:
-        raise ValidationError(_("Give the reason for the refusal."))
+        raise ValidationError({"note": _("Give the reason for the refusal.")})
     extension = _decide(extension=extension, to=Status.REFUSED, note=note, actor=actor)
     allocation = extension.allocation
     allocation_event(allocation=allocation, action=Action.EXTENSION_REFUSED, actor=actor,

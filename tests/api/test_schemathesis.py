@@ -56,6 +56,7 @@ def seeded_ids(world: World) -> dict[str, int]:
         "/api/v1/staff/requests/{id}/": world.submitted.pk,
         "/api/v1/staff/allocations/{id}/resume/": world.suspended.pk,
         "/api/v1/staff/allocations/{id}/": world.allocation.pk,
+        "/api/v1/staff/extensions/{id}/": world.extension.pk,
         "/api/v1/staff/accounting-imports/{id}/": world.accounting_import.pk,
     }
 
