@@ -81,8 +81,10 @@ def test_a_decided_extension_answers_409_with_the_reason(client, world, bearer_o
     assert response.status_code == HTTPStatus.CONFLICT
     error = response.json()["error"]
     assert error["code"] == "conflict"
-    # the status is named in the PI's language (French)
-    assert error["message"].startswith("Only an extension still waiting for the Algoric team")
+    # the message is in the PI's language
+    assert error["message"].startswith({
+        "fr": "Seule une prolongation encore en attente de l’équipe Algoric",
+        "en": "Only an extension still waiting for the Algoric team"}[world.pi.language])
     assert status_of(world) == "refused"
     assert written() == before
 
