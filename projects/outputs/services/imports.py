@@ -128,7 +128,9 @@ def _record(*, import_id: int, docs: list[dict], found: int, collection: str) ->
     """Record ``docs`` and finish the import ``done``, all in one transaction; ``False``
     when the import was no longer running (nothing recorded)."""
     with transaction.atomic():
-        output_import = OutputImport.objects.select_for_update().select_related(
+        # Only the import's row is locked: PostgreSQL locks no row of an outer join (the
+        # requester may be gone).
+        output_import = OutputImport.objects.select_for_update(of=("self",)).select_related(
             "project", "requested_by").get(pk=import_id)
         if output_import.status != Status.RUNNING:
             return False
