@@ -133,13 +133,16 @@ def tables_read_by(sql: str) -> set[str]:
 
 
 class _Replace:
-    """An after-commit callback replacing the versions of the tables it collected."""
+    """An after-commit callback replacing the versions of the tables it collected, and of
+    those its connection wrote in autocommit and has not announced yet."""
 
-    def __init__(self):
+    def __init__(self, connection):
+        self.connection = connection
         self.tables: set[str] = set()
 
     def __call__(self) -> None:
-        replace_versions(self.tables)
+        pending = self.connection.__dict__.pop("algoric_pending_tables", set())
+        replace_versions(self.tables | pending)
 
 
 def replace_versions(tables: Iterable[str]) -> None:
@@ -189,14 +192,15 @@ def _note_written(connection, tables: set[str]) -> None:
     if not connection.in_atomic_block:
         # Committed already. A store on another server is told at once; the database
         # cache, on this very connection, only between statements: at the end of the
-        # request or task (flush_pending), never while this statement's rows are read.
+        # request or task (flush_pending) or at the connection's next commit, never while
+        # this statement's rows are read. Kept pages expire anyway.
         if not _store_on_this_database():
             replace_versions(tables)
         return
     callback = connection.__dict__.get("algoric_on_commit")
     # A rolled-back savepoint or transaction drops its callbacks: register a new one then.
     if callback is None or not any(entry[1] is callback for entry in connection.run_on_commit):
-        callback = connection.__dict__["algoric_on_commit"] = _Replace()
+        callback = connection.__dict__["algoric_on_commit"] = _Replace(connection)
         transaction.on_commit(callback, using=connection.alias)
     callback.tables.update(tables)
 

@@ -262,3 +262,19 @@ def test_someone_else_signing_in_does_not_make_the_page_render_again(client, pi)
 ])
 def test_an_update_of_the_last_sign_in_alone_changes_no_page(sql, tables):
     assert tables_written_by(sql) == tables
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_cache_an_autocommit_write_is_announced_by_the_next_commit(settings):
+    """The database cache is on the writing connection: a write in autocommit is not
+    announced from inside the statement, but by the connection's next commit (or at the
+    end of the request or task)."""
+    settings.TABLE_VERSIONS_ALIAS = "default"
+    project = ProjectFactory(acronym="HOULE")
+    key = table_versions.version_key("projects_project")
+    before = table_versions.current_versions([key])[key]
+    Project.objects.filter(pk=project.pk).update(title="Écrit en autocommit")
+    assert table_versions.current_versions([key])[key] == before
+    with transaction.atomic():
+        UserFactory()
+    assert table_versions.current_versions([key])[key] != before
