@@ -84,12 +84,19 @@ def allocation_extension_request(*, allocation: Allocation, ends_on: dt.date, re
     audit_record(action="allocation.extension_asked", actor=actor, target=locked,
                  detail={"extension": extension.pk, "ends_on": ends_on.isoformat(),
                          "previous_ends_on": locked.ends_on.isoformat()})
-    for user in staff_recipients():
-        notify(event="allocation_extension_asked", recipient=user,
-               context={"extension": extension, "allocation": locked,
-                        "project": locked.project, "actor": actor},
-               dedupe_key=f"allocation_extension_asked:{extension.pk}:{user.pk}")
+    _tell_staff("allocation_extension_asked", extension=extension, allocation=locked,
+                actor=actor)
     return extension
+
+
+def _tell_staff(event: str, *, extension: AllocationExtension, allocation: Allocation,
+                actor) -> None:
+    """Notify every staff member of ``event`` about ``extension`` (once per person)."""
+    for user in staff_recipients():
+        notify(event=event, recipient=user,
+               context={"extension": extension, "allocation": allocation,
+                        "project": allocation.project, "actor": actor},
+               dedupe_key=f"{event}:{extension.pk}:{user.pk}")
 
 
 def _decide(*, extension: AllocationExtension, to: str, note: str,
@@ -202,9 +209,6 @@ def allocation_extension_withdraw(*, extension: AllocationExtension,
     audit_record(action="allocation.extension_withdrawn", actor=actor, target=allocation,
                  detail={"extension": extension.pk, "ends_on": extension.ends_on.isoformat()})
     extension.allocation = allocation
-    for user in staff_recipients():
-        notify(event="allocation_extension_withdrawn", recipient=user,
-               context={"extension": extension, "allocation": allocation,
-                        "project": allocation.project, "actor": actor},
-               dedupe_key=f"allocation_extension_withdrawn:{extension.pk}:{user.pk}")
+    _tell_staff("allocation_extension_withdrawn", extension=extension, allocation=allocation,
+                actor=actor)
     return extension
